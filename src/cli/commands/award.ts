@@ -1,0 +1,47 @@
+import { Command } from "commander";
+import { computeAward, describeAwardRule, findAwardItem, planFor } from "../../policy/plans";
+import { EXIT, Io, jsonNumber, parseDateOption } from "../common";
+import { run } from "../run";
+
+export function registerAward(program: Command, io: Io): void {
+  program
+    .command("award")
+    .description("计算一项认定可获得的区级奖励（万元），并给出政策依据")
+    .argument("<事项>", "奖励事项：键名、中文名称、平台名称或简称，如 高企、国家重点实验室、院士工作站")
+    .option("--basis <万元>", "计算依据（万元）：封顶或按比例的事项必填，如税收地方留成、省绩效奖励资金")
+    .option("--date <YYYY-MM-DD>", "认定（获批）日期，用于选择适用的政策；不填则用最新政策")
+    .option("--json", "以 JSON 输出")
+    .addHelpText(
+      "after",
+      "\n退出码：0 已算出金额；2 无法计算（未知事项、缺少或错误的计算依据、日期无法识别、无适用政策）。\n" +
+        "示例：kj award 国家重点实验室 --basis 250 --json",
+    )
+    .action((item: string, opts: { basis?: string; date?: string; json?: boolean }) =>
+      run(io, Boolean(opts.json), () => {
+        const date = parseDateOption(opts.date, "日期");
+        const r = computeAward({ item, basis: opts.basis, date });
+        const plan = planFor(date);
+        const rule = describeAwardRule(findAwardItem(item, plan));
+        if (opts.json) {
+          io.out(
+            JSON.stringify({
+              item: r.item,
+              name: r.name,
+              amount: jsonNumber(r.amount),
+              unit: r.unit,
+              cap: jsonNumber(r.cap),
+              basis: jsonNumber(r.basis),
+              cite: r.cite,
+              policy: r.policy,
+            }),
+          );
+        } else {
+          io.out(`${r.name}：${r.amount.toString()} 万元`);
+          io.out(`规则：${rule}${r.basis !== null ? `；计算依据 ${r.basis.toString()} 万元` : ""}`);
+          io.out(`依据：${r.policyTitle} ${r.cite}`);
+          io.out(`原文：${r.text}`);
+        }
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,37 @@
+/**
+ * kj: the command-line tool, the embedded default on machines without Excel or WPS.
+ * Each command lives in commands/<name>.ts and registers itself here.
+ */
+import { Command, CommanderError } from "commander";
+import { EXIT, Io, processIo } from "./common";
+import { registerAward } from "./commands/award";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command();
+  program
+    .name("kj")
+    .description("科技台账（KJ）命令行工具：校验台账、动态管理、目标完成情况、奖励测算、公式重算")
+    .helpOption("-h, --help", "显示帮助")
+    .addHelpCommand("help [命令]", "显示某个命令的帮助")
+    .showHelpAfterError("（用 kj --help 查看用法）")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerAward(program, io);
+  return program;
+}
+
+/** Runs kj with argv; resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  process.exitCode = 0;
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return EXIT.ok;
+      return EXIT.unusable;
+    }
+    throw e;
+  }
+  return Number(process.exitCode ?? 0);
+}
