@@ -10,7 +10,7 @@
  */
 import { dayFromDate, dayFromParts, DayNumber, formatDay, yearOf } from "../dates";
 import type { Issue, Severity } from "../jobs/types";
-import { columnLetter, lookupKey } from "../text";
+import { columnLetter, lookupKey, normalizeText } from "../text";
 import { USCC_ALPHABET, XUECHENG_DIVISION } from "../uscc";
 import { isBlankCell, plainCell, Reading } from "./cells";
 import { FieldDef, kindDef, LedgerKind } from "./catalogue";
@@ -94,20 +94,51 @@ function fastValidUscc(s: string): boolean {
 /** Marker for "the fast path cannot decide": the slow path reads the cell. */
 const SLOW = NaN;
 
-/**
- * The allocation-free reading of a well-formed cell: the cell's numeric value (dates as
- * day numbers, years, amounts) or 0 for non-numeric types, or NaN when readField must decide.
- * It must agree with readField wherever it answers (tests/property checks this).
- */
-export function fastRead(def: FieldDef, v: unknown): number {
-  const t = def.type;
-  switch (t.t) {
+/** Field types as small integers, so the per-cell dispatch is a jump table. */
+const enum T {
+  Text,
+  Uscc,
+  Date,
+  Year,
+  Money,
+  Count,
+  Score,
+  Bool,
+  Enum,
+}
+
+function typeCode(def: FieldDef): T {
+  switch (def.type.t) {
     case "text":
+      return T.Text;
+    case "uscc":
+      return T.Uscc;
+    case "date":
+      return T.Date;
+    case "year":
+      return T.Year;
+    case "money":
+      return T.Money;
+    case "count":
+      return T.Count;
+    case "score":
+      return T.Score;
+    case "bool":
+    case "flag":
+      return T.Bool;
+    case "enum":
+      return T.Enum;
+  }
+}
+
+function fastReadCode(t: T, v: unknown): number {
+  switch (t) {
+    case T.Text:
       if (typeof v === "string") return surelyVisibleText(v) ? 0 : SLOW;
       return typeof v === "number" || typeof v === "boolean" ? 0 : SLOW;
-    case "uscc":
+    case T.Uscc:
       return typeof v === "string" && fastValidUscc(v) ? 0 : SLOW;
-    case "date":
+    case T.Date:
       if (typeof v === "number") {
         // Plain Excel serials; 1900..2100 (bare years) and 19000101.. (yyyymmdd) take the slow path.
         return Number.isInteger(v) && v > 2100 && v <= 2_958_465 ? v - 25_569 : SLOW;
@@ -117,20 +148,49 @@ export function fastRead(def: FieldDef, v: unknown): number {
         return d === null ? SLOW : d;
       }
       return SLOW;
-    case "year":
+    case T.Year:
       return typeof v === "number" && Number.isInteger(v) && v >= 1900 && v <= 2100 ? v : SLOW;
-    case "money":
+    case T.Money:
       return typeof v === "number" && Number.isFinite(v) ? v : SLOW;
-    case "count":
+    case T.Count:
       return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : SLOW;
-    case "score":
+    case T.Score:
       return typeof v === "number" && v >= 0 && v <= 100 ? v : SLOW;
-    case "bool":
-    case "flag":
-      return typeof v === "boolean" || v === 1 || v === 0 ? 0 : SLOW;
-    case "enum":
+    case T.Bool:
+      return typeof v === "boolean" || v === 1 || v === 0 || v === "是" || v === "否" ? 0 : SLOW;
+    case T.Enum:
       return SLOW;
   }
+}
+
+/**
+ * The allocation-free reading of a well-formed cell: the cell's numeric value (dates as
+ * day numbers, years, amounts) or 0 for non-numeric types, or NaN when readField must decide.
+ * It must agree with readField wherever it answers (tests/property checks this).
+ */
+export function fastRead(def: FieldDef, v: unknown): number {
+  return fastReadCode(typeCode(def), v);
+}
+
+/** Day number of Jan 1 of each year 1900..2101, so "year of a date" needs no Date object. */
+const YEAR_START = new Float64Array(2102 - 1900);
+for (let y = 1900; y < 2102; y++) YEAR_START[y - 1900] = dayFromParts(y, 1, 1) as number;
+
+/** True when `day` falls in a year after `year` (year: an integer 1900..2100). */
+function dayAfterYear(day: number, year: number): boolean {
+  return day >= YEAR_START[year + 1 - 1900];
+}
+
+/**
+ * lookupKey (NFKC, no spaces, upper case) of a name, without allocating when the name is
+ * already its own key (CJK ideographs, ASCII without spaces or lower-case letters).
+ */
+function nameKey(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x4e00 && c <= 0x9fff) || (c > 0x20 && c < 0x7f && !(c >= 0x61 && c <= 0x7a)))) return lookupKey(s);
+  }
+  return s;
 }
 
 /** readField that never throws: a value that breaks the readers is reported as unreadable. */
@@ -153,6 +213,7 @@ interface PreparedField {
   col: number;
   letter: string;
   check: Check;
+  type: T;
   numeric: boolean;
   /** Severity of an unreadable value: a non-strict enumeration only warns. */
   invalidSeverity: Severity;
@@ -224,6 +285,7 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
       col,
       letter: columnLetter(col),
       check: t.t === "date" ? "date" : t.t === "year" ? "year" : "other",
+      type: typeCode(f),
       numeric: isNumericType(f),
       invalidSeverity: t.t === "enum" && !t.strict ? "warning" : "error",
       memo: t.t === "text" || t.t === "uscc" ? null : new Map(),
@@ -259,6 +321,11 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
       return r;
     }
     return safeReadField(p.def, v);
+  }
+
+  function readName(p: PreparedField, v: unknown): string | null {
+    const r = read(p, v);
+    return r.status === "ok" && typeof r.value === "string" ? r.value : null;
   }
 
   function headerIssues(): Issue[] {
@@ -299,7 +366,13 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i];
       const v = p.index < cells.length ? cells[p.index] : null;
-      let x = fastRead(p.def, v);
+      if (v === null || v === undefined) {
+        // Blank for every reader; the common case in sparse ledgers.
+        numbers[i] = NaN;
+        if (p.def.required) out.push(issue(row, p, "error", `${p.def.name}未填写（必填项）`));
+        continue;
+      }
+      let x = fastReadCode(p.type, v);
       if (x !== x) {
         const r = read(p, v);
         numbers[i] = NaN;
@@ -341,7 +414,7 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
     if (registeredAt >= 0 && poolYearAt >= 0) {
       const registered = numbers[registeredAt];
       const poolYear = numbers[poolYearAt];
-      if (registered === registered && poolYear === poolYear && yearOf(registered) > poolYear) {
+      if (registered === registered && poolYear === poolYear && dayAfterYear(registered, poolYear)) {
         out.push(
           issue(row, prepared[registeredAt], "error", `注册日期 ${formatDay(registered)} 晚于入库年度 ${poolYear} 年：企业注册之后才能入库，请核对两者`),
         );
@@ -363,18 +436,18 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
     if (nameAt >= 0) {
       const np = prepared[nameAt];
       const nv = np.index < cells.length ? cells[np.index] : null;
-      const nr = read(np, nv);
-      if (nr.status === "ok" && typeof nr.value === "string") {
-        const key = lookupKey(nr.value);
+      const name = typeof nv === "string" && fastReadCode(T.Text, nv) === 0 ? nv : readName(np, nv);
+      if (name !== null) {
+        const key = nameKey(name);
         const seen = codeOfName.get(key);
-        if (seen === undefined) codeOfName.set(key, { code, row, name: nr.value });
+        if (seen === undefined) codeOfName.set(key, { code, row, name });
         else if (seen.code !== code) {
           out.push(
             issue(
               row,
               cp,
               "warning",
-              `${np.def.name}“${shortText(nr.value)}”在第 ${seen.row} 行的统一社会信用代码是 ${seen.code}，这里是 ${code}：同一名称有两个代码，请核对`,
+              `${np.def.name}“${shortText(normalizeText(name))}”在第 ${seen.row} 行的统一社会信用代码是 ${seen.code}，这里是 ${code}：同一名称有两个代码，请核对`,
             ),
           );
         }
