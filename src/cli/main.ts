@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, Io, processIo } from "./common";
 import { registerAward } from "./commands/award";
+import { registerCheck } from "./commands/check";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerAward(program, io);
+  registerCheck(program, io);
   return program;
 }
 
