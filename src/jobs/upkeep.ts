@@ -1,0 +1,538 @@
+/**
+ * Pool upkeep — 动态管理 (计划 二（一）3, DOMAIN §6). For an as-of date: classify each
+ * enterprise of 企业培育库 (新引进/新注册/入库/已认定) and suggest removal (建议调出) with every
+ * reason that applies; move chosen rows to the 调出记录 sheet (archive first, then delete);
+ * undo a removal by putting the archived rows back where they were.
+ *
+ * The 调出记录 sheet (the add-in's own): row 1 is the header
+ *   批次号 | 状态 | 来源表 | 原行号 | 调出日期 | 调出原因 | 撤销日期 | <the ledger's columns from A>
+ * and each removed row is one line below it. Undo does not delete archive lines: it sets
+ * 状态 to 已撤销 and fills 撤销日期, so the record of what happened stays.
+ */
+import { DayNumber, formatDay, yearOf, addYears } from "../dates";
+import { KjError } from "../errors";
+import { CellValue, isBlankCell, readText } from "../ledger/cells";
+import { Edit, SheetSnapshot, WorkbookSnapshot } from "../host/port";
+import { columnLetter, lookupKey } from "../text";
+import {
+  cellAt,
+  cellIssue,
+  columnByHeader,
+  dataRows,
+  findLedgers,
+  Ledger,
+  lastUsedRow,
+  readAt,
+  sheetNamed,
+} from "./ledgers";
+import { hitechExpiry, hitechValidOn, POOL_RULES, PoolRules, reasonText, RemovalCode, smeRegistrationCurrent } from "./pool-rules";
+import { Issue, JobOptions, JobResult } from "./types";
+
+export const POOL_CLASSES = ["新引进企业", "新注册企业", "入库企业", "已认定企业"] as const;
+export type EnterpriseClass = (typeof POOL_CLASSES)[number];
+
+/** Headers of the add-in's own two columns on the ledger. */
+export const SUGGEST_HEADER = "建议调出";
+export const REASON_HEADER = "调出原因";
+export const SUGGEST_YES = "是";
+
+export const ARCHIVE_SHEET = "调出记录";
+export const ARCHIVE_META = ["批次号", "状态", "来源表", "原行号", "调出日期", "调出原因", "撤销日期"] as const;
+export const ARCHIVE_REMOVED = "已调出";
+export const ARCHIVE_UNDONE = "已撤销";
+/** Reason written for a row the clerk removed though no rule applies to it. */
+export const MANUAL_REASON = "工作人员选择调出（未命中自动调出条件）";
+
+export interface RemovalReason {
+  code: RemovalCode;
+  text: string;
+  cite: string;
+}
+
+export interface UpkeepSuggestion {
+  sheet: string;
+  /** 1-based sheet row. */
+  row: number;
+  name: string;
+  uscc: string | null;
+  class: EnterpriseClass;
+  /** 填写: taken from 企业分类; 推断: derived from the row. */
+  classSource: "填写" | "推断";
+  reasons: RemovalReason[];
+}
+
+export interface UpkeepSheet {
+  sheet: string;
+  headerRow: number;
+  /** Non-blank data rows looked at. */
+  rows: number;
+  /** Sheet columns of the add-in's 建议调出 / 调出原因 columns (existing or to be added). */
+  suggestColumn: string;
+  reasonColumn: string;
+}
+
+export interface UpkeepReport {
+  /** YYYY-MM-DD */
+  asOf: string;
+  policy: string;
+  sheets: UpkeepSheet[];
+  classes: Record<EnterpriseClass, number>;
+  suggestions: UpkeepSuggestion[];
+  /** Cells that could not be read, so a rule could not be decided for that row. */
+  issues: Issue[];
+  /** Plain-Chinese notes, e.g. no enterprise ledger found. */
+  notes: string[];
+}
+
+export interface RowAssessment {
+  class: EnterpriseClass;
+  classSource: "填写" | "推断";
+  reasons: RemovalReason[];
+  issues: Issue[];
+}
+
+function reason(code: RemovalCode, vars: Record<string, string | number>, rules: PoolRules): RemovalReason {
+  return { code, ...reasonText(code, vars, rules) };
+}
+
+const FLAG_RULES: readonly { field: string; code: RemovalCode }[] = [
+  { field: "safetyAccident", code: "safety_accident" },
+  { field: "dishonest", code: "dishonest" },
+  { field: "abnormalList", code: "abnormal_list" },
+];
+
+/**
+ * Classifies one enterprise row and lists every removal reason that applies on `asOf`.
+ * Example: a row in the 高企 pool recognised 2021-12-01 gets hitech_expired on 2024-12-01.
+ */
+export function assessEnterprise(l: Ledger, row: number, asOf: DayNumber, rules: PoolRules = POOL_RULES): RowAssessment {
+  const issues: Issue[] = [];
+  const reasons: RemovalReason[] = [];
+  const year = yearOf(asOf);
+  const unreadable = (field: string, what: string, message: string) =>
+    issues.push(cellIssue(l, row, field, "warning", `${message}；${what}未判断`));
+
+  // The plan's three: a blank cell or a missing column means no record (DOMAIN §8).
+  for (const { field, code } of FLAG_RULES) {
+    const r = readAt(l, row, field);
+    if (r.status === "ok" && r.value === true) reasons.push(reason(code, {}, rules));
+    else if (r.status === "invalid") unreadable(field, "此项调出条件", r.message);
+  }
+
+  const state = readAt(l, row, "businessState");
+  const closed = rules.closedBusinessStates.value;
+  if (state.status === "ok" && closed.includes(String(state.value))) {
+    reasons.push(reason("business_closed", { state: String(state.value) }, rules));
+  } else if (state.status === "invalid") {
+    // Free text such as "已于2023年注销": look for the state word itself.
+    const t = readText(cellAt(l.sheet, row, l.mapping.columns.businessState));
+    const hit = t.status === "ok" ? closed.find((s) => t.value.includes(s)) : undefined;
+    if (hit) reasons.push(reason("business_closed", { state: hit }, rules));
+  }
+
+  const cats = readAt(l, row, "categories");
+  const categories = cats.status === "ok" ? (cats.value as string[]) : [];
+  if (cats.status === "invalid") unreadable("categories", "高企证书到期、科小未更新两项调出条件", cats.message);
+
+  const hitech = readAt(l, row, "hitechDate");
+  if (hitech.status === "invalid") unreadable("hitechDate", "高企证书是否到期", hitech.message);
+  const hitechDay = hitech.status === "ok" ? (hitech.value as number) : null;
+  if (hitechDay !== null && categories.includes("高新技术企业") && hitechExpiry(hitechDay, rules) <= asOf) {
+    const years = rules.hitechValidityYears.value;
+    reasons.push(reason("hitech_expired", { date: formatDay(hitechDay), years, end: formatDay(hitechExpiry(hitechDay, rules)) }, rules));
+  }
+
+  const sme = readAt(l, row, "smeYear");
+  if (sme.status === "invalid") unreadable("smeYear", "科小入库登记是否更新", sme.message);
+  const smeYear = sme.status === "ok" ? (sme.value as number) : null;
+  if (smeYear !== null && categories.includes("科技型中小企业") && smeYear < year && !smeRegistrationCurrent(smeYear, year, rules)) {
+    reasons.push(reason("sme_not_renewed", { year, last: smeYear }, rules));
+  }
+
+  const given = readAt(l, row, "classification");
+  if (given.status === "ok") return { class: given.value as EnterpriseClass, classSource: "填写", reasons, issues };
+
+  const giant = readAt(l, row, "giantDate");
+  const revoked = readAt(l, row, "giantRevoked");
+  const giantValid = giant.status === "ok" && (giant.value as number) <= asOf && !(revoked.status === "ok" && revoked.value === true);
+  const recognised =
+    (hitechDay !== null && hitechValidOn(hitechDay, asOf, rules)) || giantValid || (smeYear !== null && smeRegistrationCurrent(smeYear, year, rules));
+  if (recognised) return { class: "已认定企业", classSource: "推断", reasons, issues };
+  const reg = readAt(l, row, "registeredOn");
+  if (reg.status === "ok") {
+    const on = reg.value as number;
+    if (on <= asOf && addYears(on, rules.newRegistrationYears.value) > asOf) return { class: "新注册企业", classSource: "推断", reasons, issues };
+  }
+  return { class: "入库企业", classSource: "推断", reasons, issues };
+}
+
+function textOf(l: Ledger, row: number, field: string): string {
+  const r = readAt(l, row, field);
+  if (r.status === "ok") return String(r.value);
+  const col = l.mapping.columns[field];
+  const t = col ? readText(cellAt(l.sheet, row, col)) : { status: "blank" as const };
+  return t.status === "ok" ? t.value : "";
+}
+
+/** The code as typed (normalised), even when its check character is wrong; null when blank. */
+function codeOf(l: Ledger, row: number): string | null {
+  const s = textOf(l, row, "uscc");
+  return s === "" ? null : lookupKey(s);
+}
+
+/** The last column holding anything, not counting the add-in's own columns. */
+function lastUserCol(sheet: SheetSnapshot, own: readonly (number | undefined)[]): number {
+  let last = 0;
+  sheet.values.forEach((r) => {
+    if (!r) return;
+    for (let j = r.length - 1; j >= 0; j--) {
+      const col = sheet.firstCol + j;
+      if (own.includes(col)) continue;
+      if (!isBlankCell(r[j])) {
+        last = Math.max(last, col);
+        break;
+      }
+    }
+  });
+  return last;
+}
+
+interface OwnColumns {
+  suggest: number;
+  reason: number;
+  /** Last column of the user's own data. */
+  userLast: number;
+}
+
+/** The add-in's two columns: found by their header text, else the next free columns to the right. */
+function ownColumns(l: Ledger): OwnColumns {
+  const h = l.mapping.headerRow;
+  let suggest = columnByHeader(l.sheet, h, SUGGEST_HEADER);
+  let reasonCol = columnByHeader(l.sheet, h, REASON_HEADER);
+  const userLast = lastUserCol(l.sheet, [suggest, reasonCol]);
+  if (suggest === undefined) suggest = Math.max(userLast, reasonCol ?? 0) + 1;
+  if (reasonCol === undefined) reasonCol = Math.max(userLast, suggest) + 1;
+  return { suggest, reason: reasonCol, userLast };
+}
+
+function emptyClasses(): Record<EnterpriseClass, number> {
+  return { 新引进企业: 0, 新注册企业: 0, 入库企业: 0, 已认定企业: 0 };
+}
+
+function enterpriseLedgers(snapshot: WorkbookSnapshot, opts: JobOptions): Ledger[] {
+  return findLedgers(snapshot, "enterprise", opts.sheet);
+}
+
+/**
+ * Classifies every enterprise and suggests removals; the edits write 建议调出 / 调出原因 into
+ * the add-in's own two columns to the right of the ledger (found again by header on a re-run,
+ * so running twice writes the same cells with the same values).
+ */
+export function planUpkeep(snapshot: WorkbookSnapshot, opts: JobOptions, rules: PoolRules = POOL_RULES): JobResult<UpkeepReport> {
+  const report: UpkeepReport = { asOf: formatDay(opts.asOf), policy: rules.title, sheets: [], classes: emptyClasses(), suggestions: [], issues: [], notes: [] };
+  const edits: Edit[] = [];
+  const ledgers = enterpriseLedgers(snapshot, opts);
+  if (ledgers.length === 0) {
+    report.notes.push(opts.sheet ? `工作表“${opts.sheet}”不是企业培育库台账` : "未找到企业培育库台账（表头应含 企业名称、统一社会信用代码、培育类别 等列）");
+  }
+  for (const l of ledgers) {
+    const own = ownColumns(l);
+    const rows = dataRows(l);
+    const h = l.mapping.headerRow;
+    const last = Math.max(h, lastUsedRow(l.sheet));
+    const suggestCells: CellValue[][] = [[SUGGEST_HEADER]];
+    const reasonCells: CellValue[][] = [[REASON_HEADER]];
+    const byRow = new Map<number, RowAssessment>();
+    for (const { row } of rows) byRow.set(row, assessEnterprise(l, row, opts.asOf, rules));
+    for (let row = h + 1; row <= last; row++) {
+      const a = byRow.get(row);
+      const suggested = a !== undefined && a.reasons.length > 0;
+      suggestCells.push([suggested ? SUGGEST_YES : null]);
+      reasonCells.push([suggested ? a.reasons.map((r) => r.text).join("；") : null]);
+      if (!a) continue;
+      report.classes[a.class]++;
+      report.issues.push(...a.issues);
+      if (suggested) {
+        report.suggestions.push({ sheet: l.sheet.name, row, name: textOf(l, row, "name"), uscc: codeOf(l, row), class: a.class, classSource: a.classSource, reasons: a.reasons });
+      }
+    }
+    report.sheets.push({ sheet: l.sheet.name, headerRow: h, rows: rows.length, suggestColumn: columnLetter(own.suggest), reasonColumn: columnLetter(own.reason) });
+    const name = l.sheet.name;
+    edits.push(
+      { type: "clearRange", sheet: name, row: h, col: own.suggest, rows: last - h + 1, cols: 1 },
+      { type: "clearRange", sheet: name, row: h, col: own.reason, rows: last - h + 1, cols: 1 },
+      { type: "setValues", sheet: name, row: h, col: own.suggest, values: suggestCells },
+      { type: "setValues", sheet: name, row: h, col: own.reason, values: reasonCells },
+      { type: "bold", sheet: name, row: h, col: own.suggest, rows: 1, cols: 1 },
+      { type: "bold", sheet: name, row: h, col: own.reason, rows: 1, cols: 1 },
+    );
+  }
+  return { report, edits };
+}
+
+// ---------------------------------------------------------------- removal and undo
+
+/** A row to remove: its sheet row, and (better) who is on it, so a stale row number is caught. */
+export interface RowRef {
+  row: number;
+  uscc?: string | null;
+  name?: string;
+}
+
+export interface RemovedRow {
+  row: number;
+  name: string;
+  uscc: string | null;
+  reasons: string;
+}
+
+export interface RemovalReport {
+  /** Null when nothing was removed. */
+  batchId: string | null;
+  sheet: string;
+  removed: RemovedRow[];
+  skipped: { row: number; reason: string }[];
+}
+
+interface ArchiveRecord {
+  /** 1-based row on 调出记录. */
+  archiveRow: number;
+  batchId: string;
+  state: string;
+  source: string;
+  originalRow: number;
+  cells: CellValue[];
+}
+
+interface Archive {
+  sheet: SheetSnapshot | undefined;
+  /** Width of the copied-columns part of the header. */
+  copyWidth: number;
+  records: ArchiveRecord[];
+  lastRow: number;
+}
+
+function readArchive(snapshot: WorkbookSnapshot): Archive {
+  const sheet = sheetNamed(snapshot, ARCHIVE_SHEET);
+  if (!sheet || lastUsedRow(sheet) === 0) return { sheet, copyWidth: 0, records: [], lastRow: 0 };
+  const header = ARCHIVE_META.map((_, j) => cellAt(sheet, 1, j + 1));
+  if (!ARCHIVE_META.every((m, j) => typeof header[j] === "string" && (header[j] as string).trim() === m)) {
+    throw new KjError(
+      "archive_unrecognised",
+      `工作表“${ARCHIVE_SHEET}”的第 1 行不是本工具写的表头（应为 ${ARCHIVE_META.join("、")} …），为免覆盖，请把该表改名后重试`,
+    );
+  }
+  const lastCol = Math.max(ARCHIVE_META.length, sheet.firstCol + Math.max(0, ...sheet.values.map((r) => (r ? r.length : 0))) - 1);
+  let copyWidth = 0;
+  for (let c = ARCHIVE_META.length + 1; c <= lastCol; c++) if (!isBlankCell(cellAt(sheet, 1, c))) copyWidth = c - ARCHIVE_META.length;
+  const last = lastUsedRow(sheet);
+  const records: ArchiveRecord[] = [];
+  for (let r = 2; r <= last; r++) {
+    const batch = cellAt(sheet, r, 1);
+    if (isBlankCell(batch)) continue;
+    const originalRow = Number(cellAt(sheet, r, 4));
+    if (!Number.isInteger(originalRow) || originalRow < 1) continue;
+    const cells: CellValue[] = [];
+    for (let c = ARCHIVE_META.length + 1; c <= lastCol; c++) cells.push(cellAt(sheet, r, c));
+    while (cells.length > 0 && isBlankCell(cells[cells.length - 1])) cells.pop();
+    records.push({
+      archiveRow: r,
+      batchId: String(batch).trim(),
+      state: String(cellAt(sheet, r, 2) ?? "").trim(),
+      source: String(cellAt(sheet, r, 3) ?? "").trim(),
+      originalRow,
+      cells,
+    });
+  }
+  return { sheet, copyWidth, records, lastRow: last };
+}
+
+/** "20250101-01": the as-of date and a sequence number that is new in this archive. */
+function nextBatchId(archive: Archive, asOf: DayNumber): string {
+  const day = formatDay(asOf).replace(/-/g, "");
+  let max = 0;
+  for (const r of archive.records) {
+    const m = /^(\d{8})-(\d+)$/.exec(r.batchId);
+    if (m && m[1] === day) max = Math.max(max, Number(m[2]));
+  }
+  return `${day}-${String(max + 1).padStart(2, "0")}`;
+}
+
+function sameCode(a: string | null | undefined, b: string | null): boolean {
+  return a !== undefined && a !== null && a !== "" && b !== null && lookupKey(a) === b;
+}
+
+/** Finds the ledger row a reference means now: the given row if it still holds that firm, else where that firm moved. */
+function resolveRef(l: Ledger, ref: number | RowRef, rows: readonly number[]): number | null {
+  const rowSet = new Set(rows);
+  if (typeof ref === "number") return rowSet.has(ref) ? ref : null;
+  const identified = (ref.uscc !== undefined && ref.uscc !== null && ref.uscc !== "") || (ref.name !== undefined && ref.name !== "");
+  const matches = (row: number) =>
+    ref.uscc !== undefined && ref.uscc !== null && ref.uscc !== "" ? sameCode(ref.uscc, codeOf(l, row)) : textOf(l, row, "name") === (ref.name ?? "").trim();
+  if (!identified) return rowSet.has(ref.row) ? ref.row : null;
+  if (rowSet.has(ref.row) && matches(ref.row)) return ref.row;
+  return rows.find(matches) ?? null;
+}
+
+function pickLedger(snapshot: WorkbookSnapshot, opts: JobOptions): Ledger {
+  const ledgers = enterpriseLedgers(snapshot, opts);
+  if (ledgers.length === 0) {
+    throw new KjError("no_ledger", opts.sheet ? `工作表“${opts.sheet}”不是企业培育库台账` : "未找到企业培育库台账");
+  }
+  return ledgers[0];
+}
+
+/**
+ * Moves rows of 企业培育库 to 调出记录. The edits first write the archive (ensureSheet, header,
+ * rows with 批次号, 状态 已调出, 来源表, 原行号, 调出日期, 调出原因 and every user column), and
+ * only then delete the rows from the ledger, so a host that fails on the archive never deletes.
+ * Rows that are no longer in the ledger (already removed) are skipped: running twice is a no-op.
+ */
+export function removeFromPool(
+  snapshot: WorkbookSnapshot,
+  opts: JobOptions,
+  rows: readonly (number | RowRef)[],
+  rules: PoolRules = POOL_RULES,
+): JobResult<RemovalReport> {
+  const l = pickLedger(snapshot, opts);
+  const sheetName = l.sheet.name;
+  const all = dataRows(l).map((r) => r.row);
+  const chosen = new Set<number>();
+  const skipped: { row: number; reason: string }[] = [];
+  for (const ref of rows) {
+    const row = resolveRef(l, ref, all);
+    const at = typeof ref === "number" ? ref : ref.row;
+    if (row === null) skipped.push({ row: at, reason: `第 ${at} 行已不在“${sheetName}”中（可能已经调出），未作处理` });
+    else chosen.add(row);
+  }
+  const report: RemovalReport = { batchId: null, sheet: sheetName, removed: [], skipped };
+  if (chosen.size === 0) return { report, edits: [] };
+
+  const archive = readArchive(snapshot);
+  const batchId = nextBatchId(archive, opts.asOf);
+  const own = ownColumns(l);
+  const width = own.userLast;
+  const edits: Edit[] = [{ type: "ensureSheet", sheet: ARCHIVE_SHEET }];
+  const labels: string[] = [];
+  for (let c = 1; c <= width; c++) {
+    const t = readText(cellAt(l.sheet, l.mapping.headerRow, c));
+    labels.push(t.status === "ok" ? t.value : `第${columnLetter(c)}列`);
+  }
+  if (archive.records.length === 0 && archive.lastRow === 0) {
+    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: 1, col: 1, values: [[...ARCHIVE_META, ...labels]] });
+    edits.push({ type: "bold", sheet: ARCHIVE_SHEET, row: 1, col: 1, rows: 1, cols: ARCHIVE_META.length + labels.length });
+  } else if (labels.length > archive.copyWidth) {
+    // Label the extra columns only; existing header cells stay as they are.
+    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: 1, col: ARCHIVE_META.length + archive.copyWidth + 1, values: [labels.slice(archive.copyWidth)] });
+  }
+  const ordered = [...chosen].sort((a, b) => a - b);
+  const lines: CellValue[][] = [];
+  for (const row of ordered) {
+    const a = assessEnterprise(l, row, opts.asOf, rules);
+    const why = a.reasons.length > 0 ? a.reasons.map((r) => r.text).join("；") : MANUAL_REASON;
+    const cells: CellValue[] = [];
+    for (let c = 1; c <= width; c++) cells.push(cellAt(l.sheet, row, c));
+    lines.push([batchId, ARCHIVE_REMOVED, sheetName, row, formatDay(opts.asOf), why, null, ...cells]);
+    report.removed.push({ row, name: textOf(l, row, "name"), uscc: codeOf(l, row), reasons: why });
+  }
+  edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: archive.lastRow + 1 < 2 ? 2 : archive.lastRow + 1, col: 1, values: lines });
+  edits.push({ type: "deleteRows", sheet: sheetName, rows: ordered });
+  report.batchId = batchId;
+  return { report, edits };
+}
+
+export interface UndoReport {
+  /** The batch looked at; null when the archive holds none. */
+  batchId: string | null;
+  restored: { sheet: string; row: number; name: string }[];
+  /** Lines of the batch that were already undone or whose row is already back in the ledger. */
+  alreadyDone: number;
+  notes: string[];
+}
+
+function comparable(v: CellValue): string {
+  if (isBlankCell(v)) return "";
+  if (v instanceof Date) return "d" + v.getTime();
+  if (typeof v === "object" && v !== null && "error" in v) return "e" + v.error;
+  return typeof v + ":" + String(v);
+}
+
+function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[]): boolean {
+  for (let c = 1; c <= cells.length; c++) if (comparable(cellAt(sheet, row, c)) !== comparable(cells[c - 1])) return false;
+  return true;
+}
+
+/**
+ * Puts a removal batch back: the archived rows are inserted at their original row numbers in
+ * ascending order (so the numbers line up again), then their archive lines are marked 已撤销.
+ * Without `batchId`, the latest batch in 调出记录; a batch already undone is left alone, so
+ * running twice changes nothing. Undo batches newest first for rows to land exactly.
+ */
+export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchId?: string): JobResult<UndoReport> {
+  const archive = readArchive(snapshot);
+  const report: UndoReport = { batchId: null, restored: [], alreadyDone: 0, notes: [] };
+  if (archive.records.length === 0) {
+    report.notes.push(`“${ARCHIVE_SHEET}”中没有调出记录`);
+    return { report, edits: [] };
+  }
+  const id = batchId ?? archive.records[archive.records.length - 1].batchId;
+  const batch = archive.records.filter((r) => r.batchId === id && (opts.sheet === undefined || r.source === opts.sheet));
+  report.batchId = id;
+  if (batch.length === 0) {
+    report.notes.push(`“${ARCHIVE_SHEET}”中没有批次 ${id} 的记录`);
+    return { report, edits: [] };
+  }
+  const edits: Edit[] = [];
+  const marks: ArchiveRecord[] = [];
+  const bySource = new Map<string, ArchiveRecord[]>();
+  for (const r of batch) {
+    if (r.state !== ARCHIVE_REMOVED) {
+      report.alreadyDone++;
+      continue;
+    }
+    bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
+  }
+  for (const [source, records] of bySource) {
+    const sheet = sheetNamed(snapshot, source);
+    if (!sheet) {
+      report.notes.push(`来源表“${source}”已不存在，批次 ${id} 中来自该表的 ${records.length} 行未恢复`);
+      continue;
+    }
+    const last = lastUsedRow(sheet);
+    const present = (cells: CellValue[]) => {
+      for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells)) return true;
+      return false;
+    };
+    records.sort((a, b) => a.originalRow - b.originalRow);
+    let inserted = 0;
+    let run: { row: number; values: CellValue[][] } | null = null;
+    const flush = () => {
+      if (run) edits.push({ type: "insertRows", sheet: source, row: run.row, col: 1, values: run.values });
+      run = null;
+    };
+    for (const r of records) {
+      marks.push(r);
+      if (present(r.cells)) {
+        report.alreadyDone++;
+        continue;
+      }
+      // A sheet that shrank since: never insert past the row after its end.
+      const at = Math.min(r.originalRow, last + inserted + 1);
+      const current = run as { row: number; values: CellValue[][] } | null;
+      if (current && current.row + current.values.length === at) current.values.push(r.cells);
+      else {
+        flush();
+        run = { row: at, values: [r.cells] };
+      }
+      inserted++;
+      const name = r.cells.find((v) => typeof v === "string" && v.trim() !== "");
+      report.restored.push({ sheet: source, row: at, name: typeof name === "string" ? name : "" });
+    }
+    flush();
+  }
+  for (const r of marks) {
+    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: 2, values: [[ARCHIVE_UNDONE]] });
+    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: ARCHIVE_META.indexOf("撤销日期") + 1, values: [[formatDay(opts.asOf)]] });
+  }
+  return { report, edits };
+}
