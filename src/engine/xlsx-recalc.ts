@@ -121,13 +121,51 @@ function storedFormula(cell: ExcelJS.Cell): string | null {
   return typeof f === "string" && f.trim() !== "" ? f : null;
 }
 
-function quotedSheetName(name: string): string {
-  return `'${name.replace(/'/g, "''")}'`;
+/** Column number of letters: A -> 1, AA -> 27. */
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
 }
 
-/** Does a formula text mention a sheet by name (Name!A1 or 'Name'!A1)? */
-function mentionsSheet(formula: string, name: string): boolean {
-  return formula.includes(`${quotedSheetName(name)}!`) || formula.includes(`${name}!`);
+const REFERENCE =
+  /(?:('(?:[^']|'')+'|[^\s!'"(),:;=<>&+\-*/^{}]+)!)?(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+)(?![\w.(])/g;
+
+/**
+ * Which columns of which sheets a formula reads, from its references (A1, A1:C9, C:C, 'S'!B2).
+ * "unknown" when it may reach further than its references say (INDIRECT, OFFSET, names,
+ * whole rows): then every column is loaded.
+ */
+export function referencedColumns(formula: string, ownSheet: string): Map<string, Set<number> | "all"> | "unknown" {
+  const code = formula.replace(/"(?:[^"]|"")*"/g, '""');
+  if (/\b(INDIRECT|OFFSET)\s*\(/i.test(code)) return "unknown";
+  const out = new Map<string, Set<number> | "all">();
+  for (const m of code.matchAll(REFERENCE)) {
+    const start = m.index ?? 0;
+    // Part of a longer word (a function or name such as LOG10): not a reference.
+    if (start > 0 && /[\w.]/.test(code[start - 1])) continue;
+    const sheet = m[1] ? (m[1].startsWith("'") ? m[1].slice(1, -1).replace(/''/g, "'") : m[1]) : ownSheet;
+    const ref = m[2].replace(/\$/g, "");
+    let set = out.get(sheet);
+    if (set === "all") continue;
+    if (/^\d+:\d+$/.test(ref)) {
+      out.set(sheet, "all");
+      continue;
+    }
+    if (set === undefined) out.set(sheet, (set = new Set<number>()));
+    const [a, b] = ref.split(":");
+    const ca = columnNumber(a.replace(/\d+/g, ""));
+    const cb = b === undefined ? ca : columnNumber(b.replace(/\d+/g, ""));
+    for (let c = Math.min(ca, cb); c <= Math.max(ca, cb); c++) set.add(c);
+  }
+  // Letters left over that are not references or functions may be defined names.
+  const rest = code
+    .replace(REFERENCE, " ")
+    .replace(/[A-Za-z_][\w.]*\s*\(/g, " ")
+    .replace(/""/g, " ")
+    .replace(/\d+(?:\.\d+)?(?:E[+-]?\d+)?/gi, " ");
+  if (/[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*/.test(rest.replace(/\b(TRUE|FALSE)\b/gi, " ").replace(/#[A-Z\/0!?]+/g, " "))) return "unknown";
+  return out;
 }
 
 /** The defined names of the workbook as HyperFormula named expressions; names it cannot take are left out. */
@@ -180,26 +218,42 @@ export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): Recal
 
   const names = namedExpressions(wb);
   if (names.length > 0) everySheet = true;
-  const needed = worksheets.filter(
-    (ws) => everySheet || formulaSheets.has(ws.name) || formulaCells.some((fc) => mentionsSheet(fc.formula, ws.name)),
-  );
+  // Only the columns formulas reach are loaded: a 100,000-row ledger with one formula column
+  // then costs the engine a few columns, not forty.
+  const reach = new Map<string, Set<number> | "all">();
+  const widen = (sheet: string, cols: Set<number> | "all") => {
+    const prior = reach.get(sheet);
+    if (prior === "all") return;
+    if (cols === "all") reach.set(sheet, "all");
+    else if (prior === undefined) reach.set(sheet, new Set(cols));
+    else for (const c of cols) prior.add(c);
+  };
+  if (everySheet) for (const ws of worksheets) widen(ws.name, "all");
+  for (const fc of formulaCells) {
+    const refs = referencedColumns(fc.formula, fc.sheet);
+    if (refs === "unknown") {
+      for (const ws of worksheets) widen(ws.name, "all");
+      continue;
+    }
+    for (const [sheet, cols] of refs) widen(sheet, cols);
+  }
+  const needed = worksheets.filter((ws) => formulaSheets.has(ws.name) || reach.has(ws.name));
 
-  // 2. Every needed sheet's contents, formulas as "=...".
+  // 2. The needed sheets' contents, formulas as "=...".
   const sheets: Record<string, unknown[][]> = {};
   const totalRows = needed.reduce((n, ws) => n + ws.rowCount, 0);
   let rowsRead = 0;
   for (const ws of needed) {
+    const cols = reach.get(ws.name);
+    const wanted = (col: number) => cols === "all" || (cols !== undefined && cols.has(col));
     const rows: unknown[][] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       const cells: unknown[] = [];
       row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-        let content: unknown;
-        if ((cell.type as number) === MERGE_TYPE) content = null;
-        else {
-          const f = storedFormula(cell);
-          content = f !== null ? formulaForEngine(f) : rawContent(cell.value);
-        }
-        cells[colNumber - 1] = content;
+        if ((cell.type as number) === MERGE_TYPE) return;
+        const f = storedFormula(cell);
+        if (f !== null) cells[colNumber - 1] = formulaForEngine(f);
+        else if (wanted(colNumber)) cells[colNumber - 1] = rawContent(cell.value);
       });
       for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
       rows[rowNumber - 1] = cells;
