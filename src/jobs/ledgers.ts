@@ -4,7 +4,7 @@
  * of one row read through the catalogue. Cells are addressed in sheet coordinates (1-based),
  * whatever the snapshot's firstRow / firstCol.
  */
-import { CellValue, isBlankCell, Reading } from "../ledger/cells";
+import { CellValue, isBlankCell, readCode, Reading } from "../ledger/cells";
 import { kindDef, LedgerKind, LedgerKindDef, OWN_SHEETS } from "../ledger/catalogue";
 import { FieldValue, readField } from "../ledger/fields";
 import { ColumnMapping, detectLedger, HEADER_SEARCH_ROWS } from "../ledger/mapping";
@@ -136,10 +136,14 @@ export function sheetNamed(snapshot: WorkbookSnapshot, name: string): SheetSnaps
   return snapshot.sheets.find((s) => s.name === name);
 }
 
-/** The identity of an enterprise row for counting once: its code when readable, else its name. */
+/**
+ * The identity of an enterprise row for counting once: its code as typed (normalised, even
+ * with a wrong check character), else its name.
+ */
 export function enterpriseKey(l: Ledger, row: number): string {
-  const code = readAt(l, row, "uscc");
-  if (code.status === "ok") return "code:" + String(code.value);
+  const col = l.mapping.columns.uscc;
+  const code = col === undefined ? null : readCode(cellAt(l.sheet, row, col));
+  if (code && code.status === "ok") return "code:" + code.value;
   const name = readAt(l, row, l.def.kind === "enterprise" ? "name" : "platformName");
   return name.status === "ok" ? "name:" + String(name.value) : "row:" + row;
 }
