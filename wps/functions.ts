@@ -1,0 +1,111 @@
+/**
+ * KJ's spreadsheet functions in WPS 表格, registered through
+ * `wps.AddCustomFunction("KJ", id, fn, meta)` (WPS 12.1.0.20540 or later), so =KJ.AWARD(...)
+ * is spelled as in Excel. Names, parameters and Chinese descriptions come from src/fx/spec.ts;
+ * the functions call the src/fx cores directly (WPS custom functions are synchronous).
+ *
+ * Arguments arrive in WPS's shapes and are normalised first: the missing-argument marker
+ * -2147352572 means "not given", a Range object means its Value2, one cell's scalar becomes
+ * [[v]] where a range is expected, a 1-D array one row.
+ */
+import { dayFromLocalClock, excelSerialFromDay } from "../src/dates";
+import { KjError } from "../src/errors";
+import { asMatrix, isAbsent, WPS_MISSING_ARGUMENT } from "../src/fx/args";
+import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
+import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
+import { FX_NAMESPACE, FX_SPECS, FxSpec } from "../src/fx/spec";
+import { cellFromValue2, matrixFromValue2, prop } from "../src/host/wps";
+import { WpsFunctionMeta, wpsMeta } from "./meta";
+
+export type { WpsFunctionMeta, WpsParamMeta } from "./meta";
+export { wpsMeta, wpsParamType } from "./meta";
+
+/** The part of the `wps` global this file needs. */
+export interface WpsFunctionRegistry {
+  AddCustomFunction?: (namespace: string, name: string, fn: (...args: unknown[]) => unknown, meta: WpsFunctionMeta) => unknown;
+}
+
+function isRangeObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && "Value2" in v;
+}
+
+/** One cell value inside an argument: blank -> null, CVErr codes -> { error }. */
+function cellArg(v: unknown): unknown {
+  return cellFromValue2(v);
+}
+
+/**
+ * One argument as the cores expect it. Absent (the WPS marker, undefined) -> undefined; a
+ * Range object -> its Value2 as a 2-D array; where a range is expected, a scalar -> [[v]] and
+ * a 1-D array -> one row.
+ */
+export function normalizeWpsArg(v: unknown, matrix: boolean): unknown {
+  if (v === WPS_MISSING_ARGUMENT || v === undefined) return undefined;
+  let value: unknown = v;
+  if (isRangeObject(v)) {
+    const rows = Number(prop(prop(v, "Rows"), "Count")) || undefined;
+    const cols = Number(prop(prop(v, "Columns"), "Count")) || undefined;
+    value = matrixFromValue2(prop(v, "Value2"), rows, cols);
+  }
+  // A 1x1 array where one value is expected is left to the cores (asScalar reads it).
+  if (Array.isArray(value)) return asMatrix(value).map((r) => r.map(cellArg));
+  if (matrix) return isAbsent(value) ? [] : [[cellArg(value)]];
+  return typeof value === "number" ? cellArg(value) : value;
+}
+
+/**
+ * What a cell shows when a core fails. No documented error value exists for WPS custom
+ * functions, so the cell gets text that starts like the error it stands for and says why:
+ * "#N/A 无适用政策：…" or "#VALUE! 未知的奖励事项…".
+ */
+export function wpsErrorValue(e: unknown): string {
+  if (e instanceof KjError) return `${e.kind === "na" ? "#N/A" : "#VALUE!"} ${e.message}`;
+  const detail = e instanceof Error ? e.message : String(e);
+  return `#VALUE! 内部错误：${detail}（请告知技术支持）`;
+}
+
+type Core = (args: unknown[], today: () => number) => unknown;
+
+/** "Judged on today" where the date is left out: the host's clock, as an Excel serial. */
+function judgedOn(date: unknown, today: () => number): unknown {
+  return isAbsent(date) ? today() : date;
+}
+
+/** The cores by function id; every id in spec.ts must have one (a test checks). */
+export const WPS_CORES: Readonly<Record<string, Core>> = {
+  AWARD: ([item, basis, date]) => fxAward(item, basis, date),
+  TARGET: ([indicator, year]) => fxTarget(indicator, year),
+  USCC: ([code]) => fxUscc(code),
+  ELIGIBLE: ([category, header, row, date], today) => fxEligible(category, header, row, judgedOn(date, today)),
+  WHY: ([category, header, row, date], today) => fxWhy(category, header, row, judgedOn(date, today)),
+  SCORE: ([category, header, row, date], today) => fxScore(category, header, row, judgedOn(date, today)),
+};
+
+/** The function WPS calls for one spec: normalise, call the core, turn failures into error text. */
+export function wpsFunction(spec: FxSpec, clock: () => Date = () => new Date()): (...args: unknown[]) => unknown {
+  const core = WPS_CORES[spec.id];
+  if (!core) throw new Error(`no WPS core for KJ.${spec.id}`);
+  const today = () => excelSerialFromDay(dayFromLocalClock(clock()));
+  return (...args: unknown[]) => {
+    try {
+      const normalized = spec.params.map((p, i) => normalizeWpsArg(args[i], p.matrix));
+      return core(normalized, today);
+    } catch (e) {
+      return wpsErrorValue(e);
+    }
+  };
+}
+
+/**
+ * Registers every KJ function with WPS. Returns the registered ids; [] when this WPS has no
+ * AddCustomFunction (older than 12.1.0.20540: the ribbon and the pane still work).
+ */
+export function registerWpsFunctions(wps: WpsFunctionRegistry | undefined, clock?: () => Date): string[] {
+  if (!wps || typeof wps.AddCustomFunction !== "function") return [];
+  const done: string[] = [];
+  for (const spec of FX_SPECS) {
+    wps.AddCustomFunction(FX_NAMESPACE, spec.id, wpsFunction(spec, clock), wpsMeta(spec));
+    done.push(spec.id);
+  }
+  return done;
+}
