@@ -303,6 +303,7 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
   );
   const registeredAt = position.get("registeredOn") ?? -1;
   const poolYearAt = position.get("poolYear") ?? -1;
+  // Only the enterprise pool lists each enterprise once; other ledgers name one enterprise many times.
   const isPool = def.kind === "enterprise";
   const firstRowOfCode = new Map<string, number>();
   const codeOfName = new Map<string, { code: string; row: number; name: string }>();
@@ -447,7 +448,7 @@ export function createLedgerChecker(mapping: ColumnMapping, opts: LedgerCheckerO
               row,
               cp,
               "warning",
-              `${np.def.name}“${shortText(normalizeText(name))}”在第 ${seen.row} 行的统一社会信用代码是 ${seen.code}，这里是 ${code}：同一名称有两个代码，请核对`,
+              `${np.def.name}“${shortText(normalizeText(seen.name))}”在第 ${seen.row} 行的统一社会信用代码是 ${seen.code}，这里是 ${code}：同一名称有两个代码，请核对`,
             ),
           );
         }
