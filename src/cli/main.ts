@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, Io, processIo } from "./common";
 import { registerAward } from "./commands/award";
 import { registerCheck } from "./commands/check";
+import { registerRecalc } from "./commands/recalc";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerAward(program, io);
   registerCheck(program, io);
+  registerRecalc(program, io);
   return program;
 }
 
