@@ -1,0 +1,62 @@
+/**
+ * Workbooks for the browser demo: the sample ledger, a 10,000-row one (to show that
+ * validation does not freeze the pane) and a hostile one whose names are HTML/script
+ * payloads (the XSS end-to-end test loads it with ?fixture=xss). The payloads are only
+ * ever data here; the pane must render them as text.
+ */
+import { WorkbookSnapshot } from "../../src/host/port";
+import { detectLedger } from "../../src/ledger/mapping";
+import { generateSampleWorkbook } from "../../samples/generate";
+import { FixtureName } from "../detect";
+
+/** Names an attacker might type into a ledger. */
+export const HOSTILE_TEXTS = [
+  "<img src=x onerror=alert(1)>",
+  "<script>window.__pwned=1</script>",
+  '"><svg onload=alert(1)>',
+  "<iframe src=javascript:alert(1)>",
+  '=HYPERLINK("http://x","点击")',
+] as const;
+
+/** A sheet name that is also markup (legal in Excel: no [ ] : * ? / \). */
+export const HOSTILE_SHEET = "<b onmouseover=alert(1)>表";
+
+/** The name-like field of each ledger kind. */
+const NAME_FIELDS = ["name", "platformName", "host", "talentName", "employer", "projectName", "undertaker", "item", "town", "remarks", "businessState", "categories"];
+
+export function demoWorkbook(fixture: FixtureName): WorkbookSnapshot {
+  switch (fixture) {
+    case "large":
+      return generateSampleWorkbook({ enterprises: 10_000 });
+    case "xss":
+      return hostileWorkbook();
+    default:
+      return generateSampleWorkbook();
+  }
+}
+
+/**
+ * The sample workbook (small) with every name-like cell replaced by a hostile text, so the
+ * payloads reach every page: issue messages, suggestions, indicator and award lists.
+ */
+export function hostileWorkbook(): WorkbookSnapshot {
+  const wb = generateSampleWorkbook({ enterprises: 40 });
+  let k = 0;
+  for (const sheet of wb.sheets) {
+    const mapping = detectLedger(sheet.values, sheet.name, sheet.firstRow, sheet.firstCol);
+    if (!mapping) continue;
+    const headerIndex = mapping.headerRow - sheet.firstRow;
+    for (const field of NAME_FIELDS) {
+      const col = mapping.columns[field];
+      if (col === undefined) continue;
+      const c = col - sheet.firstCol;
+      for (let r = headerIndex + 1; r < sheet.values.length; r++) {
+        // Leave some rows alone so the jobs still find valid data to work with.
+        if ((r + c) % 3 === 0) continue;
+        sheet.values[r][c] = HOSTILE_TEXTS[k++ % HOSTILE_TEXTS.length];
+      }
+    }
+  }
+  wb.sheets.push({ name: HOSTILE_SHEET, firstRow: 1, firstCol: 1, values: [[HOSTILE_TEXTS[0], HOSTILE_TEXTS[1]]] });
+  return wb;
+}

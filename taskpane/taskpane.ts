@@ -1,0 +1,109 @@
+/**
+ * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the four
+ * pages and the tab bar. Any failure is shown as a Chinese message on the page.
+ */
+import { dayFromLocalClock } from "../src/dates";
+import { SpreadsheetHost } from "../src/host/port";
+import { ExcelHost } from "../src/host/excel";
+import { WpsHost } from "../src/host/wps";
+import { errorText, HostMode, Page, PaneContext, UserMessage } from "./context";
+import { byId, el, replaceChildren } from "./dom";
+import { detectEnvironment, Environment, fixtureFromSearch, modeOf } from "./detect";
+import { createDemo } from "./demo/host";
+import { demoWorkbook } from "./demo/fixtures";
+import { createValidatePage } from "./pages/validate";
+import { createUpkeepPage } from "./pages/upkeep";
+import { createTargetsPage } from "./pages/targets";
+import { createAwardsPage } from "./pages/awards";
+
+const HOST_LABELS: Record<HostMode, string> = { excel: "Excel", wps: "WPS 表格", demo: "浏览器演示" };
+
+interface Connected {
+  host: SpreadsheetHost;
+  /** Redraws the demo grid after edits; a no-op in Excel and WPS. */
+  changed(): void;
+}
+
+async function connect(env: Environment): Promise<Connected> {
+  switch (env.kind) {
+    case "excel":
+      return { host: new ExcelHost(), changed: () => undefined };
+    case "wps":
+      return { host: new WpsHost(env.app), changed: () => undefined };
+    default: {
+      const demo = createDemo(demoWorkbook(fixtureFromSearch(window.location.search)));
+      const gridHost = byId("grid-host");
+      gridHost.hidden = false;
+      replaceChildren(gridHost, [demo.grid.root]);
+      byId("demo-banner").hidden = false;
+      byId("app").classList.add("demo");
+      await demo.grid.refresh();
+      return { host: demo.host, changed: () => void demo.grid.refresh() };
+    }
+  }
+}
+
+function buildTabs(pages: readonly Page[], initial: string): void {
+  const tabBar = byId("tabs");
+  const container = byId("pages");
+  const tabs = pages.map((p) =>
+    el("button", { class: "tab", text: p.title, attrs: { type: "button", role: "tab", id: `tab-${p.id}`, "aria-controls": `page-${p.id}`, "aria-selected": "false" } }),
+  );
+  replaceChildren(tabBar, tabs);
+  replaceChildren(
+    container,
+    pages.map((p) => p.root),
+  );
+  const show = (id: string) => {
+    pages.forEach((p, i) => {
+      const on = p.id === id;
+      p.root.hidden = !on;
+      tabs[i].setAttribute("aria-selected", String(on));
+      tabs[i].tabIndex = on ? 0 : -1;
+    });
+    const page = pages.find((p) => p.id === id);
+    if (page) void Promise.resolve(page.shown()).catch(() => undefined);
+  };
+  tabs.forEach((t, i) => t.addEventListener("click", () => show(pages[i].id)));
+  tabBar.addEventListener("keydown", (ev) => {
+    const current = tabs.findIndex((t) => t.getAttribute("aria-selected") === "true");
+    const delta = ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0;
+    if (!delta || current < 0) return;
+    const next = (current + delta + tabs.length) % tabs.length;
+    show(pages[next].id);
+    tabs[next].focus();
+  });
+  show(pages.some((p) => p.id === initial) ? initial : pages[0].id);
+}
+
+async function main(): Promise<void> {
+  const app = byId("app");
+  try {
+    const env = await detectEnvironment(window);
+    const mode = modeOf(env);
+    if (env.kind === "other-office") {
+      throw new UserMessage(`本加载项用于 Excel 和 WPS 表格，当前宿主是 ${env.host}。`);
+    }
+    const connected = await connect(env);
+    const ctx: PaneContext = {
+      host: connected.host,
+      mode,
+      today: () => dayFromLocalClock(new Date()),
+      changed: connected.changed,
+    };
+    byId("host-label").textContent = HOST_LABELS[mode];
+    app.dataset.mode = mode;
+    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx)];
+    buildTabs(pages, window.location.hash.replace(/^#/, ""));
+  } catch (e) {
+    const fatal = byId("fatal");
+    fatal.hidden = false;
+    fatal.textContent = `任务窗格无法启动：${errorText(e)}`;
+    byId("host-label").textContent = "未连接";
+  } finally {
+    app.setAttribute("aria-busy", "false");
+  }
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => void main());
+else void main();

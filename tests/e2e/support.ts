@@ -1,0 +1,149 @@
+/**
+ * End-to-end support: builds the pane once (when dist/ is missing or older than its
+ * sources), serves dist/ from a tiny static server on 127.0.0.1, and drives Debian's
+ * Chromium through playwright-core. Never downloads a browser.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { Browser, chromium, ConsoleMessage, Dialog, Page, Request } from "playwright-core";
+
+export const ROOT = path.resolve(__dirname, "../..");
+/** KJ_DIST points the tests at an already built copy (no build is run then). */
+export const DIST = process.env.KJ_DIST ? path.resolve(process.env.KJ_DIST) : path.join(ROOT, "dist");
+export const CHROMIUM = "/usr/bin/chromium";
+export const SCREENSHOT_DIR = path.join(ROOT, "docs", "screenshots");
+
+/** Sources whose change means the bundle must be rebuilt. */
+const SOURCE_DIRS = ["taskpane", "src", "samples", "functions"];
+const SOURCE_FILES = ["webpack.config.js", "package.json"];
+
+function newestMtime(p: string): number {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(p)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+let built = false;
+
+/** Runs `webpack --mode production` unless dist/taskpane.html is newer than every source. */
+export function ensureBuilt(): void {
+  if (built) return;
+  if (process.env.KJ_DIST) {
+    if (!fs.existsSync(path.join(DIST, "taskpane.html"))) throw new Error(`KJ_DIST=${DIST} 中没有 taskpane.html`);
+    built = true;
+    return;
+  }
+  const html = path.join(DIST, "taskpane.html");
+  const sources = Math.max(...SOURCE_DIRS.map((d) => newestMtime(path.join(ROOT, d))), ...SOURCE_FILES.map((f) => newestMtime(path.join(ROOT, f))));
+  if (!fs.existsSync(html) || fs.statSync(html).mtimeMs < sources) {
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "webpack", "bin", "webpack.js"), "--mode", "production"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: 600_000,
+    });
+  }
+  if (!fs.existsSync(html)) throw new Error("webpack 构建后没有 dist/taskpane.html");
+  built = true;
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".xml": "application/xml; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `dir` on 127.0.0.1 at a random port; nothing outside `dir` is reachable. */
+export function serveStatic(dir: string = DIST): Promise<StaticServer> {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, "") || "taskpane.html";
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        origin: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+export function chromiumAvailable(): boolean {
+  return fs.existsSync(CHROMIUM);
+}
+
+export const SKIP_MESSAGE = `跳过浏览器端到端测试：未找到 ${CHROMIUM}（请安装 Debian 的 chromium 软件包）`;
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** What a page did while a test drove it. */
+export interface PageLog {
+  dialogs: string[];
+  console: { type: string; text: string }[];
+  pageErrors: string[];
+  requests: string[];
+}
+
+export interface OpenedPane {
+  page: Page;
+  log: PageLog;
+}
+
+/** Opens the pane (dist/taskpane.html) with a query string and waits until it is ready. */
+export async function openPane(browser: Browser, origin: string, query = "", viewport = { width: 1280, height: 800 }): Promise<OpenedPane> {
+  const context = await browser.newContext({ viewport, locale: "zh-CN" });
+  const page = await context.newPage();
+  const log: PageLog = { dialogs: [], console: [], pageErrors: [], requests: [] };
+  page.on("dialog", (d: Dialog) => {
+    log.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss().catch(() => undefined);
+  });
+  page.on("console", (m: ConsoleMessage) => log.console.push({ type: m.type(), text: m.text() }));
+  page.on("pageerror", (e: Error) => log.pageErrors.push(e.message));
+  page.on("request", (r: Request) => log.requests.push(r.url()));
+  await page.goto(`${origin}/taskpane.html${query}`);
+  await page.waitForSelector("#app[aria-busy='false']", { timeout: 30_000 });
+  return { page, log };
+}
+
+/** Saves a screenshot to docs/screenshots/<name>.png when KJ_SCREENSHOTS=1. */
+export async function maybeScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.KJ_SCREENSHOTS !== "1") return;
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}

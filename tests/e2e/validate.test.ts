@@ -1,0 +1,111 @@
+/**
+ * The pane in demo mode, 校验台账: the sample's broken cells are listed, clicking one selects
+ * it in the grid, marks appear and clear, and 10,000 rows validate without freezing the page.
+ */
+import { strict as assert } from "node:assert";
+import { SAMPLE_BROKEN_CELLS } from "../../samples/generate";
+import { MARK_COLORS } from "../../src/host/port";
+import { cellAddress } from "../../src/text";
+import { useBrowser } from "./hooks";
+import { maybeScreenshot, openPane } from "./support";
+
+function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+describe("e2e: task pane in the browser demo — 校验台账", function () {
+  this.timeout(120_000);
+  const env = useBrowser();
+
+  it("opens in demo mode with the banner, the sample ledger in the grid and the four pages", async () => {
+    const { page, log } = await openPane(env().browser, env().origin);
+    assert.equal(await page.getAttribute("#app", "data-mode"), "demo");
+    assert.equal((await page.textContent("#demo-banner"))?.trim(), "浏览器演示模式：数据为虚构示例，不会保存");
+    assert.ok(await page.isVisible("#demo-banner"));
+    const tabs = await page.$$eval("#tabs .tab", (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual(tabs, ["校验台账", "动态管理", "目标完成情况", "奖励测算"]);
+    const sheetTabs = await page.$$eval("#grid-tabs .grid-tab", (ts) => ts.map((t) => t.textContent));
+    for (const s of ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励"]) assert.ok(sheetTabs.includes(s), `grid tab ${s}`);
+    assert.equal(await page.textContent("#demo-grid td[data-cell='A2']"), "企业名称");
+    assert.match((await page.textContent("#validate-kind")) ?? "", /企业培育库.*第 2 行.*300 行/);
+    assert.equal(await page.$$eval("#validate-mapping tr.missing", (rs) => rs.length), 0);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.dialogs, []);
+    await page.context().close();
+  });
+
+  it("lists exactly the sample's broken cells, clicking one selects it, marks appear and clear", async () => {
+    const { page, log } = await openPane(env().browser, env().origin);
+    await page.click("#validate-run");
+    await page.waitForSelector("#validate-summary .badge");
+    const listed = await page.$$eval("#validate-issues button.issue[data-severity='error']", (bs) => bs.map((b) => b.getAttribute("data-cell")));
+    const expected = SAMPLE_BROKEN_CELLS.map((b) => cellAddress(b.row, b.col));
+    assert.deepEqual([...new Set(listed)].sort(), [...expected].sort());
+    assert.equal(await page.textContent("#validate-summary [data-count='error']"), `错误 ${listed.length}`);
+    // Issues are grouped by row: one group per broken row, in row order.
+    const groups = await page.$$eval("#validate-issues .row-group", (gs) => gs.map((g) => Number(g.getAttribute("data-row"))));
+    assert.deepEqual(groups, [...new Set(SAMPLE_BROKEN_CELLS.map((b) => b.row))].sort((a, b) => a - b));
+
+    // Click the last broken cell (on the grid's first page, far down): it is selected and scrolled into view.
+    const target = SAMPLE_BROKEN_CELLS[SAMPLE_BROKEN_CELLS.length - 1];
+    const address = cellAddress(target.row, target.col);
+    await page.click(`#validate-issues button.issue[data-cell='${address}']`);
+    await page.waitForSelector(`#demo-grid td[data-cell='${address}'].selected`);
+    assert.equal(await page.textContent("#grid-name-box"), `${target.sheet}!${address}`);
+    assert.equal(await page.$$eval("#demo-grid td.selected", (cs) => cs.length), 1);
+    const visible = await page.$eval(`#demo-grid td[data-cell='${address}']`, (td) => {
+      const s = document.getElementById("grid-scroller")!.getBoundingClientRect();
+      const r = td.getBoundingClientRect();
+      return r.top >= s.top && r.bottom <= s.bottom && r.left >= s.left && r.right <= s.right;
+    });
+    assert.ok(visible, "selected cell is scrolled into view");
+
+    await page.click("#validate-mark");
+    await page.waitForSelector("#validate-notice.notice-success");
+    for (const b of SAMPLE_BROKEN_CELLS) {
+      const a = cellAddress(b.row, b.col);
+      const look = await page.$eval(`#demo-grid td[data-cell='${a}']`, (td) => ({ bg: (td as HTMLElement).style.backgroundColor, title: (td as HTMLElement).title }));
+      assert.equal(look.bg, rgb(MARK_COLORS.error), `fill of ${a}`);
+      assert.match(look.title, /^【KJ】/, `note of ${a}`);
+    }
+    await maybeScreenshot(page, "pane-validate");
+
+    await page.click("#validate-clear");
+    await page.waitForFunction(() => document.querySelectorAll("#demo-grid td.has-note").length === 0);
+    const leftover = await page.$$eval("#demo-grid td", (tds) => tds.filter((td) => (td as HTMLElement).style.backgroundColor !== "").length);
+    assert.equal(leftover, 0);
+    assert.deepEqual(log.pageErrors, []);
+    await page.context().close();
+  });
+
+  it("validates 10,000 rows in chunks with a progress bar while the page stays responsive", async function () {
+    this.timeout(300_000);
+    const { page, log } = await openPane(env().browser, env().origin, "?fixture=large");
+    assert.match((await page.textContent("#validate-kind")) ?? "", /10000 行/);
+    // Watch, from inside the page, that the progress bar shows and that timers keep firing
+    // between chunks (a frozen page would run no timer until validation ends).
+    // (A string: tsx would wrap named functions in a helper the page does not have.)
+    await page.evaluate(`(() => {
+      window.__progressShown = 0;
+      window.__ticksWhileBusy = 0;
+      const box = document.getElementById("validate-progress").parentElement;
+      new MutationObserver(() => { if (!box.hidden) window.__progressShown++; })
+        .observe(box, { attributes: true, attributeFilter: ["hidden"] });
+      const tick = () => {
+        if (!box.hidden) window.__ticksWhileBusy++;
+        if (!document.querySelector("#validate-summary .badge")) setTimeout(tick, 0);
+      };
+      setTimeout(tick, 0);
+    })()`);
+    await page.click("#validate-run");
+    await page.waitForSelector("#validate-summary .badge", { timeout: 240_000 });
+    assert.ok(await page.isHidden("#validate-progress"));
+    const seen = (await page.evaluate("({ shown: window.__progressShown, ticks: window.__ticksWhileBusy })")) as { shown: number; ticks: number };
+    assert.ok(seen.shown >= 1, "progress bar was shown");
+    assert.ok(seen.ticks >= 1, `timers ran between chunks (${seen.ticks})`);
+    assert.match((await page.textContent("#validate-summary")) ?? "", /共 10000 行/);
+    assert.deepEqual(log.pageErrors, []);
+    await page.context().close();
+  });
+});
