@@ -1,0 +1,572 @@
+/**
+ * The Excel host: the SpreadsheetHost port over Office.js (Excel.run). Reads are one
+ * used-range load per sheet; writes are queued and synced in chunks whose estimated payload
+ * stays under 4 MB (Excel on the web refuses 5 MB), never per cell.
+ *
+ * Text safety: before string values are written, their cells get the number format "@"
+ * (text) in the same request, through a numberFormat grid where non-string cells are null
+ * (null in a 2-D array leaves a cell's format unchanged, per the Office.js docs "Blank and
+ * null values"). A text-formatted cell stores "=1+1" as the characters =1+1, not a formula.
+ * Formulas come only through setFormulas.
+ *
+ * Marks: fill colour plus a note (worksheet.notes, ExcelApi 1.18) or, where notes are not
+ * supported, a comment (a reply when the cell already has a user's comment). The cells and
+ * their previous fills are kept in the hidden sheet KJ标记 (src/host/marks.ts).
+ */
+import { excelSerialFromDay, dayFromDate } from "../dates";
+import { KjError } from "../errors";
+import { CellValue } from "../ledger/cells";
+import { DEFAULT_CHUNK_BUDGET, jsonBytes, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
+import {
+  CellMarkPlan,
+  composeNote,
+  isKjNote,
+  MARK_REGISTRY_SHEET,
+  noteAfterClear,
+  normalizeColor,
+  parseAddress,
+  parseRegistry,
+  planMarks,
+  RegistryEntry,
+  registryKey,
+  registryRows,
+  SavedFill,
+} from "./marks";
+import { CellMark, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+
+type Ctx = Excel.RequestContext;
+type RunFn = <T>(batch: (ctx: Ctx) => Promise<T>) => Promise<T>;
+
+export interface ExcelHostOptions {
+  /** Defaults to Excel.run; tests pass a fake. */
+  run?: RunFn;
+  /** Use worksheet.notes (ExcelApi 1.18); default: asked of Office.context.requirements. */
+  notes?: boolean;
+  /** Bytes a batch may hold before it syncs. */
+  chunkBudget?: number;
+  /** Load formulas with values (default true): needed to report formula cells. */
+  readFormulas?: boolean;
+}
+
+/** Excel error values a formula can produce literally ("=#N/A"). */
+const ERROR_LITERALS = new Set(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"]);
+const DATE_FORMAT = "yyyy-mm-dd";
+/** Bytes a mark's reads and writes add to a request beyond its note text (several actions). */
+const MARK_READ_BYTES = 4 * OP_OVERHEAD_BYTES;
+const MARK_WRITE_BYTES = 3 * OP_OVERHEAD_BYTES;
+
+function isPayloadError(e: unknown): boolean {
+  const o = e as { code?: unknown; message?: unknown };
+  const text = `${typeof o?.code === "string" ? o.code : ""} ${typeof o?.message === "string" ? o.message : ""}`;
+  return /payload|负载/i.test(text);
+}
+
+function notesSupportedByOffice(): boolean {
+  try {
+    return typeof Office !== "undefined" && Boolean(Office.context?.requirements?.isSetSupported("ExcelApi", "1.18"));
+  } catch {
+    return false;
+  }
+}
+
+/** A value Office.js returns -> a snapshot value ("" is blank; "#N/A" text of an error cell is an error). */
+function snapshotValue(v: unknown, valueType?: string): CellValue {
+  if (v === "" || v === null || v === undefined) return null;
+  if (valueType === "Error" && typeof v === "string") return { error: v };
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return null;
+}
+
+/** A snapshot value -> what Office.js takes in values (dates as serials). */
+function officeValue(v: CellValue): string | number | boolean {
+  if (v === null || v === undefined) return "";
+  if (v instanceof Date) {
+    const day = dayFromDate(v);
+    return day === null ? "" : excelSerialFromDay(day);
+  }
+  if (typeof v === "object") return ""; // errors are written as formulas afterwards
+  return v;
+}
+
+export class ExcelHost implements SpreadsheetHost {
+  readonly kind = "excel";
+  private readonly run: RunFn;
+  private readonly budget: number;
+  private readonly readFormulas: boolean;
+  private notesMode: boolean | undefined;
+
+  constructor(options: ExcelHostOptions = {}) {
+    this.run = options.run ?? (<T>(batch: (ctx: Ctx) => Promise<T>) => Excel.run(batch));
+    this.budget = options.chunkBudget ?? DEFAULT_CHUNK_BUDGET;
+    this.readFormulas = options.readFormulas ?? true;
+    this.notesMode = options.notes;
+  }
+
+  private useNotes(): boolean {
+    if (this.notesMode === undefined) this.notesMode = notesSupportedByOffice();
+    return this.notesMode;
+  }
+
+  async listSheets(): Promise<string[]> {
+    return this.run(async (ctx) => {
+      const sheets = ctx.workbook.worksheets;
+      sheets.load("items/name");
+      await ctx.sync();
+      return sheets.items.map((s) => s.name);
+    });
+  }
+
+  async activeSheet(): Promise<string | null> {
+    return this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getActiveWorksheet();
+      ws.load("name");
+      await ctx.sync();
+      return ws.name ?? null;
+    });
+  }
+
+  /**
+   * One used-range load (values, formulas, position) in one sync. Excel on the web refuses a
+   * response over 5 MB: then the size is loaded and the rows are read in chunks.
+   */
+  async readSheet(name: string): Promise<SheetSnapshot> {
+    const props = this.readFormulas ? "values,formulas,valueTypes,rowIndex,columnIndex,rowCount,columnCount" : "values,valueTypes,rowIndex,columnIndex,rowCount,columnCount";
+    try {
+      return await this.run(async (ctx) => {
+        const ws = ctx.workbook.worksheets.getItemOrNullObject(name);
+        const used = ws.getUsedRangeOrNullObject(true);
+        used.load(props);
+        await ctx.sync();
+        if (ws.isNullObject) throw new KjError("sheet_not_found", `找不到工作表“${name}”`);
+        if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
+        return this.toSnapshot(name, used.rowIndex + 1, used.columnIndex + 1, used.values, this.readFormulas ? used.formulas : undefined, used.valueTypes);
+      });
+    } catch (e) {
+      if (!isPayloadError(e)) throw e;
+      return this.readSheetInChunks(name, props);
+    }
+  }
+
+  private async readSheetInChunks(name: string, props: string): Promise<SheetSnapshot> {
+    return this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getItem(name);
+      const used = ws.getUsedRangeOrNullObject(true);
+      used.load("rowIndex,columnIndex,rowCount,columnCount");
+      await ctx.sync();
+      if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
+      const { rowIndex, columnIndex, rowCount, columnCount } = used;
+      const values: unknown[][] = [];
+      const formulas: unknown[][] = [];
+      const types: string[][] = [];
+      // Start with a cautious guess of bytes per cell, then size chunks from what came back.
+      let bytesPerRow = columnCount * (this.readFormulas ? 160 : 80);
+      for (let done = 0; done < rowCount; ) {
+        const rows = Math.max(1, Math.min(rowCount - done, Math.floor(this.budget / Math.max(1, bytesPerRow))));
+        const part = ws.getRangeByIndexes(rowIndex + done, columnIndex, rows, columnCount);
+        part.load(props.replace(/,rowIndex.*$/, ""));
+        await ctx.sync();
+        values.push(...part.values);
+        types.push(...(part.valueTypes as string[][]));
+        if (this.readFormulas) formulas.push(...part.formulas);
+        const got = jsonBytes(part.values) + (this.readFormulas ? jsonBytes(part.formulas) : 0) + jsonBytes(part.valueTypes);
+        bytesPerRow = Math.max(bytesPerRow / 4, Math.ceil((got / rows) * 1.25));
+        done += rows;
+      }
+      return this.toSnapshot(name, rowIndex + 1, columnIndex + 1, values, this.readFormulas ? formulas : undefined, types);
+    });
+  }
+
+  private toSnapshot(name: string, firstRow: number, firstCol: number, raw: unknown[][], rawFormulas: unknown[][] | undefined, valueTypes: unknown[][] | undefined): SheetSnapshot {
+    const values = raw.map((r, i) => r.map((v, j) => snapshotValue(v, valueTypes?.[i]?.[j] as string | undefined)));
+    let formulas: (string | null)[][] | undefined;
+    if (rawFormulas) {
+      // A text cell holding "=1+1" reports the same string as value and formula: not a formula.
+      let any = false;
+      const f = rawFormulas.map((r, i) =>
+        r.map((x, j) => {
+          if (typeof x !== "string" || !x.startsWith("=") || x === raw[i][j]) return null;
+          any = true;
+          return x;
+        }),
+      );
+      if (any) formulas = f;
+    }
+    return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+  }
+
+  async select(sheet: string, row: number, col: number): Promise<void> {
+    await this.run(async (ctx) => {
+      const ws = ctx.workbook.worksheets.getItem(sheet);
+      ws.activate();
+      ws.getRangeByIndexes(row - 1, col - 1, 1, 1).select();
+      await ctx.sync();
+    });
+  }
+
+  async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {
+    if (edits.length === 0) return;
+    await this.run(async (ctx) => {
+      const session = new ApplySession(ctx, this.budget, this.useNotes());
+      for (let i = 0; i < edits.length; i++) {
+        await session.apply(edits[i]);
+        progress?.(i + 1, edits.length, edits[i].type);
+      }
+      await session.batch.flush();
+    });
+  }
+}
+
+/** One apply() call: the request context, the batcher and what was learned about the workbook. */
+class ApplySession {
+  readonly batch: PayloadBatcher;
+  private sheetNames: Set<string> | null = null;
+  private registry: RegistryEntry[] | null = null;
+  /** Rows the registry sheet held when it was read or last written. */
+  private registryHeight = 0;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly budget: number,
+    private readonly notes: boolean,
+  ) {
+    this.batch = new PayloadBatcher(budget, () => ctx.sync());
+  }
+
+  private sheet(name: string): Excel.Worksheet {
+    return this.ctx.workbook.worksheets.getItem(name);
+  }
+
+  /** Syncs now, whether or not writes are pending (to read what was loaded). */
+  private async syncNow(): Promise<void> {
+    await this.batch.flush();
+    await this.ctx.sync();
+  }
+
+  async apply(e: Edit): Promise<void> {
+    switch (e.type) {
+      case "ensureSheet":
+        return this.ensureSheet(e.sheet, false);
+      case "setValues":
+        return this.setValues(e.sheet, e.row, e.col, e.values);
+      case "setFormulas":
+        return this.setFormulas(e.sheet, e.row, e.col, e.formulas);
+      case "clearRange":
+        await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
+        this.sheet(e.sheet).getRangeByIndexes(e.row - 1, e.col - 1, e.rows, e.cols).clear("Contents");
+        return;
+      case "mark":
+        return this.mark(e.sheet, e.marks);
+      case "clearMarks":
+        return this.clearMarks(e.sheet);
+      case "deleteRows": {
+        const ws = this.sheet(e.sheet);
+        for (const run of runsBottomUp(e.rows)) {
+          await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
+          ws.getRange(`${run.start}:${run.start + run.count - 1}`).delete("Up");
+        }
+        return;
+      }
+      case "insertRows": {
+        if (e.values.length === 0) return;
+        await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
+        this.sheet(e.sheet).getRange(`${e.row}:${e.row + e.values.length - 1}`).insert("Down");
+        return this.setValues(e.sheet, e.row, e.col, e.values);
+      }
+      case "numberFormat": {
+        const grid = Array.from({ length: e.rows }, () => new Array<string>(e.cols).fill(e.format));
+        for (const part of splitRowsByBudget(grid, this.budget / 2)) {
+          await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + jsonBytes(part.rows));
+          this.sheet(e.sheet).getRangeByIndexes(e.row - 1 + part.offset, e.col - 1, part.rows.length, e.cols).numberFormat = part.rows;
+        }
+        return;
+      }
+      case "bold":
+        await this.batch.reserve(OP_OVERHEAD_BYTES * 3);
+        this.sheet(e.sheet).getRangeByIndexes(e.row - 1, e.col - 1, e.rows, e.cols).format.font.bold = true;
+        return;
+      case "columnWidths": {
+        const ws = this.sheet(e.sheet);
+        for (let i = 0; i < e.widths.length; i++) {
+          await this.batch.reserve(OP_OVERHEAD_BYTES * 3);
+          // Office.js widths are points; a character of the default font is about 7 px = 5.25 pt.
+          ws.getRangeByIndexes(0, e.col - 1 + i, 1, 1).format.columnWidth = Math.round((e.widths[i] * 7 + 5) * 0.75 * 100) / 100;
+        }
+        return;
+      }
+      case "dataBar": {
+        await this.batch.reserve(OP_OVERHEAD_BYTES * 4);
+        const cf = this.sheet(e.sheet).getRangeByIndexes(e.row - 1, e.col - 1, e.rows, e.cols).conditionalFormats.add("DataBar");
+        cf.dataBar.positiveFormat.fillColor = normalizeColor(e.color) ?? "#638EC6";
+        return;
+      }
+    }
+  }
+
+  private async loadSheetNames(): Promise<Set<string>> {
+    if (!this.sheetNames) {
+      const sheets = this.ctx.workbook.worksheets;
+      sheets.load("items/name");
+      await this.syncNow();
+      this.sheetNames = new Set(sheets.items.map((s) => s.name));
+    }
+    return this.sheetNames;
+  }
+
+  private async ensureSheet(name: string, hidden: boolean): Promise<void> {
+    const names = await this.loadSheetNames();
+    if (names.has(name)) return;
+    await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + utf8Length(name));
+    const ws = this.ctx.workbook.worksheets.add(name);
+    if (hidden) ws.visibility = "Hidden";
+    names.add(name);
+  }
+
+  /** Values in row chunks under the budget; string cells get the text format first. */
+  private async setValues(sheet: string, row: number, col: number, values: CellValue[][]): Promise<void> {
+    const ws = this.sheet(sheet);
+    const width = values.reduce((m, r) => Math.max(m, r.length), 0);
+    if (width === 0) return;
+    const rect = values.map((r) => (r.length === width ? r : [...r, ...new Array<CellValue>(width - r.length).fill(null)]));
+    for (const part of splitRowsByBudget(rect, this.budget / 3, width * 6)) {
+      const out = part.rows.map((r) => r.map(officeValue));
+      const formats: (string | null)[][] = part.rows.map((r) => r.map((v) => (typeof v === "string" && v !== "" ? "@" : v instanceof Date ? DATE_FORMAT : null)));
+      const anyFormat = formats.some((r) => r.some((f) => f !== null));
+      const errors: { i: number; j: number; code: string }[] = [];
+      part.rows.forEach((r, i) =>
+        r.forEach((v, j) => {
+          if (v && typeof v === "object" && !(v instanceof Date) && typeof v.error === "string") errors.push({ i, j, code: v.error });
+        }),
+      );
+      await this.batch.reserve(OP_OVERHEAD_BYTES * 3 + jsonBytes(out) + (anyFormat ? jsonBytes(formats) : 0));
+      const range = ws.getRangeByIndexes(row - 1 + part.offset, col - 1, part.rows.length, width);
+      if (anyFormat) range.numberFormat = formats;
+      range.values = out;
+      for (const x of errors) {
+        await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + 16);
+        const code = ERROR_LITERALS.has(x.code) ? x.code : "#N/A";
+        ws.getRangeByIndexes(row - 1 + part.offset + x.i, col - 1 + x.j, 1, 1).formulas = [["=" + code]];
+      }
+    }
+  }
+
+  private async setFormulas(sheet: string, row: number, col: number, formulas: (string | null)[][]): Promise<void> {
+    const ws = this.sheet(sheet);
+    const width = formulas.reduce((m, r) => Math.max(m, r.length), 0);
+    if (width === 0) return;
+    const rect = formulas.map((r) => {
+      const full = r.map((f) => (f === null || f === undefined ? null : f.startsWith("=") ? f : "=" + f));
+      return full.length === width ? full : [...full, ...new Array<string | null>(width - full.length).fill(null)];
+    });
+    for (const part of splitRowsByBudget(rect, this.budget / 2)) {
+      await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + jsonBytes(part.rows));
+      // A formula into a text-formatted cell would stay text: give those cells General first.
+      const range = ws.getRangeByIndexes(row - 1 + part.offset, col - 1, part.rows.length, width);
+      range.numberFormat = part.rows.map((r) => r.map((f) => (f === null ? null : "General")));
+      range.formulas = part.rows as string[][];
+    }
+  }
+
+  // ---- marks ----------------------------------------------------------------------------
+
+  private async loadRegistry(): Promise<RegistryEntry[]> {
+    if (this.registry) return this.registry;
+    const names = await this.loadSheetNames();
+    if (!names.has(MARK_REGISTRY_SHEET)) {
+      this.registry = [];
+      this.registryHeight = 0;
+      return this.registry;
+    }
+    const used = this.sheet(MARK_REGISTRY_SHEET).getUsedRangeOrNullObject(true);
+    used.load("values,rowIndex,rowCount");
+    await this.syncNow();
+    if (used.isNullObject) {
+      this.registry = [];
+      this.registryHeight = 0;
+    } else {
+      const values = (used.values as unknown[][]).map((r) => r.map((v) => snapshotValue(v)));
+      const padded = [...Array.from({ length: used.rowIndex }, () => [] as CellValue[]), ...values];
+      this.registry = parseRegistry(padded);
+      this.registryHeight = used.rowIndex + used.rowCount;
+    }
+    return this.registry;
+  }
+
+  /** Rewrites the registry sheet: rows from A1 (text format), clearing rows it no longer needs. */
+  private async writeRegistry(entries: RegistryEntry[]): Promise<void> {
+    await this.ensureSheet(MARK_REGISTRY_SHEET, true);
+    const ws = this.sheet(MARK_REGISTRY_SHEET);
+    const rows = registryRows(entries);
+    if (this.registryHeight > rows.length) {
+      await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
+      ws.getRangeByIndexes(rows.length, 0, this.registryHeight - rows.length, 3).clear("Contents");
+    }
+    for (const part of splitRowsByBudget(rows, this.budget / 3, 20)) {
+      const formats = part.rows.map((r) => r.map(() => "@"));
+      await this.batch.reserve(OP_OVERHEAD_BYTES * 3 + jsonBytes(part.rows) + jsonBytes(formats));
+      const range = ws.getRangeByIndexes(part.offset, 0, part.rows.length, 3);
+      range.numberFormat = formats;
+      range.values = part.rows;
+    }
+    this.registry = entries;
+    this.registryHeight = rows.length;
+  }
+
+  private async mark(sheet: string, marks: readonly CellMark[]): Promise<void> {
+    const plans = planMarks(marks);
+    if (plans.length === 0) return;
+    const registry = await this.loadRegistry();
+    const known = new Set(registry.map((e) => registryKey(e.sheet, e.address)));
+    const ws = this.sheet(sheet);
+    const comments = this.notes ? null : await this.loadComments(ws);
+
+    // Reads: the previous fill of cells marked for the first time, the note of every cell.
+    const cells = new Map<string, Excel.Range>();
+    const fills = new Map<string, Excel.RangeFill>();
+    const notes = new Map<string, Excel.Note>();
+    for (const p of plans) {
+      await this.batch.reserve(MARK_READ_BYTES);
+      const cell = ws.getRangeByIndexes(p.row - 1, p.col - 1, 1, 1);
+      cells.set(p.address, cell);
+      if (!known.has(registryKey(sheet, p.address))) {
+        cell.format.fill.load("color,pattern,patternColor");
+        fills.set(p.address, cell.format.fill);
+      }
+      if (this.notes) {
+        const note = ws.notes.getItemOrNullObject(p.address);
+        note.load("content");
+        notes.set(p.address, note);
+      }
+    }
+    await this.syncNow();
+
+    const added: RegistryEntry[] = [];
+    for (const p of plans) {
+      const fill = fills.get(p.address);
+      if (fill) {
+        added.push({ sheet, address: p.address, previousFill: savedFillOf(fill) });
+        known.add(registryKey(sheet, p.address));
+      }
+      const cell = cells.get(p.address) as Excel.Range;
+      await this.batch.reserve(MARK_WRITE_BYTES + utf8Length(p.message) * 2);
+      cell.format.fill.color = p.color;
+      if (this.notes) this.writeNote(ws, cell, notes.get(p.address) as Excel.Note, p);
+      else this.writeComment(cell, comments?.get(p.address), p);
+    }
+    if (added.length) await this.writeRegistry([...registry, ...added]);
+  }
+
+  private writeNote(ws: Excel.Worksheet, cell: Excel.Range, note: Excel.Note, p: CellMarkPlan): void {
+    if (note.isNullObject) ws.notes.add(cell, composeNote(p.message, null));
+    else note.content = composeNote(p.message, note.content);
+  }
+
+  /** A KJ comment is rewritten; a user's comment gets a KJ reply instead (nobody edits it). */
+  private writeComment(cell: Excel.Range, found: LoadedComment | undefined, p: CellMarkPlan): void {
+    const text = composeNote(p.message, null);
+    if (!found) this.ctx.workbook.comments.add(cell, text);
+    else if (isKjNote(found.comment.content)) found.comment.content = text;
+    else {
+      const reply = found.replies.find((r) => isKjNote(r.content));
+      if (reply) reply.content = text;
+      else found.comment.replies.add(text);
+    }
+  }
+
+  private async clearMarks(sheet: string): Promise<void> {
+    const registry = await this.loadRegistry();
+    const mine = registry.filter((e) => e.sheet === sheet);
+    if (mine.length === 0) return;
+    const names = await this.loadSheetNames();
+    const kept = registry.filter((e) => e.sheet !== sheet);
+    if (!names.has(sheet)) return this.writeRegistry(kept);
+    const ws = this.sheet(sheet);
+    const comments = this.notes ? null : await this.loadComments(ws);
+    const notes = new Map<string, Excel.Note>();
+    if (this.notes) {
+      for (const e of mine) {
+        await this.batch.reserve(2 * OP_OVERHEAD_BYTES);
+        const note = ws.notes.getItemOrNullObject(e.address);
+        note.load("content");
+        notes.set(e.address, note);
+      }
+      await this.syncNow();
+    }
+    for (const e of mine) {
+      const at = parseAddress(e.address);
+      if (!at) continue;
+      await this.batch.reserve(MARK_WRITE_BYTES);
+      const cell = ws.getRangeByIndexes(at.row - 1, at.col - 1, 1, 1);
+      restoreFill(cell.format.fill, e.previousFill);
+      if (this.notes) {
+        const note = notes.get(e.address) as Excel.Note;
+        if (note.isNullObject) continue;
+        const next = noteAfterClear(note.content);
+        if (next.action === "delete") note.delete();
+        else if (next.action === "set") note.content = next.text;
+      } else {
+        const found = comments?.get(e.address);
+        if (!found) continue;
+        if (isKjNote(found.comment.content)) found.comment.delete();
+        else for (const r of found.replies) if (isKjNote(r.content)) r.delete();
+      }
+    }
+    await this.writeRegistry(kept);
+  }
+
+  /** Every comment on a sheet by cell address, with its replies (two syncs). */
+  private async loadComments(ws: Excel.Worksheet): Promise<Map<string, LoadedComment>> {
+    const all = ws.comments;
+    all.load("items/content");
+    await this.syncNow();
+    const located = all.items.map((comment) => {
+      const where = comment.getLocation();
+      where.load("address");
+      comment.replies.load("items/content");
+      return { comment, where };
+    });
+    await this.syncNow();
+    const out = new Map<string, LoadedComment>();
+    for (const { comment, where } of located) {
+      const address = where.address.replace(/^.*!/, "").replace(/\$/g, "").split(":")[0].toUpperCase();
+      out.set(address, { comment, replies: comment.replies.items });
+    }
+    return out;
+  }
+}
+
+interface LoadedComment {
+  comment: Excel.Comment;
+  replies: Excel.CommentReply[];
+}
+
+/** A loaded fill -> what the registry keeps. Excel reports no fill as pattern "None". */
+function savedFillOf(fill: Excel.RangeFill): SavedFill {
+  const pattern = fill.pattern as string | null | undefined;
+  const color = normalizeColor(fill.color);
+  if (pattern === "None" || !color) return { kind: "none" };
+  if (pattern === "Solid" || pattern === undefined || pattern === null) return { kind: "solid", color };
+  return { kind: "raw", json: { pattern, color, patternColor: normalizeColor(fill.patternColor) } };
+}
+
+/** Puts a saved fill back; an exceljs fill from the CLI gives its foreground colour. */
+function restoreFill(fill: Excel.RangeFill, saved: SavedFill): void {
+  if (saved.kind === "none") return fill.clear();
+  if (saved.kind === "solid") {
+    fill.color = saved.color;
+    return;
+  }
+  const j = saved.json;
+  if (typeof j.pattern === "string" && typeof j.type !== "string") {
+    const color = normalizeColor(j.color as string);
+    if (color) fill.color = color;
+    fill.pattern = j.pattern as Excel.FillPattern;
+    const pc = normalizeColor(j.patternColor as string);
+    if (pc) fill.patternColor = pc;
+    return;
+  }
+  const fg = (j.fgColor as { argb?: string } | undefined)?.argb;
+  const color = normalizeColor(fg);
+  if (j.type === "pattern" && j.pattern !== "none" && color) fill.color = color;
+  else fill.clear();
+}
+

@@ -1,0 +1,381 @@
+/**
+ * The memory host: a workbook held in plain arrays and maps. Used by tests, the browser demo
+ * and benchmarks, so it is dependency-free (no Node APIs) and fast on 100,000-row sheets.
+ * It keeps the mark registry as a hidden sheet like the file-based hosts, for uniformity.
+ */
+import { KjError } from "../errors";
+import { CellValue } from "../ledger/cells";
+import { runsBottomUp } from "./chunking";
+import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, normalizeColor, SavedFill, SyncMarkStore } from "./marks";
+import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+
+/** Initial content of one sheet; rows and columns are 1-based in fills/notes/numberFormats. */
+export interface MemorySheetInit {
+  name: string;
+  /** values[0][0] is A1; null is blank. Strings are stored as text. */
+  values?: CellValue[][];
+  formulas?: { row: number; col: number; formula: string }[];
+  fills?: { row: number; col: number; color: string }[];
+  notes?: { row: number; col: number; text: string }[];
+  numberFormats?: { row: number; col: number; format: string }[];
+  hidden?: boolean;
+}
+
+/** Beyond Excel's last column, so row * COL_SPAN + col is a unique cell key. */
+const COL_SPAN = 16_385;
+const key = (row: number, col: number) => row * COL_SPAN + col;
+const rowOfKey = (k: number) => Math.floor(k / COL_SPAN);
+
+class MemorySheet {
+  hidden = false;
+  /** values[row-1][col-1]; rows may be ragged or missing. */
+  values: CellValue[][] = [];
+  formulas = new Map<number, string>();
+  fills = new Map<number, SavedFill>();
+  notes = new Map<number, string>();
+  formats = new Map<number, string>();
+  /** Cells whose string value was written as text (Excel's "@" format). */
+  text = new Set<number>();
+  bold = new Set<number>();
+  widths = new Map<number, number>();
+  dataBars: { row: number; col: number; rows: number; cols: number; color: string }[] = [];
+  constructor(public name: string) {}
+
+  get(row: number, col: number): CellValue {
+    const r = this.values[row - 1];
+    const v = r ? r[col - 1] : undefined;
+    return v === undefined ? null : v;
+  }
+
+  set(row: number, col: number, v: CellValue): void {
+    while (this.values.length < row) this.values.push([]);
+    const r = this.values[row - 1];
+    while (r.length < col - 1) r.push(null);
+    r[col - 1] = v === undefined || v === "" ? null : v;
+  }
+
+  /** Shifts every per-cell map by `delta` rows for cells at or below `fromRow`, dropping `dropped` rows. */
+  shiftRows(fromRow: number, delta: number, droppedCount = 0): void {
+    const moveMap = <T>(m: Map<number, T>): Map<number, T> => {
+      const out = new Map<number, T>();
+      for (const [k, v] of m) {
+        const row = rowOfKey(k);
+        if (row < fromRow) out.set(k, v);
+        else if (row < fromRow + droppedCount) continue;
+        else out.set(k + delta * COL_SPAN, v);
+      }
+      return out;
+    };
+    this.formulas = moveMap(this.formulas);
+    this.fills = moveMap(this.fills);
+    this.notes = moveMap(this.notes);
+    this.formats = moveMap(this.formats);
+    const moveSet = (s: Set<number>) => new Set([...moveMap(new Map([...s].map((k) => [k, true] as const))).keys()]);
+    this.text = moveSet(this.text);
+    this.bold = moveSet(this.bold);
+  }
+
+  /** Bounding box of cells holding a value or a formula (Excel's used range, values only). */
+  usedBounds(): { firstRow: number; firstCol: number; lastRow: number; lastCol: number } | null {
+    let firstRow = 0;
+    let lastRow = 0;
+    let firstCol = Infinity;
+    let lastCol = 0;
+    for (let i = 0; i < this.values.length; i++) {
+      const r = this.values[i];
+      if (!r) continue;
+      for (let j = 0; j < r.length; j++) {
+        if (r[j] === null || r[j] === undefined) continue;
+        if (!firstRow) firstRow = i + 1;
+        lastRow = i + 1;
+        if (j + 1 < firstCol) firstCol = j + 1;
+        if (j + 1 > lastCol) lastCol = j + 1;
+      }
+    }
+    for (const k of this.formulas.keys()) {
+      const row = rowOfKey(k);
+      const col = k - row * COL_SPAN;
+      if (!firstRow || row < firstRow) firstRow = row;
+      if (row > lastRow) lastRow = row;
+      if (col < firstCol) firstCol = col;
+      if (col > lastCol) lastCol = col;
+    }
+    return firstRow ? { firstRow, firstCol, lastRow, lastCol } : null;
+  }
+}
+
+export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
+  readonly kind = "memory";
+  private sheets: MemorySheet[] = [];
+  private active: string | null;
+  private selected: { sheet: string; row: number; col: number } | null = null;
+
+  constructor(init: readonly MemorySheetInit[] = [], activeSheet?: string) {
+    for (const s of init) {
+      const sheet = this.addSheet(s.name);
+      sheet.hidden = Boolean(s.hidden);
+      (s.values ?? []).forEach((row, i) =>
+        row.forEach((v, j) => {
+          if (v === null || v === undefined || v === "") return;
+          sheet.set(i + 1, j + 1, v);
+          if (typeof v === "string") sheet.text.add(key(i + 1, j + 1));
+        }),
+      );
+      for (const f of s.formulas ?? []) sheet.formulas.set(key(f.row, f.col), f.formula);
+      for (const f of s.fills ?? []) {
+        const c = normalizeColor(f.color);
+        if (c) sheet.fills.set(key(f.row, f.col), { kind: "solid", color: c });
+      }
+      for (const n of s.notes ?? []) sheet.notes.set(key(n.row, n.col), n.text);
+      for (const n of s.numberFormats ?? []) sheet.formats.set(key(n.row, n.col), n.format);
+    }
+    this.active = activeSheet ?? this.sheets.find((s) => !s.hidden)?.name ?? null;
+  }
+
+  // ---- the port -------------------------------------------------------------------------
+
+  async listSheets(): Promise<string[]> {
+    return this.sheetNames();
+  }
+
+  async activeSheet(): Promise<string | null> {
+    return this.active;
+  }
+
+  async readSheet(name: string): Promise<SheetSnapshot> {
+    return this.snapshot(name);
+  }
+
+  async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {
+    edits.forEach((e, i) => {
+      this.applyOne(e);
+      progress?.(i + 1, edits.length, e.type);
+    });
+  }
+
+  async select(sheet: string, row: number, col: number): Promise<void> {
+    this.need(sheet);
+    this.active = sheet;
+    this.selected = { sheet, row, col };
+  }
+
+  // ---- synchronous access (snapshot, inspection for tests and the demo grid) ----------
+
+  sheetNames(): string[] {
+    return this.sheets.map((s) => s.name);
+  }
+
+  /** The used range of a sheet, the same shape every host returns. */
+  snapshot(name: string): SheetSnapshot {
+    const s = this.need(name);
+    const b = s.usedBounds();
+    if (!b) return { name: s.name, firstRow: 1, firstCol: 1, values: [] };
+    const width = b.lastCol - b.firstCol + 1;
+    const values: CellValue[][] = [];
+    for (let row = b.firstRow; row <= b.lastRow; row++) {
+      const src = s.values[row - 1] ?? [];
+      const out = new Array<CellValue>(width);
+      for (let j = 0; j < width; j++) {
+        const v = src[b.firstCol - 1 + j];
+        out[j] = v === undefined ? null : v;
+      }
+      values.push(out);
+    }
+    const snap: SheetSnapshot = { name: s.name, firstRow: b.firstRow, firstCol: b.firstCol, values };
+    if (s.formulas.size > 0) {
+      const formulas = values.map((r) => r.map(() => null as string | null));
+      for (const [k, f] of s.formulas) {
+        const row = rowOfKey(k);
+        formulas[row - b.firstRow][k - row * COL_SPAN - b.firstCol] = f;
+      }
+      snap.formulas = formulas;
+    }
+    return snap;
+  }
+
+  value(sheet: string, row: number, col: number): CellValue {
+    return this.need(sheet).get(row, col);
+  }
+  formula(sheet: string, row: number, col: number): string | null {
+    return this.need(sheet).formulas.get(key(row, col)) ?? null;
+  }
+  numberFormat(sheet: string, row: number, col: number): string | null {
+    return this.need(sheet).formats.get(key(row, col)) ?? null;
+  }
+  /** True when the cell holds a string stored as text (never evaluated as a formula). */
+  isText(sheet: string, row: number, col: number): boolean {
+    const s = this.need(sheet);
+    return typeof s.get(row, col) === "string" && !s.formulas.has(key(row, col)) && (s.text.has(key(row, col)) || s.formats.get(key(row, col)) === "@");
+  }
+  isBold(sheet: string, row: number, col: number): boolean {
+    return this.need(sheet).bold.has(key(row, col));
+  }
+  isHidden(sheet: string): boolean {
+    return this.need(sheet).hidden;
+  }
+  columnWidth(sheet: string, col: number): number | null {
+    return this.need(sheet).widths.get(col) ?? null;
+  }
+  dataBars(sheet: string): readonly { row: number; col: number; rows: number; cols: number; color: string }[] {
+    return this.need(sheet).dataBars;
+  }
+  selection(): { sheet: string; row: number; col: number } | null {
+    return this.selected;
+  }
+  /** Rows and columns up to the last cell holding anything (value, formula, fill, note, format). */
+  extent(sheet: string): { rows: number; cols: number } {
+    const s = this.need(sheet);
+    let rows = s.values.length;
+    let cols = s.values.reduce((m, r) => Math.max(m, r ? r.length : 0), 0);
+    for (const m of [s.formulas, s.fills, s.notes, s.formats]) {
+      for (const k of m.keys()) {
+        const row = rowOfKey(k);
+        rows = Math.max(rows, row);
+        cols = Math.max(cols, k - row * COL_SPAN);
+      }
+    }
+    return { rows, cols };
+  }
+
+  // ---- SyncMarkStore --------------------------------------------------------------------
+
+  getFill(sheet: string, row: number, col: number): SavedFill {
+    return this.need(sheet).fills.get(key(row, col)) ?? { kind: "none" };
+  }
+  setFill(sheet: string, row: number, col: number, fill: SavedFill): void {
+    const s = this.need(sheet);
+    if (fill.kind === "none") s.fills.delete(key(row, col));
+    else s.fills.set(key(row, col), fill);
+  }
+  getNote(sheet: string, row: number, col: number): string | null {
+    return this.need(sheet).notes.get(key(row, col)) ?? null;
+  }
+  setNote(sheet: string, row: number, col: number, text: string | null): void {
+    const s = this.need(sheet);
+    if (text === null) s.notes.delete(key(row, col));
+    else s.notes.set(key(row, col), text);
+  }
+  readRegistry(): CellValue[][] {
+    const s = this.find(MARK_REGISTRY_SHEET);
+    return s ? s.values.map((r) => (r ? [...r] : [])) : [];
+  }
+  writeRegistry(rows: string[][]): void {
+    let s = this.find(MARK_REGISTRY_SHEET);
+    if (!s) {
+      s = this.addSheet(MARK_REGISTRY_SHEET);
+      s.hidden = true;
+    }
+    s.values = [];
+    s.text.clear();
+    rows.forEach((r, i) => r.forEach((v, j) => this.writeValue(s as MemorySheet, i + 1, j + 1, v)));
+  }
+
+  // ---- edits ----------------------------------------------------------------------------
+
+  private applyOne(e: Edit): void {
+    switch (e.type) {
+      case "ensureSheet":
+        if (!this.find(e.sheet)) this.addSheet(e.sheet);
+        return;
+      case "setValues": {
+        const s = this.need(e.sheet);
+        e.values.forEach((r, i) => r.forEach((v, j) => this.writeValue(s, e.row + i, e.col + j, v)));
+        return;
+      }
+      case "setFormulas": {
+        const s = this.need(e.sheet);
+        e.formulas.forEach((r, i) =>
+          r.forEach((f, j) => {
+            if (f === null || f === undefined) return;
+            const k = key(e.row + i, e.col + j);
+            s.set(e.row + i, e.col + j, null);
+            s.text.delete(k);
+            s.formulas.set(k, f.startsWith("=") ? f : "=" + f);
+          }),
+        );
+        return;
+      }
+      case "clearRange": {
+        const s = this.need(e.sheet);
+        for (let i = 0; i < e.rows; i++)
+          for (let j = 0; j < e.cols; j++) {
+            const k = key(e.row + i, e.col + j);
+            if (s.get(e.row + i, e.col + j) !== null) s.set(e.row + i, e.col + j, null);
+            s.formulas.delete(k);
+            s.text.delete(k);
+          }
+        return;
+      }
+      case "mark":
+        this.need(e.sheet);
+        markCellsSync(this, e.sheet, e.marks);
+        return;
+      case "clearMarks":
+        this.need(e.sheet);
+        clearMarksSync(this, e.sheet);
+        return;
+      case "deleteRows": {
+        const s = this.need(e.sheet);
+        for (const run of runsBottomUp(e.rows)) {
+          if (run.start <= s.values.length) s.values.splice(run.start - 1, run.count);
+          s.shiftRows(run.start, -run.count, run.count);
+        }
+        return;
+      }
+      case "insertRows": {
+        const s = this.need(e.sheet);
+        const n = e.values.length;
+        if (n === 0) return;
+        if (e.row <= s.values.length) s.values.splice(e.row - 1, 0, ...Array.from({ length: n }, () => [] as CellValue[]));
+        s.shiftRows(e.row, n);
+        e.values.forEach((r, i) => r.forEach((v, j) => this.writeValue(s, e.row + i, e.col + j, v)));
+        return;
+      }
+      case "numberFormat": {
+        const s = this.need(e.sheet);
+        for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) s.formats.set(key(e.row + i, e.col + j), e.format);
+        return;
+      }
+      case "bold": {
+        const s = this.need(e.sheet);
+        for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) s.bold.add(key(e.row + i, e.col + j));
+        return;
+      }
+      case "columnWidths": {
+        const s = this.need(e.sheet);
+        e.widths.forEach((w, i) => s.widths.set(e.col + i, w));
+        return;
+      }
+      case "dataBar": {
+        const s = this.need(e.sheet);
+        s.dataBars.push({ row: e.row, col: e.col, rows: e.rows, cols: e.cols, color: e.color });
+        return;
+      }
+    }
+  }
+
+  /** A value write: strings become text cells, a formula in the cell is replaced. */
+  private writeValue(s: MemorySheet, row: number, col: number, v: CellValue): void {
+    const k = key(row, col);
+    s.set(row, col, v);
+    s.formulas.delete(k);
+    if (typeof v === "string" && v !== "") s.text.add(k);
+    else s.text.delete(k);
+  }
+
+  private addSheet(name: string): MemorySheet {
+    const s = new MemorySheet(name);
+    this.sheets.push(s);
+    return s;
+  }
+
+  private find(name: string): MemorySheet | undefined {
+    return this.sheets.find((s) => s.name === name);
+  }
+
+  private need(name: string): MemorySheet {
+    const s = this.find(name);
+    if (!s) throw new KjError("sheet_not_found", `找不到工作表“${name}”`);
+    return s;
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * Opening and saving .xlsx files for the CLI, safely: a file that is not a usable workbook
+ * is recognised before exceljs sees it and refused with a Chinese message saying what the
+ * file is and what to do (exit 2); saving writes a temporary file in the same folder and
+ * renames it into place, so a failure never leaves a half-written file, and the input is
+ * only replaced with --in-place (after keeping a .bak copy).
+ */
+import ExcelJS from "exceljs";
+import * as fs from "fs";
+import * as path from "path";
+import { Transform } from "stream";
+import { CliError } from "../cli/common";
+import { ProgressFn } from "./port";
+
+export type SpreadsheetFileKind =
+  | "xlsx"
+  | "empty"
+  | "csv"
+  | "html"
+  | "xml2003"
+  | "ole-encrypted"
+  | "ole-legacy"
+  | "ole-word"
+  | "zip-corrupt"
+  | "xlsb"
+  | "ods"
+  | "docx"
+  | "pptx"
+  | "zip-other"
+  | "unknown";
+
+/** What a file's bytes say it is, with the message to show when it is not a usable .xlsx. */
+export interface Sniffed {
+  kind: SpreadsheetFileKind;
+  message?: string;
+}
+
+const SAVE_AS = "请在 Excel 或 WPS 表格中打开它，另存为“Excel 工作簿 (*.xlsx)”后再试";
+
+const MESSAGES: Record<Exclude<SpreadsheetFileKind, "xlsx">, string> = {
+  empty: "文件是空的（0 字节），可能没有保存完整或下载失败，请重新获取该文件",
+  csv: "这是 CSV 文本文件，请在 Excel/WPS 中另存为 .xlsx",
+  html: `这是网页（HTML）格式的表格，只是扩展名像 Excel 文件。${SAVE_AS}`,
+  xml2003: `这是 Excel 2003 XML 表格。${SAVE_AS}`,
+  "ole-encrypted": "文件已加密（设置了打开密码），请先取消密码后另存为 .xlsx",
+  "ole-legacy": "这是旧版 .xls/.et 文件，请另存为 .xlsx",
+  "ole-word": "这是 Word 文档（.doc），不是表格文件，请选择台账工作簿（.xlsx）",
+  "zip-corrupt": "文件已损坏（压缩结构不完整），无法读取。请用 Excel/WPS 打开修复后另存为 .xlsx，或换用备份文件",
+  xlsb: `这是 Excel 二进制工作簿（.xlsb）。${SAVE_AS}`,
+  ods: `这是 OpenDocument 表格（.ods）。${SAVE_AS}`,
+  docx: "这是 Word 文档（.docx），不是表格文件，请选择台账工作簿（.xlsx）",
+  pptx: "这是 PowerPoint 演示文稿，不是表格文件，请选择台账工作簿（.xlsx）",
+  "zip-other": "这是一个压缩包，但里面不是 Excel 工作簿，请选择台账工作簿（.xlsx）",
+  unknown: `无法识别的文件格式，不是 Excel 工作簿（.xlsx）。${SAVE_AS}`,
+};
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/** Recognises a file from its bytes (no extension trust). */
+export function sniffSpreadsheet(bytes: Buffer): Sniffed {
+  const kind = sniffKind(bytes);
+  return kind === "xlsx" ? { kind } : { kind, message: MESSAGES[kind] };
+}
+
+function sniffKind(b: Buffer): SpreadsheetFileKind {
+  if (b.length === 0) return "empty";
+  if (b.length >= 8 && b.subarray(0, 8).equals(OLE_MAGIC)) {
+    const names = oleStreamNames(b);
+    if (names.includes("EncryptionInfo") || names.includes("EncryptedPackage")) return "ole-encrypted";
+    if (names.includes("WordDocument")) return "ole-word";
+    return "ole-legacy";
+  }
+  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5 || b[2] === 7)) {
+    const names = zipEntryNames(b);
+    if (names === null) return "zip-corrupt";
+    const has = (n: string) => names.some((x) => x.toLowerCase() === n);
+    if (has("xl/workbook.xml") && has("[content_types].xml")) return "xlsx";
+    if (has("xl/workbook.bin")) return "xlsb";
+    if (has("mimetype") && has("content.xml")) return "ods";
+    if (has("word/document.xml")) return "docx";
+    if (has("ppt/presentation.xml")) return "pptx";
+    return "zip-other";
+  }
+  return sniffText(b);
+}
+
+/** Text files: HTML "xls", SpreadsheetML 2003, CSV/TSV; anything else binary is unknown. */
+function sniffText(b: Buffer): SpreadsheetFileKind {
+  const head = b.subarray(0, Math.min(b.length, 8192));
+  const utf16 = head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  const text = utf16 ? head.toString("utf16le") : head.toString("latin1");
+  if (!utf16 && head.includes(0)) return "unknown";
+  const lower = text.replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart().slice(0, 2048).toLowerCase();
+  if (lower.startsWith("<!doctype html") || lower.startsWith("<html") || lower.includes("<table")) return "html";
+  if (lower.startsWith("<?xml")) return lower.includes("urn:schemas-microsoft-com:office:spreadsheet") || lower.includes("<workbook") ? "xml2003" : "unknown";
+  let control = 0;
+  for (const c of head) if (c < 0x09 || (c > 0x0d && c < 0x20 && c !== 0x1b)) control++;
+  if (control > head.length / 100) return "unknown";
+  return /[,\t;\n]/.test(text) ? "csv" : "unknown";
+}
+
+/**
+ * Names in a zip's central directory, or null when the directory cannot be found or read
+ * (a truncated or corrupted file).
+ */
+export function zipEntryNames(b: Buffer): string[] | null {
+  const minEocd = 22;
+  if (b.length < minEocd) return null;
+  let eocd = -1;
+  for (let i = b.length - minEocd; i >= Math.max(0, b.length - minEocd - 0xffff); i--) {
+    if (b.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  let count = b.readUInt16LE(eocd + 10);
+  let offset = b.readUInt32LE(eocd + 16);
+  if ((count === 0xffff || offset === 0xffffffff) && eocd >= 20 && b.readUInt32LE(eocd - 20) === 0x07064b50) {
+    const z64 = Number(b.readBigUInt64LE(eocd - 20 + 8));
+    if (z64 + 56 > b.length || b.readUInt32LE(z64) !== 0x06064b50) return null;
+    count = Number(b.readBigUInt64LE(z64 + 32));
+    offset = Number(b.readBigUInt64LE(z64 + 48));
+  }
+  const names: string[] = [];
+  let p = offset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > b.length || b.readUInt32LE(p) !== 0x02014b50) return null;
+    const nameLen = b.readUInt16LE(p + 28);
+    const extraLen = b.readUInt16LE(p + 30);
+    const commentLen = b.readUInt16LE(p + 32);
+    if (p + 46 + nameLen > b.length) return null;
+    names.push(b.toString("utf8", p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+/**
+ * Stream names in an OLE compound file's directory (MS-CFB): the FAT is read from the header's
+ * DIFAT (and its chain), then the directory chain is followed. When the structure cannot be
+ * followed, the names are found by scanning for the UTF-16 strings that matter.
+ */
+export function oleStreamNames(b: Buffer): string[] {
+  try {
+    return oleDirectory(b);
+  } catch {
+    const found: string[] = [];
+    for (const n of ["EncryptionInfo", "EncryptedPackage", "WordDocument", "Workbook", "Book"]) {
+      if (b.includes(Buffer.from(n, "utf16le"))) found.push(n);
+    }
+    return found;
+  }
+}
+
+function oleDirectory(b: Buffer): string[] {
+  const END = 0xfffffffe;
+  const shift = b.readUInt16LE(0x1e);
+  if (shift !== 9 && shift !== 12) throw new Error("sector size");
+  const size = 1 << shift;
+  const sectorOffset = (n: number) => (n + 1) * size;
+  const fatSectors: number[] = [];
+  for (let i = 0; i < 109; i++) {
+    const s = b.readUInt32LE(0x4c + i * 4);
+    if (s < END - 2) fatSectors.push(s);
+  }
+  let difat = b.readUInt32LE(0x44);
+  for (let guard = 0; difat < END - 2 && guard < 10_000; guard++) {
+    const at = sectorOffset(difat);
+    for (let i = 0; i < size / 4 - 1; i++) {
+      const s = b.readUInt32LE(at + i * 4);
+      if (s < END - 2) fatSectors.push(s);
+    }
+    difat = b.readUInt32LE(at + size - 4);
+  }
+  const fatAt = (n: number): number => {
+    const perSector = size / 4;
+    const sector = fatSectors[Math.floor(n / perSector)];
+    if (sector === undefined) throw new Error("fat");
+    return b.readUInt32LE(sectorOffset(sector) + (n % perSector) * 4);
+  };
+  const names: string[] = [];
+  let dir = b.readUInt32LE(0x30);
+  for (let guard = 0; dir < END - 2 && guard < 100_000; guard++) {
+    const at = sectorOffset(dir);
+    if (at + size > b.length) throw new Error("truncated");
+    for (let e = 0; e < size / 128; e++) {
+      const entry = at + e * 128;
+      const len = b.readUInt16LE(entry + 0x40);
+      if (len >= 2 && len <= 64) names.push(b.toString("utf16le", entry, entry + len - 2));
+    }
+    dir = fatAt(dir);
+  }
+  if (names.length === 0) throw new Error("no entries");
+  return names;
+}
+
+export interface OpenOptions {
+  /** Called while reading (bytes) and around parsing; parsing itself reports start and end. */
+  progress?: ProgressFn;
+}
+
+/**
+ * Opens an .xlsx file, refusing anything else with a CliError (exit 2) whose message says
+ * what the file is and what to do. The file is only read.
+ */
+export async function openXlsx(filePath: string, options: OpenOptions = {}): Promise<ExcelJS.Workbook> {
+  const bytes = await readAll(filePath, options.progress);
+  const sniffed = sniffSpreadsheet(bytes);
+  if (sniffed.kind !== "xlsx") {
+    throw new CliError(`not_xlsx_${sniffed.kind.replace(/-/g, "_")}`, `无法打开“${path.basename(filePath)}”：${sniffed.message}`);
+  }
+  const workbook = new ExcelJS.Workbook();
+  options.progress?.(0, 1, "解析工作簿");
+  try {
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  } catch (e) {
+    throw new CliError(
+      "xlsx_unreadable",
+      `无法读取“${path.basename(filePath)}”：文件内容已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`,
+    );
+  }
+  options.progress?.(1, 1, "解析工作簿");
+  return workbook;
+}
+
+async function readAll(filePath: string, progress?: ProgressFn): Promise<Buffer> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(filePath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new CliError("file_not_found", `找不到文件“${filePath}”，请检查路径和文件名`);
+    if (code === "EACCES" || code === "EPERM") throw new CliError("file_no_access", `没有权限读取“${filePath}”`);
+    throw new CliError("file_unreadable", `无法读取“${filePath}”：${(e as Error).message}`);
+  }
+  if (stat.isDirectory()) throw new CliError("file_is_directory", `“${filePath}”是一个文件夹，请指定台账工作簿文件（.xlsx）`);
+  const total = stat.size;
+  const chunks: Buffer[] = [];
+  let done = 0;
+  try {
+    const stream = fs.createReadStream(filePath, { highWaterMark: 1 << 20 });
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      done += (chunk as Buffer).length;
+      progress?.(done, total, "读取文件");
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new CliError("file_no_access", `没有权限读取“${filePath}”`);
+    throw new CliError("file_unreadable", `无法读取“${filePath}”：${(e as Error).message}`);
+  }
+  return Buffer.concat(chunks, done);
+}
+
+export interface SaveOptions {
+  /** The file the workbook was opened from: the output must differ unless inPlace. */
+  inputPath?: string;
+  /** Replace the input file (a .bak copy of it is kept first). */
+  inPlace?: boolean;
+  /** Bytes written so far (total unknown: 0). */
+  progress?: ProgressFn;
+}
+
+function sameFile(a: string, b: string): boolean {
+  const ra = path.resolve(a);
+  const rb = path.resolve(b);
+  if (ra === rb) return true;
+  try {
+    const sa = fs.statSync(ra);
+    const sb = fs.statSync(rb);
+    return sa.ino === sb.ino && sa.dev === sb.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Saves a workbook: a temporary file in the output folder, then a rename, so the output is
+ * either complete or untouched. Returns the path written (and the .bak path with inPlace).
+ */
+export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string, options: SaveOptions = {}): Promise<{ path: string; backup?: string }> {
+  const target = path.resolve(outPath);
+  const isInput = options.inputPath !== undefined && sameFile(options.inputPath, target);
+  if (isInput && !options.inPlace) {
+    throw new CliError(
+      "output_is_input",
+      `输出文件不能与输入文件相同（${outPath}）：原文件不会被修改。请用 --out 指定另一个文件名，或加 --in-place 直接修改原文件（会先保留 .bak 备份）`,
+    );
+  }
+  const dir = path.dirname(target);
+  let dirStat: fs.Stats;
+  try {
+    dirStat = fs.statSync(dir);
+  } catch {
+    throw new CliError("output_dir_missing", `保存位置的文件夹不存在：${dir}，请先建立该文件夹或换一个位置`);
+  }
+  if (!dirStat.isDirectory()) throw new CliError("output_dir_missing", `保存位置不是文件夹：${dir}`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new CliError("output_not_writable", `没有权限写入文件夹：${dir}，请换一个可以写入的位置`);
+  }
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+    throw new CliError("output_is_directory", `输出路径“${outPath}”是一个文件夹，请写出文件名，例如 结果.xlsx`);
+  }
+
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.kj-tmp`);
+  try {
+    await writeWorkbook(workbook, temp, options.progress);
+    let backup: string | undefined;
+    if (isInput) {
+      backup = target + ".bak";
+      fs.copyFileSync(target, backup);
+    }
+    fs.renameSync(temp, target);
+    return backup ? { path: target, backup } : { path: target };
+  } catch (e) {
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      /* nothing more to clean up */
+    }
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOSPC" ? "磁盘空间不足" : code === "EACCES" || code === "EPERM" ? "没有写入权限，或文件正被其他程序（如 Excel/WPS）打开" : code === "EBUSY" ? "文件正被其他程序（如 Excel/WPS）打开，请先关闭" : (e as Error).message;
+    throw new CliError("write_failed", `保存“${outPath}”失败：${why}。没有留下不完整的文件`);
+  }
+}
+
+async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?: ProgressFn): Promise<void> {
+  const out = fs.createWriteStream(file, { flags: "wx" });
+  let written = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      written += chunk.length;
+      progress?.(written, 0, "写入文件");
+      cb(null, chunk);
+    },
+  });
+  // "close" comes after the data is flushed and the descriptor released (so rename is safe on Windows).
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on("close", () => resolve());
+    out.on("error", reject);
+    counter.on("error", reject);
+  });
+  closed.catch(() => undefined); // awaited below; a failed write must not surface as unhandled
+  counter.pipe(out);
+  try {
+    await workbook.xlsx.write(counter);
+  } finally {
+    counter.end();
+  }
+  await closed;
+}

@@ -1,0 +1,302 @@
+/**
+ * The xlsx host: the SpreadsheetHost port over an exceljs Workbook (the CLI's host). Opening
+ * and saving files safely is src/host/xlsx-file.ts; this file only reads and edits the
+ * workbook in memory, leaving every other sheet, style, width, format and validation alone.
+ *
+ * Values: dates stay Date objects (as exceljs gives them, same as the memory host); formula
+ * cells give their cached result in `values` and "=..." in `formulas`; rich text and
+ * hyperlinks give their text; errors give { error }.
+ */
+import type ExcelJS from "exceljs";
+import { KjError } from "../errors";
+import { CellValue } from "../ledger/cells";
+import { cellAddress } from "../text";
+import { runsBottomUp } from "./chunking";
+import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, normalizeColor, SavedFill, SyncMarkStore } from "./marks";
+import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { rangeAddress } from "./marks";
+
+type Cell = ExcelJS.Cell;
+
+/** exceljs cell.value -> a snapshot value (never an exceljs object). */
+export function valueOfExcelCell(v: unknown): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v === "" ? null : v;
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof Date) return v;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.error === "string") return { error: o.error };
+    if ("formula" in o || "sharedFormula" in o) return "result" in o ? valueOfExcelCell(o.result) : null;
+    if (Array.isArray(o.richText)) return richText(o.richText);
+    if ("hyperlink" in o || "text" in o) {
+      const t = o.text;
+      if (typeof t === "string") return t === "" ? null : t;
+      if (t && typeof t === "object" && Array.isArray((t as { richText?: unknown }).richText)) return richText((t as { richText: unknown[] }).richText);
+      return typeof o.hyperlink === "string" ? o.hyperlink : null;
+    }
+    if ("checkbox" in o && typeof o.checkbox === "boolean") return o.checkbox;
+  }
+  return null;
+}
+
+function richText(parts: unknown[]): string | null {
+  const s = parts.map((p) => (p && typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : "")).join("");
+  return s === "" ? null : s;
+}
+
+/** "=A1+1" for a formula cell (shared formulas translated to the cell), else null. */
+export function formulaOfExcelCell(cell: Cell): string | null {
+  const v = cell.value as unknown;
+  if (!v || typeof v !== "object" || !("formula" in (v as object) || "sharedFormula" in (v as object))) return null;
+  const f = cell.formula;
+  return f ? "=" + f : null;
+}
+
+/** A snapshot value -> what exceljs stores. Strings stay strings: exceljs never parses them. */
+function excelValueOf(v: CellValue): ExcelJS.CellValue {
+  if (v === null || v === undefined || v === "") return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v instanceof Date) return v;
+  if (typeof v === "object" && typeof v.error === "string") return { error: v.error } as ExcelJS.CellErrorValue;
+  return null;
+}
+
+/** Gives the cell its own style object (exceljs shares one object between cells of the same style). */
+function restyle(cell: Cell, change: (style: Partial<ExcelJS.Style>) => void): void {
+  const style: Partial<ExcelJS.Style> = { ...(cell.style ?? {}) };
+  change(style);
+  cell.style = style;
+}
+
+export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
+  readonly kind = "xlsx";
+  constructor(readonly workbook: ExcelJS.Workbook) {}
+
+  async listSheets(): Promise<string[]> {
+    return this.workbook.worksheets.map((w) => w.name);
+  }
+
+  async activeSheet(): Promise<string | null> {
+    const sheets = this.workbook.worksheets;
+    const tab = this.workbook.views?.[0]?.activeTab;
+    const byTab = typeof tab === "number" ? sheets[tab] : undefined;
+    return (byTab ?? sheets.find((w) => w.state === "visible" || w.state === undefined))?.name ?? null;
+  }
+
+  async readSheet(name: string): Promise<SheetSnapshot> {
+    return this.snapshot(name);
+  }
+
+  /** One pass over the stored cells; the snapshot is the bounding box of cells with a value or formula. */
+  snapshot(name: string): SheetSnapshot {
+    const ws = this.need(name);
+    const found: { row: number; cells: { col: number; value: CellValue; formula: string | null }[] }[] = [];
+    let firstCol = Infinity;
+    let lastCol = 0;
+    let anyFormula = false;
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      const cells: { col: number; value: CellValue; formula: string | null }[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+        const formula = formulaOfExcelCell(cell);
+        const value = valueOfExcelCell(cell.value);
+        if (value === null && formula === null) return;
+        if (formula) anyFormula = true;
+        cells.push({ col: colNumber, value, formula });
+        if (colNumber < firstCol) firstCol = colNumber;
+        if (colNumber > lastCol) lastCol = colNumber;
+      });
+      if (cells.length) found.push({ row: rowNumber, cells });
+    });
+    if (found.length === 0) return { name: ws.name, firstRow: 1, firstCol: 1, values: [] };
+    const firstRow = found[0].row;
+    const lastRow = found[found.length - 1].row;
+    const width = lastCol - firstCol + 1;
+    const values: CellValue[][] = Array.from({ length: lastRow - firstRow + 1 }, () => new Array<CellValue>(width).fill(null));
+    const formulas = anyFormula ? values.map(() => new Array<string | null>(width).fill(null)) : undefined;
+    for (const r of found) {
+      const out = values[r.row - firstRow];
+      for (const c of r.cells) {
+        out[c.col - firstCol] = c.value;
+        if (formulas && c.formula) formulas[r.row - firstRow][c.col - firstCol] = c.formula;
+      }
+    }
+    return formulas ? { name: ws.name, firstRow, firstCol, values, formulas } : { name: ws.name, firstRow, firstCol, values };
+  }
+
+  async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {
+    edits.forEach((e, i) => {
+      this.applyOne(e);
+      progress?.(i + 1, edits.length, e.type);
+    });
+  }
+
+  async select(sheet: string, row: number, col: number): Promise<void> {
+    const ws = this.need(sheet);
+    const address = cellAddress(row, col);
+    const view = (ws.views?.[0] ?? {}) as Partial<ExcelJS.WorksheetView>;
+    ws.views = [{ ...view, state: view.state ?? "normal", activeCell: address } as ExcelJS.WorksheetView];
+    const index = this.workbook.worksheets.indexOf(ws);
+    const wbView = this.workbook.views?.[0] ?? { x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, visibility: "visible" };
+    this.workbook.views = [{ ...wbView, activeTab: index } as ExcelJS.WorkbookView];
+  }
+
+  // ---- SyncMarkStore --------------------------------------------------------------------
+
+  getFill(sheet: string, row: number, col: number): SavedFill {
+    const fill = this.need(sheet).getCell(row, col).fill as ExcelJS.Fill | undefined;
+    if (!fill || (fill.type === "pattern" && fill.pattern === "none")) return { kind: "none" };
+    return { kind: "raw", json: JSON.parse(JSON.stringify(fill)) as Record<string, unknown> };
+  }
+
+  setFill(sheet: string, row: number, col: number, fill: SavedFill): void {
+    const cell = this.need(sheet).getCell(row, col);
+    restyle(cell, (s) => {
+      const next = exceljsFill(fill);
+      if (next) s.fill = next;
+      else delete s.fill;
+    });
+  }
+
+  getNote(sheet: string, row: number, col: number): string | null {
+    const note = this.need(sheet).getCell(row, col).note as unknown;
+    if (typeof note === "string") return note;
+    if (note && typeof note === "object" && Array.isArray((note as { texts?: unknown }).texts)) {
+      return ((note as { texts: { text?: string }[] }).texts ?? []).map((t) => t.text ?? "").join("");
+    }
+    return null;
+  }
+
+  setNote(sheet: string, row: number, col: number, text: string | null): void {
+    const cell = this.need(sheet).getCell(row, col);
+    if (text === null) {
+      // exceljs has no API to remove a note; the note lives in the cell's private _comment.
+      (cell as unknown as { _comment?: unknown })._comment = undefined;
+    } else cell.note = text;
+  }
+
+  readRegistry(): CellValue[][] {
+    const ws = this.workbook.getWorksheet(MARK_REGISTRY_SHEET);
+    return ws ? this.snapshot(MARK_REGISTRY_SHEET).values : [];
+  }
+
+  writeRegistry(rows: string[][]): void {
+    let ws = this.workbook.getWorksheet(MARK_REGISTRY_SHEET);
+    if (!ws) {
+      ws = this.workbook.addWorksheet(MARK_REGISTRY_SHEET, { state: "hidden" });
+    }
+    const before = ws.rowCount;
+    rows.forEach((r, i) => r.forEach((v, j) => ((ws as ExcelJS.Worksheet).getCell(i + 1, j + 1).value = v)));
+    for (let i = rows.length + 1; i <= before; i++) for (let j = 1; j <= 3; j++) ws.getCell(i, j).value = null;
+  }
+
+  // ---- edits ----------------------------------------------------------------------------
+
+  private applyOne(e: Edit): void {
+    switch (e.type) {
+      case "ensureSheet":
+        if (!this.workbook.getWorksheet(e.sheet)) {
+          try {
+            this.workbook.addWorksheet(e.sheet);
+          } catch (err) {
+            throw new KjError("bad_sheet_name", `无法创建工作表“${e.sheet}”：${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        return;
+      case "setValues": {
+        const ws = this.need(e.sheet);
+        e.values.forEach((r, i) => r.forEach((v, j) => (ws.getCell(e.row + i, e.col + j).value = excelValueOf(v))));
+        return;
+      }
+      case "setFormulas": {
+        const ws = this.need(e.sheet);
+        e.formulas.forEach((r, i) =>
+          r.forEach((f, j) => {
+            if (f === null || f === undefined) return;
+            ws.getCell(e.row + i, e.col + j).value = { formula: f.replace(/^=/, "") } as ExcelJS.CellFormulaValue;
+          }),
+        );
+        return;
+      }
+      case "clearRange": {
+        const ws = this.need(e.sheet);
+        for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) ws.getCell(e.row + i, e.col + j).value = null;
+        return;
+      }
+      case "mark":
+        this.need(e.sheet);
+        markCellsSync(this, e.sheet, e.marks);
+        return;
+      case "clearMarks":
+        this.need(e.sheet);
+        clearMarksSync(this, e.sheet);
+        return;
+      case "deleteRows": {
+        const ws = this.need(e.sheet);
+        for (const run of runsBottomUp(e.rows)) ws.spliceRows(run.start, run.count);
+        return;
+      }
+      case "insertRows": {
+        const ws = this.need(e.sheet);
+        if (e.values.length === 0) return;
+        ws.spliceRows(e.row, 0, ...e.values.map(() => [] as ExcelJS.CellValue[]));
+        e.values.forEach((r, i) => r.forEach((v, j) => (ws.getCell(e.row + i, e.col + j).value = excelValueOf(v))));
+        return;
+      }
+      case "numberFormat": {
+        const ws = this.need(e.sheet);
+        this.eachCell(ws, e, (cell) => restyle(cell, (s) => (s.numFmt = e.format)));
+        return;
+      }
+      case "bold": {
+        const ws = this.need(e.sheet);
+        this.eachCell(ws, e, (cell) => restyle(cell, (s) => (s.font = { ...(s.font ?? {}), bold: true })));
+        return;
+      }
+      case "columnWidths": {
+        const ws = this.need(e.sheet);
+        e.widths.forEach((w, i) => (ws.getColumn(e.col + i).width = w));
+        return;
+      }
+      case "dataBar": {
+        const ws = this.need(e.sheet);
+        const argb = "FF" + (normalizeColor(e.color) ?? "#638EC6").slice(1);
+        ws.addConditionalFormatting({
+          ref: rangeAddress(e.row, e.col, e.rows, e.cols),
+          rules: [
+            {
+              type: "dataBar",
+              priority: 1,
+              gradient: false,
+              cfvo: [
+                { type: "num", value: 0 },
+                { type: "num", value: 1 },
+              ],
+              color: { argb },
+            } as unknown as ExcelJS.DataBarRuleType,
+          ],
+        });
+        return;
+      }
+    }
+  }
+
+  private eachCell(ws: ExcelJS.Worksheet, b: { row: number; col: number; rows: number; cols: number }, fn: (c: Cell) => void): void {
+    for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++) fn(ws.getCell(b.row + i, b.col + j));
+  }
+
+  private need(name: string): ExcelJS.Worksheet {
+    const ws = this.workbook.getWorksheet(name);
+    if (!ws) throw new KjError("sheet_not_found", `找不到工作表“${name}”`);
+    return ws;
+  }
+}
+
+/** A saved fill -> an exceljs fill, or null for "no fill". Excel-style JSON ({ color }) becomes solid. */
+function exceljsFill(fill: SavedFill): ExcelJS.Fill | null {
+  if (fill.kind === "none") return null;
+  if (fill.kind === "solid") return { type: "pattern", pattern: "solid", fgColor: { argb: "FF" + fill.color.slice(1) } };
+  const json = fill.json;
+  if (typeof json.type === "string") return JSON.parse(JSON.stringify(json)) as ExcelJS.Fill;
+  const c = normalizeColor(typeof json.color === "string" ? json.color : null);
+  return c ? { type: "pattern", pattern: "solid", fgColor: { argb: "FF" + c.slice(1) } } : null;
+}

@@ -1,0 +1,432 @@
+/**
+ * The host contract: one suite every SpreadsheetHost adapter must pass unchanged (memory,
+ * xlsx, Excel on a counting fake, WPS on a fake ET model). An adapter's test file calls
+ *   runHostContract("名称", async (sheets) => ({ host, inspect, reopen?, requests? }))
+ * where `inspect` reads the adapter's backing store directly (not through the port).
+ */
+import { strict as assert } from "assert";
+import { dayFromDate, dayFromExcelSerial } from "../../src/dates";
+import { CellValue } from "../../src/ledger/cells";
+import { MAX_REQUEST_BYTES } from "../../src/host/chunking";
+import { MARK_REGISTRY_SHEET } from "../../src/host/marks";
+import { MemorySheetInit } from "../../src/host/memory";
+import { Edit, MARK_COLORS, NOTE_PREFIX, SheetSnapshot, SpreadsheetHost } from "../../src/host/port";
+
+/** Direct, synchronous view of an adapter's backing store (1-based rows and columns). */
+export interface HostInspector {
+  sheetNames(): string[];
+  isHidden(sheet: string): boolean;
+  /** The stored value (a formula cell: whatever the host caches). Dates as Date or serial. */
+  value(sheet: string, row: number, col: number): CellValue;
+  /** "=..." when the cell holds a formula, else null. */
+  formula(sheet: string, row: number, col: number): string | null;
+  /** True when the cell holds a string stored as text (it can never be evaluated). */
+  isText(sheet: string, row: number, col: number): boolean;
+  /** "#RRGGBB" of a solid fill, null for no fill, "other" for anything else. */
+  fill(sheet: string, row: number, col: number): string | null;
+  /** The note (or comment thread, joined) on the cell, null when none. */
+  note(sheet: string, row: number, col: number): string | null;
+  /** null for General. */
+  numberFormat(sheet: string, row: number, col: number): string | null;
+  bold(sheet: string, row: number, col: number): boolean;
+  selection(): { sheet: string; row: number; col: number } | null;
+  /** Rows and columns to scan to see every cell that holds anything. */
+  extent(sheet: string): { rows: number; cols: number };
+}
+
+export interface HostUnderTest {
+  host: SpreadsheetHost;
+  inspect: HostInspector;
+  /** Saves and opens the workbook again (file-based hosts): marks must survive it. */
+  reopen?: () => Promise<HostUnderTest>;
+  /** Request sizes of the syncs made so far (request-based hosts). */
+  requests?: () => { requestBytes: number; responseBytes: number }[];
+}
+
+export type MakeHost = (sheets: MemorySheetInit[]) => Promise<HostUnderTest>;
+
+export interface ContractOptions {
+  /** Rows in the big-block test (default 20,000 rows x 10 columns, about 7 MB of JSON). */
+  bigRows?: number;
+}
+
+const LEDGER = "企业培育库";
+const utcDate = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
+
+/** A ledger with a title row, a header, blank cells and a first empty column. */
+export function ledgerSeed(): MemorySheetInit[] {
+  return [
+    {
+      name: LEDGER,
+      values: [
+        [null, "薛城区科技型企业培育库（2024年）", null, null, null],
+        [null, "企业名称", "统一社会信用代码", "注册日期", "职工总数"],
+        [null, "枣庄甲科技有限公司", "91370403MA3C00001X", utcDate(2019, 5, 1), 120],
+        [null, "枣庄乙新材料有限公司", null, utcDate(2020, 3, 15), null],
+        [null, null, "91370403MA3C00002Y", null, 35],
+        [null, "枣庄丙电子有限公司", "91370403MA3C00003Z", utcDate(2021, 12, 31), 8],
+        [null, "薛城丁生物科技有限公司", "91370403MA3C00004A", utcDate(2018, 1, 2), true],
+        [null, "合计", null, null, 163],
+      ],
+      fills: [
+        { row: 3, col: 3, color: "#00B050" },
+        { row: 6, col: 5, color: "#FFFF00" },
+      ],
+      notes: [
+        { row: 4, col: 2, text: "用户自己的批注：待核实" },
+        { row: 7, col: 3, text: "另一条用户批注" },
+      ],
+    },
+    { name: "说明", values: [["本表由科技局维护"], ["联系人", "张三"]] },
+  ];
+}
+
+/** Values compare equal across hosts: dates by calendar day whether Date or serial. */
+export function sameCell(a: CellValue, b: CellValue): boolean {
+  const day = (v: CellValue) => (v instanceof Date ? dayFromDate(v) : null);
+  if (a instanceof Date || b instanceof Date) {
+    const da = a instanceof Date ? day(a) : typeof a === "number" ? dayFromExcelSerial(a) : null;
+    const db = b instanceof Date ? day(b) : typeof b === "number" ? dayFromExcelSerial(b) : null;
+    return da !== null && da === db;
+  }
+  if (a && b && typeof a === "object" && typeof b === "object") return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? null) === (b ?? null);
+}
+
+function assertGrid(actual: CellValue[][], expected: CellValue[][], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: row count`);
+  actual.forEach((r, i) => {
+    assert.equal(r.length, expected[i].length, `${what}: width of row ${i}`);
+    r.forEach((v, j) => assert.ok(sameCell(v, expected[i][j]), `${what}: [${i}][${j}] is ${JSON.stringify(v)}, expected ${JSON.stringify(expected[i][j])}`));
+  });
+}
+
+/** Everything observable about one cell, as text. */
+function cellState(x: HostInspector, sheet: string, row: number, col: number): string {
+  const v = x.value(sheet, row, col);
+  const value = v instanceof Date ? `date:${dayFromDate(v)}` : typeof v === "number" && x.numberFormat(sheet, row, col)?.match(/[ymd]/) ? `date:${dayFromExcelSerial(v)}` : JSON.stringify(v ?? null);
+  return [value, x.formula(sheet, row, col), x.fill(sheet, row, col), x.note(sheet, row, col), x.numberFormat(sheet, row, col), x.bold(sheet, row, col)].join("|");
+}
+
+/** Every non-empty cell state of every sheet except the add-in's mark registry. */
+function fingerprint(x: HostInspector): Map<string, string> {
+  const out = new Map<string, string>();
+  const empty = cellState(emptyInspector, "", 1, 1);
+  for (const sheet of x.sheetNames()) {
+    if (sheet === MARK_REGISTRY_SHEET) continue;
+    const { rows, cols } = x.extent(sheet);
+    for (let r = 1; r <= rows; r++)
+      for (let c = 1; c <= cols; c++) {
+        const s = cellState(x, sheet, r, c);
+        if (s !== empty) out.set(`${sheet}!${r},${c}`, s);
+      }
+  }
+  return out;
+}
+
+const emptyInspector: HostInspector = {
+  sheetNames: () => [],
+  isHidden: () => false,
+  value: () => null,
+  formula: () => null,
+  isText: () => false,
+  fill: () => null,
+  note: () => null,
+  numberFormat: () => null,
+  bold: () => false,
+  selection: () => null,
+  extent: () => ({ rows: 0, cols: 0 }),
+};
+
+/** True when (row, col) of `sheet` lies in one of the blocks. */
+function inside(blocks: { sheet: string; row: number; col: number; rows: number; cols: number }[], sheet: string, row: number, col: number): boolean {
+  return blocks.some((b) => b.sheet === sheet && row >= b.row && row < b.row + b.rows && col >= b.col && col < b.col + b.cols);
+}
+
+export function runHostContract(name: string, makeHost: MakeHost, options: ContractOptions = {}): void {
+  describe(`host contract: ${name}`, function () {
+    this.timeout(120_000);
+
+    it("lists sheets and reads a used range with a title row, blank cells and a blank first column", async () => {
+      const { host } = await makeHost(ledgerSeed());
+      assert.deepEqual(await host.listSheets(), [LEDGER, "说明"]);
+      const snap = await host.readSheet(LEDGER);
+      assert.equal(snap.name, LEDGER);
+      assert.equal(snap.firstRow, 1);
+      assert.equal(snap.firstCol, 2);
+      const seed = ledgerSeed()[0].values as CellValue[][];
+      assertGrid(snap.values, seed.map((r) => r.slice(1)), "ledger");
+      assert.ok(!snap.formulas || snap.formulas.every((r) => r.every((f) => f === null)), "no formulas in a plain sheet");
+    });
+
+    it("reads an empty sheet as no values, and refuses a sheet that does not exist", async () => {
+      const { host } = await makeHost([{ name: "空表", values: [] }, ...ledgerSeed()]);
+      const snap = await host.readSheet("空表");
+      assert.deepEqual(snap.values, []);
+      await assert.rejects(() => host.readSheet("不存在的表"));
+    });
+
+    it("writes blocks of mixed values; null blanks a cell; the rest of the sheet is untouched", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const block: CellValue[][] = [
+        ["状态", 1.5, true],
+        ["合格", null, utcDate(2024, 1, 1)],
+      ];
+      await host.apply([{ type: "setValues", sheet: LEDGER, row: 12, col: 3, values: block }]);
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) assert.ok(sameCell(inspect.value(LEDGER, 12 + i, 3 + j), block[i][j]), `cell ${12 + i},${3 + j}`);
+      assert.ok(inspect.isText(LEDGER, 12, 3));
+      const snap = await host.readSheet(LEDGER);
+      assert.equal(snap.values.length, 13);
+      assert.ok(sameCell(snap.values[11][1], "状态"));
+      assert.ok(sameCell(snap.values[12][3], utcDate(2024, 1, 1)));
+      await host.apply([{ type: "setValues", sheet: LEDGER, row: 12, col: 3, values: [[null]] }]);
+      assert.equal(inspect.value(LEDGER, 12, 3), null);
+    });
+
+    it("keeps strings that look like formulas as text (= + - @ tab CR)", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const risky = ["=1+1", "+86 632 1234567", "-5", "@SUM(A1:A2)", "\t=cmd", "\r=cmd", '=HYPERLINK("http://example.com","点我")', "=KJ.AWARD(C2)", "0012"];
+      await host.apply([{ type: "setValues", sheet: "说明", row: 5, col: 1, values: risky.map((s) => [s]) }]);
+      risky.forEach((s, i) => {
+        assert.equal(inspect.formula("说明", 5 + i, 1), null, `${JSON.stringify(s)} must not become a formula`);
+        assert.equal(inspect.value("说明", 5 + i, 1), s, `${JSON.stringify(s)} kept exactly`);
+        assert.ok(inspect.isText("说明", 5 + i, 1), `${JSON.stringify(s)} stored as text`);
+      });
+      const snap = await host.readSheet("说明");
+      risky.forEach((s, i) => assert.equal(snap.values[4 + i][0], s));
+      assert.ok(!snap.formulas || snap.formulas.every((r) => r.every((f) => f === null)), "no cell reads back as a formula");
+    });
+
+    it("writes formulas only through setFormulas; null leaves a cell alone", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        { type: "setValues", sheet: "说明", row: 4, col: 2, values: [["旧值", "保留"]] },
+        { type: "setFormulas", sheet: "说明", row: 4, col: 2, formulas: [["=SUM(1,2)", null]] },
+      ]);
+      assert.equal(inspect.formula("说明", 4, 2), "=SUM(1,2)");
+      assert.equal(inspect.value("说明", 4, 3), "保留");
+      const snap = await host.readSheet("说明");
+      assert.ok(snap.formulas, "the snapshot reports formulas");
+      assert.equal(snap.formulas?.[3][1], "=SUM(1,2)");
+      assert.equal(snap.formulas?.[3][2], null);
+    });
+
+    it("ensureSheet creates a sheet once and leaves an existing one alone", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const before = fingerprint(inspect);
+      await host.apply([
+        { type: "ensureSheet", sheet: "目标完成情况" },
+        { type: "ensureSheet", sheet: "目标完成情况" },
+        { type: "ensureSheet", sheet: LEDGER },
+      ]);
+      const names = await host.listSheets();
+      assert.equal(names.filter((n) => n === "目标完成情况").length, 1);
+      assert.equal(names.filter((n) => n === LEDGER).length, 1);
+      assert.deepEqual(fingerprint(inspect), before);
+      await host.apply([{ type: "setValues", sheet: "目标完成情况", row: 1, col: 1, values: [["指标", "目标"]] }]);
+      assert.equal(inspect.value("目标完成情况", 1, 2), "目标");
+    });
+
+    it("marks cells (fill + KJ note) and clearMarks restores the exact previous fill and the user's notes", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const before = fingerprint(inspect);
+      await host.apply([
+        {
+          type: "mark",
+          sheet: LEDGER,
+          marks: [
+            { row: 3, col: 3, level: "error", note: "统一社会信用代码校验位错误" },
+            { row: 4, col: 2, level: "warning", note: "企业名称重复" },
+            { row: 5, col: 2, level: "suggestion", note: "缺少企业名称" },
+          ],
+        },
+      ]);
+      assert.equal(inspect.fill(LEDGER, 3, 3), MARK_COLORS.error);
+      assert.equal(inspect.fill(LEDGER, 4, 2), MARK_COLORS.warning);
+      assert.equal(inspect.fill(LEDGER, 5, 2), MARK_COLORS.suggestion);
+      assert.ok(inspect.note(LEDGER, 3, 3)?.startsWith(NOTE_PREFIX + "统一社会信用代码校验位错误"));
+      const shared = inspect.note(LEDGER, 4, 2) ?? "";
+      assert.ok(shared.includes(NOTE_PREFIX + "企业名称重复") && shared.includes("用户自己的批注：待核实"), `both notes kept: ${shared}`);
+      assert.ok(inspect.sheetNames().includes(MARK_REGISTRY_SHEET) && inspect.isHidden(MARK_REGISTRY_SHEET), "registry sheet exists and is hidden");
+      const listed = await host.listSheets();
+      assert.ok(listed.includes(LEDGER) && listed.includes("说明"));
+
+      // Marked again: the colour and note change, the remembered fill stays the original one.
+      await host.apply([{ type: "mark", sheet: LEDGER, marks: [{ row: 3, col: 3, level: "warning", note: "第二次标记" }] }]);
+      assert.equal(inspect.fill(LEDGER, 3, 3), MARK_COLORS.warning);
+      assert.ok(inspect.note(LEDGER, 3, 3)?.includes("第二次标记"));
+
+      await host.apply([{ type: "clearMarks", sheet: LEDGER }]);
+      assert.equal(inspect.fill(LEDGER, 3, 3), "#00B050");
+      assert.equal(inspect.fill(LEDGER, 5, 2), null);
+      assert.equal(inspect.note(LEDGER, 4, 2), "用户自己的批注：待核实");
+      assert.equal(inspect.note(LEDGER, 3, 3), null);
+      assert.equal(inspect.note(LEDGER, 7, 3), "另一条用户批注");
+      assert.deepEqual(fingerprint(inspect), before, "every cell is back as it was");
+    });
+
+    it("merges several marks on one cell and clears only the sheet asked for", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        {
+          type: "mark",
+          sheet: LEDGER,
+          marks: [
+            { row: 6, col: 5, level: "warning", note: "科技人员数大于职工总数" },
+            { row: 6, col: 5, level: "error", note: "职工总数过小" },
+          ],
+        },
+        { type: "mark", sheet: "说明", marks: [{ row: 1, col: 1, level: "suggestion", note: "说明表的标记" }] },
+      ]);
+      assert.equal(inspect.fill(LEDGER, 6, 5), MARK_COLORS.error);
+      const note = inspect.note(LEDGER, 6, 5) ?? "";
+      assert.ok(note.includes("科技人员数大于职工总数") && note.includes("职工总数过小"));
+      await host.apply([{ type: "clearMarks", sheet: LEDGER }]);
+      assert.equal(inspect.fill(LEDGER, 6, 5), "#FFFF00");
+      assert.equal(inspect.fill("说明", 1, 1), MARK_COLORS.suggestion, "the other sheet keeps its mark");
+      await host.apply([{ type: "clearMarks", sheet: "说明" }, { type: "clearMarks", sheet: "说明" }]);
+      assert.equal(inspect.fill("说明", 1, 1), null);
+      assert.equal(inspect.note("说明", 1, 1), null);
+    });
+
+    it("clears marks after the workbook is saved and opened again", async function () {
+      const first = await makeHost(ledgerSeed());
+      if (!first.reopen) return this.skip();
+      const before = fingerprint(first.inspect);
+      await first.host.apply([
+        { type: "mark", sheet: LEDGER, marks: [{ row: 3, col: 3, level: "error", note: "代码错误" }, { row: 4, col: 2, level: "warning", note: "重复" }] },
+      ]);
+      const again = await first.reopen();
+      assert.equal(again.inspect.fill(LEDGER, 3, 3), MARK_COLORS.error);
+      await again.host.apply([{ type: "clearMarks", sheet: LEDGER }]);
+      assert.equal(again.inspect.fill(LEDGER, 3, 3), "#00B050");
+      assert.equal(again.inspect.note(LEDGER, 4, 2), "用户自己的批注：待核实");
+      assert.deepEqual(fingerprint(again.inspect), before);
+    });
+
+    it("deleteRows then insertRows restores every cell", async () => {
+      const { host } = await makeHost(ledgerSeed());
+      const original = await host.readSheet(LEDGER);
+      const row = (n: number) => original.values[n - original.firstRow];
+      await host.apply([{ type: "deleteRows", sheet: LEDGER, rows: [6, 3, 4] }]);
+      const cut = await host.readSheet(LEDGER);
+      assert.equal(cut.values.length, original.values.length - 3);
+      assertGrid([cut.values[2]], [row(5)], "row 5 moved up to row 3");
+      assertGrid([cut.values[3]], [row(7)], "row 7 moved up to row 4");
+      await host.apply([
+        { type: "insertRows", sheet: LEDGER, row: 3, col: original.firstCol, values: [row(3), row(4)] },
+        { type: "insertRows", sheet: LEDGER, row: 6, col: original.firstCol, values: [row(6)] },
+      ]);
+      const back = await host.readSheet(LEDGER);
+      assert.equal(back.firstRow, original.firstRow);
+      assert.equal(back.firstCol, original.firstCol);
+      assertGrid(back.values, original.values, "restored");
+    });
+
+    it("clearRange empties values only inside the block", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([{ type: "clearRange", sheet: "说明", row: 2, col: 1, rows: 1, cols: 1 }]);
+      assert.equal(inspect.value("说明", 2, 1), null);
+      assert.equal(inspect.value("说明", 2, 2), "张三");
+      assert.equal(inspect.value("说明", 1, 1), "本表由科技局维护");
+    });
+
+    it("select shows a cell; activeSheet follows", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.select("说明", 2, 2);
+      assert.deepEqual(inspect.selection(), { sheet: "说明", row: 2, col: 2 });
+      assert.equal(await host.activeSheet(), "说明");
+    });
+
+    it("numberFormat, bold, columnWidths and dataBar apply to their block", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        { type: "ensureSheet", sheet: "目标完成情况" },
+        { type: "setValues", sheet: "目标完成情况", row: 1, col: 1, values: [["指标", "完成率"], ["高新技术企业", 0.5], ["科技型中小企业", 1.2]] },
+        { type: "numberFormat", sheet: "目标完成情况", row: 2, col: 2, rows: 2, cols: 1, format: "0.0%" },
+        { type: "bold", sheet: "目标完成情况", row: 1, col: 1, rows: 1, cols: 2 },
+        { type: "columnWidths", sheet: "目标完成情况", col: 1, widths: [24, 10] },
+        { type: "dataBar", sheet: "目标完成情况", row: 2, col: 2, rows: 2, cols: 1, color: "#5B9BD5" },
+      ]);
+      assert.equal(inspect.numberFormat("目标完成情况", 2, 2), "0.0%");
+      assert.equal(inspect.numberFormat("目标完成情况", 3, 2), "0.0%");
+      assert.notEqual(inspect.numberFormat("目标完成情况", 2, 1), "0.0%", "outside the block");
+      assert.ok(inspect.bold("目标完成情况", 1, 2));
+      assert.ok(!inspect.bold("目标完成情况", 2, 1));
+      assert.equal(inspect.value("目标完成情况", 3, 2), 1.2);
+    });
+
+    it("writes a big block in chunks that each stay under 4 MB", async () => {
+      const rows = options.bigRows ?? 20_000;
+      const { host, inspect, requests } = await makeHost([{ name: "大表", values: [["标题"]] }]);
+      const block: CellValue[][] = Array.from({ length: rows }, (_, i) =>
+        Array.from({ length: 10 }, (_, j) => (j % 3 === 2 ? i * 10 + j : `枣庄市薛城区测试企业第${i}号字段${j}`)),
+      );
+      const before = requests?.().length ?? 0;
+      await host.apply([{ type: "setValues", sheet: "大表", row: 2, col: 1, values: block }]);
+      for (const i of [0, 1, Math.floor(rows / 2), rows - 1]) {
+        assert.equal(inspect.value("大表", 2 + i, 1), block[i][0]);
+        assert.equal(inspect.value("大表", 2 + i, 3), block[i][2]);
+        assert.ok(inspect.isText("大表", 2 + i, 10));
+      }
+      const snap = await host.readSheet("大表");
+      assert.equal(snap.values.length, rows + 1);
+      assert.equal(snap.values[rows][9], block[rows - 1][9]);
+      if (requests) {
+        const made = requests().slice(before);
+        assert.ok(made.length >= 2, `a ${rows}-row block needs several requests, made ${made.length}`);
+        for (const r of made) assert.ok(r.requestBytes <= MAX_REQUEST_BYTES, `request of ${r.requestBytes} bytes is over 4 MB`);
+      }
+    });
+
+    it("changes nothing outside the declared edits (checksum of every cell)", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const before = fingerprint(inspect);
+      const edits: Edit[] = [
+        { type: "setValues", sheet: LEDGER, row: 2, col: 7, values: [["校验结果"], ["通过"], ["=不是公式"]] },
+        { type: "setFormulas", sheet: LEDGER, row: 5, col: 8, formulas: [["=1+1"]] },
+        { type: "numberFormat", sheet: LEDGER, row: 3, col: 9, rows: 2, cols: 1, format: "0.00" },
+        { type: "bold", sheet: LEDGER, row: 2, col: 7, rows: 1, cols: 1 },
+        { type: "ensureSheet", sheet: "调出记录" },
+        { type: "setValues", sheet: "调出记录", row: 1, col: 1, values: [["企业名称", "调出原因"]] },
+      ];
+      await host.apply(edits);
+      const declared = [
+        { sheet: LEDGER, row: 2, col: 7, rows: 3, cols: 1 },
+        { sheet: LEDGER, row: 5, col: 8, rows: 1, cols: 1 },
+        { sheet: LEDGER, row: 3, col: 9, rows: 2, cols: 1 },
+        { sheet: "调出记录", row: 1, col: 1, rows: 1, cols: 2 },
+      ];
+      const after = fingerprint(inspect);
+      for (const [k, v] of before) {
+        const [sheet, rc] = k.split("!");
+        const [r, c] = rc.split(",").map(Number);
+        if (inside(declared, sheet, r, c)) continue;
+        assert.equal(after.get(k), v, `${k} changed`);
+      }
+      for (const [k, v] of after) {
+        const [sheet, rc] = k.split("!");
+        const [r, c] = rc.split(",").map(Number);
+        if (inside(declared, sheet, r, c)) continue;
+        assert.equal(before.get(k), v, `${k} appeared outside the declared edits`);
+      }
+      assert.equal(inspect.value(LEDGER, 4, 7), "=不是公式");
+    });
+
+    it("reports progress while applying", async () => {
+      const { host } = await makeHost(ledgerSeed());
+      const seen: [number, number][] = [];
+      await host.apply(
+        [
+          { type: "setValues", sheet: "说明", row: 3, col: 1, values: [["a"]] },
+          { type: "setValues", sheet: "说明", row: 4, col: 1, values: [["b"]] },
+        ],
+        (done, total) => seen.push([done, total]),
+      );
+      assert.ok(seen.length >= 1);
+      assert.deepEqual(seen[seen.length - 1], [seen[seen.length - 1][1], seen[seen.length - 1][1]], "the last report says everything is done");
+    });
+  });
+}
+
+export type { SheetSnapshot };
