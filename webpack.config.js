@@ -20,7 +20,7 @@ const tsx = require("tsx/cjs/api");
 
 const DEV_URL = "https://localhost:3000/";
 const PLACEHOLDER_URL = "https://kj.example.gov.cn/";
-const FUNCTIONS_INPUT = "./functions/functions.ts";
+const FUNCTIONS_INPUT = path.resolve(__dirname, "functions/functions.ts");
 
 /** The production base URL from KJ_PUBLIC_URL: https only, always ending in "/". */
 function publicUrl(raw) {
