@@ -177,7 +177,7 @@ export class WpsHost implements SpreadsheetHost {
     const snapshot: SheetSnapshot = { name, firstRow, firstCol, values };
     if (this.readFormulas) {
       const f = matrixFromValue2(prop(used, "Formula"), rows, cols);
-      const formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j])));
+      const formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j], raw[i]?.[j])));
       if (formulas.some((r) => r.some((x) => x !== null))) snapshot.formulas = formulas;
     }
     return snapshot;
@@ -523,8 +523,13 @@ export class WpsHost implements SpreadsheetHost {
   }
 }
 
-function formulaText(f: unknown): string | null {
-  return typeof f === "string" && f.startsWith("=") ? f : null;
+/**
+ * Range.Formula gives a constant's text for a non-formula cell, so text stored as "=1+1" reads
+ * "=1+1" there too; it is a formula only when its value is not that same text.
+ */
+function formulaText(f: unknown, value2: unknown): string | null {
+  if (typeof f !== "string" || !f.startsWith("=")) return null;
+  return value2 === f ? null : f;
 }
 
 function isTextCell(v: CellValue): boolean {
