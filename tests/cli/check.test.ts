@@ -212,6 +212,35 @@ describe("kj check", function () {
     assert.deepEqual(errors, SAMPLE_BROKEN_CELLS.map((b) => [b.sheet, b.row, b.col, b.field]));
   });
 
+  it("reads exceljs cell kinds: rich text, hyperlinks, formulas with results, error cells, merged cells", async () => {
+    const book = new ExcelJS.Workbook();
+    const ws = book.addWorksheet("企业培育库");
+    ws.getCell("A1").value = "薛城区企业培育库";
+    ws.mergeCells("A1:E1");
+    ["企业名称", "统一社会信用代码", "注册日期", "培育类别", "入库年度"].forEach((h, i) => (ws.getCell(2, i + 1).value = h));
+    ws.getRow(3).values = [{ richText: [{ text: "山东" }, { text: "示例有限公司" }] }, codeFor(1), new Date(Date.UTC(2018, 0, 1)), "高企", 2021];
+    ws.getRow(4).values = [{ text: "链接公司", hyperlink: "https://example.com" }, codeFor(2), { formula: "DATE(2019,1,1)", result: new Date(Date.UTC(2019, 0, 1)) }, "科小", { formula: "2020+1", result: 2021 }];
+    ws.getRow(5).values = ["错误公司", codeFor(3), { error: "#REF!" }, "科小", 2021];
+    const file = path.join(dir, "kinds.xlsx");
+    await book.xlsx.writeFile(file);
+    const r = await kj("check", file, "--json", "--as-of", "2024-12-31");
+    assert.equal(r.code, 1, r.err);
+    const s = JSON.parse(r.out).sheets[0];
+    assert.equal(s.headerRow, 2);
+    assert.equal(s.rows, 3);
+    assert.deepEqual(
+      s.issues.map((i: { row: number; column: string; message: string }) => [i.row, i.column, i.message]),
+      [[5, "C", "注册日期：单元格是错误值 #REF!，请先修正公式或内容"]],
+    );
+  });
+
+  it("a ledger with a header and no data rows is fine", async () => {
+    const file = await writeXlsx("empty-ledger.xlsx", { sheets: [sheetOf("企业培育库", [["企业名称", "统一社会信用代码", "注册日期", "培育类别", "入库年度"]])] });
+    const r = await kj("check", file, "--json", "--as-of", "2024-12-31");
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).sheets[0].rows, 0);
+  });
+
   it("runs as the kj command with real exit codes", async () => {
     const file = await writeXlsx("bin.xlsx", { sheets: [brokenEnterprise()] });
     const bin = path.join(__dirname, "../../bin/kj.js");
