@@ -8,8 +8,6 @@
  */
 import { registerWpsFunctions, WpsFunctionRegistry } from "./functions";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 /** Ribbon button id -> task pane page (the URL hash the pane reads). */
 export const RIBBON_PAGES: Readonly<Record<string, string>> = {
   btnValidate: "validate",

@@ -27,7 +27,6 @@ import {
 } from "./marks";
 import { CellMark, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** An object of the ET object model (a COM dispatch proxy in WPS). */
 type Com = any;
 
@@ -143,6 +142,8 @@ export interface WpsHostOptions {
 export class WpsHost implements SpreadsheetHost {
   readonly kind = "wps";
   private readonly readFormulas: boolean;
+  /** Sheets by name while apply() runs (marks look their sheet up per cell); null outside. */
+  private sheetCache: Map<string, Com> | null = null;
 
   /** `app` is the ET Application (window.Application or wps.EtApplication()). */
   constructor(
@@ -186,12 +187,14 @@ export class WpsHost implements SpreadsheetHost {
   async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {
     if (edits.length === 0) return;
     const screen = this.screenUpdatingOff();
+    this.sheetCache = new Map();
     try {
       edits.forEach((edit, i) => {
         this.applyOne(edit);
         progress?.(i + 1, edits.length, edit.type);
       });
     } finally {
+      this.sheetCache = null;
       screen.restore();
     }
   }
@@ -484,10 +487,15 @@ export class WpsHost implements SpreadsheetHost {
   }
 
   private findSheet(name: string): Com | null {
+    const cached = this.sheetCache?.get(name);
+    if (cached) return cached;
     const sheets = this.worksheets();
     for (let i = 1; i <= count(sheets); i++) {
       const ws = sheets.Item(i);
-      if (String(prop(ws, "Name")) === name) return ws;
+      if (String(prop(ws, "Name")) === name) {
+        this.sheetCache?.set(name, ws);
+        return ws;
+      }
     }
     return null;
   }

@@ -376,13 +376,11 @@ function typed(c: FakeCell, s: string): void {
 }
 
 export class FakeRange {
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   // Defined at run time by member(): properties or methods depending on the mode.
   declare Value2: any;
   declare Formula: any;
   declare NumberFormat: any;
   declare Interior: any;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   constructor(
     readonly sheet: FakeWorksheet,
