@@ -1,0 +1,435 @@
+/**
+ * Awards job — 奖励测算 (计划 二（一）4, 二（二）4, 二（四）3; DOMAIN §2). On the 奖励 ledger:
+ * fills 奖励金额（万元） with =KJ.AWARD(事项, 计算依据, 认定日期) formulas on the row's own
+ * cells (only in empty cells or cells already holding a KJ.AWARD formula: a typed amount is
+ * flagged, never overwritten), flags rows that cannot be computed and repeated once-only
+ * awards, and writes the add-in's own sheet 奖励汇总 from SUMIFS / COUNTIFS formulas over the
+ * ledger columns, so totals follow when staff edit the ledger. The report carries the same
+ * totals computed exactly in Decimal.
+ */
+import Decimal from "decimal.js";
+import { formatDay, yearOf } from "../dates";
+import { isKjError } from "../errors";
+import { CellMark, Edit, WorkbookSnapshot } from "../host/port";
+import { CellValue, isBlankCell, readDate, readMoney, readText } from "../ledger/cells";
+import { PAY_STATES } from "../ledger/catalogue";
+import { computeAward, findAwardItem, LoadedPlan, PLAN_PACKS, planFor } from "../policy/plans";
+import { AwardItem } from "../policy/schema";
+import { columnLetter, lookupKey } from "../text";
+import { cellAt, cellIssue, columnByHeader, dataRows, findLedgers, formulaAt, Ledger, lastUsedCol, lastUsedRow, readAt, sheetNamed } from "./ledgers";
+import { Issue, JobOptions, JobResult } from "./types";
+
+export const AWARD_SUMMARY_SHEET = "奖励汇总";
+export const AMOUNT_HEADER = "奖励金额（万元）";
+/** The summary's ranges reach this many rows past the ledger's last row, so appended rows are counted. */
+export const RANGE_SLACK_ROWS = 1000;
+export const UNFILLED_STATUS = "未填写";
+export const UNKNOWN_ITEM = "未识别事项";
+export const UNKNOWN_YEAR = "日期不详";
+
+const KJ_AWARD_FORMULA = /^=\s*KJ\.AWARD\s*\(/i;
+
+export interface Total {
+  count: number;
+  /** 万元, exact. */
+  amount: Decimal;
+}
+
+export interface AwardTotals {
+  total: Total;
+  /** By year of 认定日期 ("2023"; 日期不详 when unreadable). */
+  byYear: Record<string, Total>;
+  /** By item key (hitech_new, ...; 未识别事项), with the item's name. */
+  byItem: Record<string, Total & { name: string }>;
+  /** By 拨付状态: 已拨付, 待拨付, 未填写. */
+  byStatus: Record<string, Total>;
+}
+
+export interface AwardRow {
+  sheet: string;
+  row: number;
+  name: string;
+  /** Item key when the item is known. */
+  item: string | null;
+  date: string | null;
+  /** The amount counted in the totals: the policy amount for a formula cell, the typed amount otherwise; null when unknown. */
+  amount: Decimal | null;
+  payStatus: string;
+  /** formula: the add-in's KJ.AWARD formula; typed: a value or other formula the user put there. */
+  source: "formula" | "typed";
+  /** Why the amount cannot be computed, in plain Chinese; null when it can. */
+  problem: string | null;
+}
+
+export interface AwardsReport {
+  sheets: { sheet: string; headerRow: number; rows: number; amountColumn: string }[];
+  rows: AwardRow[];
+  totals: AwardTotals;
+  /** Cells that got a new KJ.AWARD formula. */
+  formulasWritten: number;
+  /** Rows whose amount the user typed (left alone, flagged). */
+  typedAmounts: number;
+  issues: Issue[];
+  /** The sheet the SUMIFS summary is written to (null when there is no award ledger). */
+  summarySheet: string | null;
+  notes: string[];
+}
+
+/** The formula for one row: =KJ.AWARD(C5,E5,D5); "" stands in for a missing 计算依据 column. */
+export function awardFormula(row: number, itemCol: number, basisCol: number | undefined, dateCol: number): string {
+  const basis = basisCol === undefined ? '""' : `${columnLetter(basisCol)}${row}`;
+  return `=KJ.AWARD(${columnLetter(itemCol)}${row},${basis},${columnLetter(dateCol)}${row})`;
+}
+
+function emptyTotal(): Total {
+  return { count: 0, amount: new Decimal(0) };
+}
+
+function addTo(t: Total, amount: Decimal | null): void {
+  t.count++;
+  if (amount) t.amount = t.amount.plus(amount);
+}
+
+/** Which cell a computeAward error is about. */
+function fieldOfError(code: string): "item" | "basis" | "date" {
+  if (code === "basis_required" || code === "basis_invalid") return "basis";
+  if (code === "no_policy") return "date";
+  return "item";
+}
+
+/**
+ * Fills the award ledger(s) with KJ.AWARD formulas, flags what cannot be computed and writes
+ * 奖励汇总. Running it twice gives no new formula edits and the same summary.
+ */
+export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
+  const report: AwardsReport = {
+    sheets: [],
+    rows: [],
+    totals: { total: emptyTotal(), byYear: {}, byItem: {}, byStatus: {} },
+    formulasWritten: 0,
+    typedAmounts: 0,
+    issues: [],
+    summarySheet: null,
+    notes: [],
+  };
+  const edits: Edit[] = [];
+  const ledgers = findLedgers(snapshot, "award", opts.sheet);
+  if (ledgers.length === 0) {
+    report.notes.push(opts.sheet ? `工作表“${opts.sheet}”不是奖励台账` : "未找到奖励台账（表头应含 名称、奖励事项、认定日期 等列）");
+    return { report, edits };
+  }
+  const summarised: { l: Ledger; amountCol: number; lastRow: number }[] = [];
+  for (const l of ledgers) {
+    const done = fillLedger(l, packs, report, edits);
+    if (done) summarised.push({ l, ...done });
+  }
+  if (summarised.length > 0) {
+    const first = summarised[0];
+    if (summarised.length > 1) report.notes.push(`有 ${summarised.length} 个奖励台账，汇总表只汇总第一个（“${first.l.sheet.name}”）`);
+    edits.push(...summaryEdits(snapshot, first.l, first.amountCol, first.lastRow, packs, report));
+    report.summarySheet = AWARD_SUMMARY_SHEET;
+  }
+  return { report, edits };
+}
+
+function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsReport, edits: Edit[]): { amountCol: number; lastRow: number } | null {
+  const S = l.sheet.name;
+  const itemCol = l.mapping.columns.item;
+  const dateCol = l.mapping.columns.date;
+  const basisCol = l.mapping.columns.basis;
+  if (itemCol === undefined || dateCol === undefined) {
+    const lacking = [itemCol === undefined ? "奖励事项" : null, dateCol === undefined ? "认定日期" : null].filter(Boolean).join("、");
+    report.notes.push(`奖励台账“${S}”缺少列：${lacking}，无法写入奖励公式`);
+    report.issues.push({ sheet: S, row: l.mapping.headerRow, column: "", col: 0, field: lacking, severity: "error", message: `缺少列：${lacking}，无法测算奖励` });
+    return null;
+  }
+  let amountCol = l.mapping.columns.amount ?? columnByHeader(l.sheet, l.mapping.headerRow, AMOUNT_HEADER);
+  if (amountCol === undefined) {
+    // No amount column yet: the add-in adds its own to the right of everything.
+    amountCol = lastUsedCol(l.sheet) + 1;
+    edits.push({ type: "setValues", sheet: S, row: l.mapping.headerRow, col: amountCol, values: [[AMOUNT_HEADER]] });
+    edits.push({ type: "bold", sheet: S, row: l.mapping.headerRow, col: amountCol, rows: 1, cols: 1 });
+  }
+  if (!l.sheet.formulas) {
+    report.notes.push(`未读取到“${S}”的公式：奖励金额列中已有数值的单元格一律按手工填写处理，不会改写`);
+  }
+  const rows = dataRows(l);
+  const marks: CellMark[] = [];
+  const issue = (row: number, field: string, severity: "error" | "warning", message: string, col: number) => {
+    report.issues.push(field === "amount" && l.mapping.columns.amount === undefined
+      ? { sheet: S, row, column: columnLetter(col), col, field: AMOUNT_HEADER, severity, message }
+      : cellIssue(l, row, field, severity, message));
+    marks.push({ row, col, level: severity === "error" ? "error" : "warning", note: message });
+  };
+  const colOf = (f: "item" | "basis" | "date") => (f === "basis" ? basisCol ?? itemCol : f === "item" ? itemCol : dateCol);
+  const onceSeen = new Map<string, number>();
+  const firstRow = rows.length > 0 ? rows[0].row : l.mapping.headerRow + 1;
+  const lastRow = rows.length > 0 ? rows[rows.length - 1].row : l.mapping.headerRow;
+  const formulas: (string | null)[][] = [];
+  for (let r = firstRow; r <= lastRow; r++) formulas.push([null]);
+
+  for (const { row } of rows) {
+    const itemText = readText(cellAt(l.sheet, row, itemCol));
+    const dateReading = readDate(cellAt(l.sheet, row, dateCol));
+    const basisReading = basisCol === undefined ? ({ status: "blank" } as const) : readMoney(cellAt(l.sheet, row, basisCol));
+    const name = readAt(l, row, "name");
+    let problem: string | null = null;
+    let problemField: "item" | "basis" | "date" = "item";
+    let computed: { key: string; name: string; amount: Decimal; once: boolean } | null = null;
+    // The item alone (for the by-item totals), even when the amount cannot be computed.
+    let itemDef: AwardItem | null = null;
+    if (itemText.status === "ok") {
+      try {
+        itemDef = findAwardItem(itemText.value, planFor(dateReading.status === "ok" ? dateReading.value : null, packs));
+      } catch (e) {
+        if (!isKjError(e)) throw e;
+        try {
+          itemDef = findAwardItem(itemText.value, planFor(null, packs));
+        } catch (e2) {
+          if (!isKjError(e2)) throw e2;
+        }
+      }
+    }
+    if (itemText.status !== "ok") {
+      problem = itemText.status === "blank" ? "奖励事项未填写，无法测算奖励" : itemText.message;
+    } else if (dateReading.status !== "ok") {
+      problemField = "date";
+      problem = dateReading.status === "blank" ? "认定日期未填写，无法确定适用的政策" : dateReading.message;
+    } else if (basisReading.status === "invalid") {
+      problemField = "basis";
+      problem = basisReading.message;
+    } else {
+      try {
+        const a = computeAward({ item: itemText.value, basis: basisReading.status === "ok" ? basisReading.value : null, date: dateReading.value }, packs);
+        computed = { key: a.item, name: a.name, amount: a.amount, once: itemDef?.once ?? false };
+      } catch (e) {
+        if (!isKjError(e)) throw e;
+        problemField = fieldOfError(e.code);
+        problem = basisCol === undefined && problemField === "basis" ? `${e.message}（台账没有“计算依据（万元）”列）` : e.message;
+      }
+    }
+
+    const formula = formulaAt(l.sheet, row, amountCol);
+    const value = cellAt(l.sheet, row, amountCol);
+    const ours = formula !== null && KJ_AWARD_FORMULA.test(formula);
+    const empty = formula === null && isBlankCell(value);
+    const wanted = awardFormula(row, itemCol, basisCol, dateCol);
+    let amount: Decimal | null = computed ? computed.amount : null;
+    let source: AwardRow["source"] = "formula";
+    if (ours || empty) {
+      if (formula !== wanted) {
+        formulas[row - firstRow][0] = wanted;
+        report.formulasWritten++;
+      }
+    } else {
+      source = "typed";
+      report.typedAmounts++;
+      const typed = readMoney(value);
+      amount = typed.status === "ok" ? typed.value : null;
+      const what = formula !== null ? "奖励金额是另一个公式" : "奖励金额是手工填写的";
+      const policy = computed ? `按政策应为 ${computed.amount.toString()} 万元` : "按政策无法测算（见本行其他标记）";
+      const same = computed !== null && amount !== null && amount.equals(computed.amount);
+      const message = same
+        ? `${what}，与政策测算一致（${computed!.amount.toString()} 万元）；未改写，可清空后重新运行以改为公式`
+        : `${what}（${typed.status === "ok" ? typed.value.toString() + " 万元" : "无法读取"}），未改写；${policy}`;
+      report.issues.push({ sheet: S, row, column: columnLetter(amountCol), col: amountCol, field: AMOUNT_HEADER, severity: "warning", message });
+      marks.push({ row, col: amountCol, level: same ? "suggestion" : "warning", note: message });
+    }
+    if (problem !== null) issue(row, problemField, "error", problem, colOf(problemField));
+
+    // A once-only award twice for the same holder (by code, else name).
+    if (computed?.once) {
+      const code = l.mapping.columns.uscc !== undefined ? readText(cellAt(l.sheet, row, l.mapping.columns.uscc)) : { status: "blank" as const };
+      const holder = code.status === "ok" ? "code:" + lookupKey(code.value) : name.status === "ok" ? "name:" + String(name.value) : null;
+      if (holder) {
+        const k = `${holder}\u0001${computed.key}`;
+        const prior = onceSeen.get(k);
+        if (prior !== undefined) {
+          issue(row, "item", "warning", `“${computed.name}”是一次性奖励，同一单位已在第 ${prior} 行列支，请核实是否重复`, itemCol);
+        } else onceSeen.set(k, row);
+      }
+    }
+
+    if (dateReading.status === "ok" && typeof cellAt(l.sheet, row, dateCol) === "string") {
+      issue(row, "date", "warning", "认定日期是文字，汇总表按年度统计不到这一行：请改为日期格式", dateCol);
+    }
+
+    const status = readAt(l, row, "payStatus");
+    const payStatus = status.status === "ok" ? String(status.value) : UNFILLED_STATUS;
+    const year = dateReading.status === "ok" ? String(yearOf(dateReading.value)) : UNKNOWN_YEAR;
+    const t = report.totals;
+    addTo(t.total, amount);
+    addTo((t.byYear[year] ??= emptyTotal()), amount);
+    const itemKey = itemDef?.key ?? UNKNOWN_ITEM;
+    addTo((t.byItem[itemKey] ??= { ...emptyTotal(), name: itemDef?.name ?? UNKNOWN_ITEM }), amount);
+    addTo((t.byStatus[payStatus] ??= emptyTotal()), amount);
+    report.rows.push({
+      sheet: S,
+      row,
+      name: name.status === "ok" ? String(name.value) : "",
+      item: itemDef?.key ?? null,
+      date: dateReading.status === "ok" ? formatDay(dateReading.value) : null,
+      amount,
+      payStatus,
+      source,
+      problem,
+    });
+  }
+  if (formulas.some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: amountCol, formulas });
+  if (marks.length > 0) edits.push({ type: "mark", sheet: S, marks });
+  report.sheets.push({ sheet: S, headerRow: l.mapping.headerRow, rows: rows.length, amountColumn: columnLetter(amountCol) });
+  return { amountCol, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)) };
+}
+
+// ---------------------------------------------------------------- 奖励汇总
+
+/** A sheet name as a formula prefix: '奖励'!  (quotes doubled inside). */
+function sheetRef(name: string): string {
+  return `'${name.replace(/'/g, "''")}'!`;
+}
+
+/** A text as a formula string literal. */
+function literal(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** Every name an item is written as in a ledger, for SUMIFS criteria (exact text matches). */
+function itemNames(item: AwardItem): string[] {
+  const names = new Set<string>();
+  for (const n of [item.name, ...item.members, ...item.aliases]) {
+    // Criteria starting with a comparison sign or holding wildcards would not match as text.
+    if (!/^[<>=]/.test(n) && !/[*?~]/.test(n)) names.add(n);
+  }
+  return [...names];
+}
+
+function statusNames(value: string): string[] {
+  const e = PAY_STATES.find((p) => p.value === value);
+  return e ? [e.value, ...(e.synonyms ?? [])] : [value];
+}
+
+function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, lastRow: number, packs: readonly LoadedPlan[], report: AwardsReport): Edit[] {
+  const S = AWARD_SUMMARY_SHEET;
+  const edits: Edit[] = [{ type: "ensureSheet", sheet: S }];
+  const previous = sheetNamed(snapshot, S);
+  if (previous) {
+    const rows = lastUsedRow(previous);
+    const cols = lastUsedCol(previous);
+    if (rows > 0 && cols > 0) edits.push({ type: "clearRange", sheet: S, row: 1, col: 1, rows, cols });
+  }
+  const from = l.mapping.headerRow + 1;
+  const to = Math.max(lastRow + RANGE_SLACK_ROWS, from + RANGE_SLACK_ROWS);
+  const pre = sheetRef(l.sheet.name);
+  const range = (col: number) => `${pre}$${columnLetter(col)}$${from}:$${columnLetter(col)}$${to}`;
+  const AMT = range(amountCol);
+  const ITEM = range(l.mapping.columns.item);
+  const DATE = range(l.mapping.columns.date);
+  const statusCol = l.mapping.columns.payStatus;
+  const STATUS = statusCol !== undefined ? range(statusCol) : null;
+  const yearCrit = (y: number) => `${DATE},">="&DATE(${y},1,1),${DATE},"<="&DATE(${y},12,31)`;
+  // Every sum also asks 金额 >= 0: a row whose formula shows an error is then left out of the
+  // amount (it is still counted in 笔数 and marked on the ledger) instead of turning the total into an error.
+  const sumIfs = (crit: string[]) => `SUMIFS(${[AMT, ...crit, `${AMT},">=0"`].join(",")})`;
+  const sumTerms = (crit: string[], names: string[], range2: string) => names.map((n) => sumIfs([...crit, `${range2},${literal(n)}`])).join("+");
+  const countTerms = (crit: string[], names: string[], range2: string) =>
+    names.map((n) => `COUNTIFS(${[...crit, `${range2},${literal(n)}`].join(",")})`).join("+");
+
+  const values: CellValue[][] = [];
+  const formulas: (string | null)[][] = [];
+  const boldRows: number[] = [];
+  const line = (v: CellValue[], f: (string | null)[] = []) => {
+    values.push(v);
+    formulas.push(f);
+  };
+  const header = (cells: string[]) => {
+    line(cells);
+    boldRows.push(values.length);
+  };
+  const COLS = ["笔数", "奖励金额（万元）", "已拨付（万元）", "待拨付（万元）"];
+  const paid = statusNames("已拨付");
+  const pending = statusNames("待拨付");
+
+  line([`奖励汇总（按“${l.sheet.name}”台账，公式随台账自动更新；金额单位：万元）`]);
+  boldRows.push(1);
+  line([`统计范围：“${l.sheet.name}”第 ${from} 行至第 ${to} 行；奖励金额取台账“${AMOUNT_HEADER}”列（${columnLetter(amountCol)} 列）。公式出错的行计入笔数、不计入金额（台账上已标记，请修正）。`]);
+  line([]);
+
+  // By year: plan years plus any year found in the ledger.
+  const years = new Set<number>();
+  for (const p of packs) for (let y = yearOf(p.from); y <= yearOf(p.to); y++) years.add(y);
+  for (const r of report.rows) if (r.sheet === l.sheet.name && r.date) years.add(Number(r.date.slice(0, 4)));
+  header(["按年度（认定日期）", ...COLS]);
+  for (const y of [...years].sort((a, b) => a - b)) {
+    const crit = [yearCrit(y)];
+    line([`${y}年`], [
+      null,
+      `=COUNTIFS(${crit[0]})`,
+      `=${sumIfs(crit)}`,
+      STATUS ? `=${sumTerms(crit, paid, STATUS)}` : null,
+      STATUS ? `=${sumTerms(crit, pending, STATUS)}` : null,
+    ]);
+  }
+  const totalRow = (label: string) =>
+    line([label], [
+      null,
+      `=COUNTIFS(${ITEM},"<>")`,
+      `=${sumIfs([])}`,
+      STATUS ? `=${sumTerms([], paid, STATUS)}` : null,
+      STATUS ? `=${sumTerms([], pending, STATUS)}` : null,
+    ]);
+  totalRow("合计（全部行）");
+  line([]);
+
+  // By item: every item of the latest plan, matched by any of its names.
+  const plan = packs[packs.length - 1];
+  header(["按奖励事项", ...COLS]);
+  const itemFirst = values.length + 1;
+  for (const item of plan.pack.awards) {
+    const names = itemNames(item);
+    line([item.name], [
+      null,
+      `=${countTerms([], names, ITEM)}`,
+      `=${sumTerms([], names, ITEM)}`,
+      STATUS ? `=${names.flatMap((n) => paid.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")}` : null,
+      STATUS ? `=${names.flatMap((n) => pending.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")}` : null,
+    ]);
+  }
+  const itemLast = values.length;
+  const totalsAt = values.findIndex((v) => v[0] === "合计（全部行）") + 1;
+  const other = (c: number) => `=${columnLetter(c)}${totalsAt}-SUM(${columnLetter(c)}${itemFirst}:${columnLetter(c)}${itemLast})`;
+  line([`其他（${UNKNOWN_ITEM}或写法不同）`], [null, other(2), other(3), STATUS ? other(4) : null, STATUS ? other(5) : null]);
+  line([]);
+
+  // By payment status.
+  header(["按拨付状态", "笔数", "奖励金额（万元）"]);
+  if (STATUS) {
+    const paidAt = values.length + 1;
+    line(["已拨付"], [null, `=${countTerms([], paid, STATUS)}`, `=${sumTerms([], paid, STATUS)}`]);
+    line(["待拨付"], [null, `=${countTerms([], pending, STATUS)}`, `=${sumTerms([], pending, STATUS)}`]);
+    line([`${UNFILLED_STATUS}或其他`], [null, `=B${totalsAt}-B${paidAt}-B${paidAt + 1}`, `=C${totalsAt}-C${paidAt}-C${paidAt + 1}`]);
+  } else {
+    line([`台账没有“拨付状态”列`]);
+  }
+
+  const width = 5;
+  const pad = <T>(rows: T[][], fill: T) => rows.map((r) => [...r, ...new Array<T>(width - r.length).fill(fill)]);
+  edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(values, null) });
+  edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null) });
+  edits.push({ type: "numberFormat", sheet: S, row: 4, col: 3, rows: values.length - 3, cols: 3, format: "#,##0.00##" });
+  for (const r of boldRows) edits.push({ type: "bold", sheet: S, row: r, col: 1, rows: 1, cols: r === 1 ? 1 : width });
+  edits.push({ type: "columnWidths", sheet: S, col: 1, widths: [44, 8, 16, 16, 16] });
+  return edits;
+}
+
+/** Totals as plain JSON (amounts as exact decimal text and as numbers) for the CLI and pane. */
+export function totalsJson(t: AwardTotals): object {
+  const one = (x: Total) => ({ count: x.count, amount: x.amount.toNumber(), amountText: x.amount.toString() });
+  const map = <T extends Total>(m: Record<string, T>, extra?: (x: T) => object) =>
+    Object.fromEntries(Object.keys(m).sort().map((k) => [k, { ...one(m[k]), ...(extra ? extra(m[k]) : {}) }]));
+  return {
+    total: one(t.total),
+    byYear: map(t.byYear),
+    byItem: map(t.byItem, (x) => ({ name: (x as Total & { name: string }).name })),
+    byStatus: map(t.byStatus),
+  };
+}
