@@ -11,6 +11,7 @@
 "use strict";
 const path = require("path");
 const fs = require("fs");
+const os = require("os");
 const { Compilation, WebpackError, sources } = require("webpack");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
@@ -53,6 +54,20 @@ class LocalizedFunctionsMetadataPlugin {
       });
     });
   }
+}
+
+/**
+ * The dev server's https settings: the certificate `npx office-addin-dev-certs install`
+ * leaves in ~/.office-addin-dev-certs when present (trusted by Excel on Windows/macOS),
+ * otherwise webpack-dev-server's own self-signed one (fine for a browser, not for sideloading).
+ */
+function devHttps() {
+  const dir = path.join(os.homedir(), ".office-addin-dev-certs");
+  const files = { key: "localhost.key", cert: "localhost.crt", ca: "ca.crt" };
+  if (!Object.values(files).every((f) => fs.existsSync(path.join(dir, f)))) return "https";
+  const options = {};
+  for (const [k, f] of Object.entries(files)) options[k] = fs.readFileSync(path.join(dir, f));
+  return { type: "https", options };
 }
 
 module.exports = (env = {}, argv = {}) => {
@@ -134,9 +149,7 @@ module.exports = (env = {}, argv = {}) => {
     },
     devServer: {
       port: 3000,
-      // webpack-dev-server makes its own self-signed certificate; Excel on Windows/macOS
-      // only sideloads from a trusted one (see README).
-      server: "https",
+      server: dev ? devHttps() : "https",
       headers: { "Access-Control-Allow-Origin": "*" },
       static: false,
       // No injected reload client: it would need a websocket the page's CSP does not list.
