@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, Io, processIo } from "./common";
 import { registerAward } from "./commands/award";
+import { registerEligible } from "./commands/eligible";
 import { registerCheck } from "./commands/check";
 import { registerRecalc } from "./commands/recalc";
 
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerAward(program, io);
+  registerEligible(program, io);
   registerCheck(program, io);
   registerRecalc(program, io);
   return program;

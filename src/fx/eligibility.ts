@@ -1,18 +1,64 @@
 /**
- * KJ.ELIGIBLE / KJ.WHY / KJ.SCORE cores (owned by the eligibility work; placeholder signatures
- * so the function wrappers compile until it lands). Arguments arrive already normalised:
- * header and row are 2-D arrays, a missing optional argument is undefined.
+ * KJ.ELIGIBLE / KJ.WHY / KJ.SCORE cores. The Excel and WPS wrappers normalise the arguments
+ * (header and row as 1-D or single-row 2-D arrays, a missing optional argument as undefined)
+ * and pass `today` — the host's date — because the core never reads the clock.
+ *
+ * =KJ.ELIGIBLE("科小", $A$1:$AZ$1, A2:AZ2)       -> TRUE / FALSE, #N/A naming what is missing
+ * =KJ.WHY("高企", $A$1:$AZ$1, A2:AZ2)            -> "不符合：研发费用占比 3.2% < 5%（认定办法第十一条（五））"
+ * =KJ.SCORE("科小", $A$1:$AZ$1, A2:AZ2)          -> 72
  */
+import { DayNumber } from "../dates";
 import { KjError } from "../errors";
+import { isBlankCell, readDate } from "../ledger/cells";
+import { decideFor, packFor, rowFromRanges, scoreFor, unknownMessage, verdictFor, whyText } from "../rules";
 
-export function fxEligible(_category: unknown, _header: unknown, _row: unknown, _date?: unknown): boolean {
-  throw new KjError("not_ready", "资格判断尚未完成", "na");
+/** The as-of date: the 评价日期 argument when given, else the host's today. */
+export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
+  if (date === undefined || date === null || isBlankCell(date)) {
+    if (today === undefined || !Number.isInteger(today)) {
+      throw new KjError("no_date", "缺少评价日期：请填写第 4 个参数（如 2024-12-31），或在支持的宿主中使用", "value");
+    }
+    return today;
+  }
+  const r = readDate(Array.isArray(date) ? (Array.isArray(date[0]) ? date[0][0] : date[0]) : date);
+  if (r.status !== "ok") {
+    const why = r.status === "invalid" ? r.message : "未填写";
+    throw new KjError("bad_date", `评价日期无法识别：${why}（可写 2024-12-31 或日期单元格）`, "value");
+  }
+  return r.value;
 }
 
-export function fxWhy(_category: unknown, _header: unknown, _row: unknown, _date?: unknown): string {
-  throw new KjError("not_ready", "资格判断尚未完成", "na");
+/** KJ.ELIGIBLE: TRUE / FALSE; unknown is #N/A whose message names what is missing. */
+export function fxEligible(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): boolean {
+  const asOf = fxAsOf(date, today);
+  const view = rowFromRanges(header, row);
+  const outcome = decideFor(category, view, asOf);
+  if (outcome !== null) return outcome;
+  throw new KjError("eligibility_unknown", unknownMessage(verdictFor(category, view, asOf)), "na");
 }
 
-export function fxScore(_category: unknown, _header: unknown, _row: unknown, _date?: unknown): number {
-  throw new KjError("not_ready", "资格判断尚未完成", "na");
+/** KJ.WHY: "符合", or every failed check with its clause, and "待补充：…" for unknowns. */
+export function fxWhy(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): string {
+  const asOf = fxAsOf(date, today);
+  return whyText(verdictFor(category, rowFromRanges(header, row), asOf));
+}
+
+/**
+ * KJ.SCORE: the 科小 score, or 高企's innovation score when the ledger holds it (or it is
+ * otherwise determined); else #N/A with the interval, e.g. "55–78，需专家评价".
+ */
+export function fxScore(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): number {
+  const asOf = fxAsOf(date, today);
+  const view = rowFromRanges(header, row);
+  const pack = packFor(category, asOf);
+  const s = scoreFor(category, view, asOf);
+  if (s === null) {
+    throw new KjError("no_score", `${pack.name}的认定条件没有评分，请用 KJ.ELIGIBLE / KJ.WHY 查看逐项条件${pack.provisionalNotice}`, "na");
+  }
+  if (s.lo === s.hi) return s.lo;
+  const detail = scoreFor(category, view, asOf, true) as NonNullable<typeof s>;
+  const reasons: string[] = [];
+  if (detail.needsExpert) reasons.push("需专家评价");
+  if (detail.missing.length > 0) reasons.push(`缺少 ${detail.missing.join("、")}`);
+  throw new KjError("score_unknown", `${s.lo}–${s.hi}，${reasons.join("，") || "无法确定"}${pack.provisionalNotice}`, "na");
 }

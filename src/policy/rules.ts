@@ -1,0 +1,329 @@
+/**
+ * Eligibility rule packs (高企, 科小, 小巨人): loaded from JSON, checked with zod, then compiled
+ * once into a form the evaluator reads fast — field ids resolved to catalogue fields, decimal
+ * thresholds parsed both exactly (Decimal) and as a float for the quick comparison.
+ * A successor rule or the official 小巨人 criteria are a new or replaced JSON pack, not code.
+ */
+import Decimal from "decimal.js";
+import { dayFromParts, DayNumber, formatDay } from "../dates";
+import { KjError } from "../errors";
+import { ENTERPRISE, FieldDef } from "../ledger/catalogue";
+import { lookupKey } from "../text";
+import hitech2016 from "./packs/hitech-2016.json";
+import sme2017 from "./packs/sme-2017.json";
+import giantProvisional from "./packs/giant-provisional.json";
+import { Category, ConditionRaw, MeasureRaw, RulePackRaw, rulePackSchema, ScoreBandRaw, ScorePartRaw } from "./rules-schema";
+
+export type { Category } from "./rules-schema";
+
+/** A decimal threshold kept exact (for boundaries) and as a float (for the fast path). */
+export interface Threshold {
+  text: string;
+  dec: Decimal;
+  f: number;
+}
+
+/** A catalogue field of the enterprise ledger, by its position in ENTERPRISE.fields. */
+export interface FieldRef {
+  ord: number;
+  def: FieldDef;
+}
+
+export type Role = "required" | "route" | "scored";
+
+interface CondBase {
+  id: string;
+  label: string;
+  role: Role;
+  cite: string;
+  note?: string;
+}
+
+export interface RatioBand {
+  upTo: Threshold | null;
+  min: Threshold;
+  label?: string;
+  cite: string;
+}
+
+export type Condition =
+  | (CondBase & { kind: "daysSince"; field: FieldRef; minDays: number })
+  | (CondBase & { kind: "countAtLeast"; fields: FieldRef[]; min: number })
+  | (CondBase & { kind: "oneOf"; field: FieldRef; listName: string; values: string[]; valueKeys: Map<string, string> })
+  | (CondBase & { kind: "ratio"; numerator: FieldRef; denominator: FieldRef; bandBy: FieldRef | null; bands: RatioBand[] })
+  | (CondBase & { kind: "amount"; field: FieldRef; atLeast: Threshold | null; atMost: Threshold | null; unit: string })
+  | (CondBase & { kind: "noRecord"; field: FieldRef })
+  | (CondBase & { kind: "isTrue"; fields: FieldRef[] })
+  | (CondBase & { kind: "certificateValid"; field: FieldRef; years: number })
+  | (CondBase & { kind: "growth"; series: { label: string; fields: [FieldRef, FieldRef, FieldRef] }[]; min: Threshold; growthFactorSquared: Threshold })
+  | (CondBase & { kind: "score"; model: ScoreModel; atLeast: number | null; above: number | null })
+  | (CondBase & { kind: "partNonZero"; model: ScoreModel; part: ScorePart });
+
+export interface ScoreBand {
+  atLeast: Threshold | null;
+  above: Threshold | null;
+  classIAtLeast: number | null;
+  classIIAtLeast: number | null;
+  lo: number;
+  hi: number;
+  cite: string;
+}
+
+export type Measure =
+  | { type: "ratio"; numerator: FieldRef; denominator: FieldRef }
+  | { type: "average"; field: FieldRef; years: number }
+  | { type: "growth"; fields: [FieldRef, FieldRef, FieldRef]; cite: string }
+  | { type: "ipCounts"; classI: FieldRef; classII: FieldRef };
+
+export interface BandedScale {
+  label: string;
+  measure: Measure;
+  bands: ScoreBand[];
+  /** Lowest and highest points any band gives: the range when the measure is unknown. */
+  lo: number;
+  hi: number;
+}
+
+export type ScorePart =
+  | { kind: "bands"; id: string; label: string; max: number; cite: string; scale: BandedScale }
+  | { kind: "bestOf"; id: string; label: string; max: number; cite: string; options: BandedScale[] }
+  | { kind: "expert"; id: string; label: string; max: number; cite: string }
+  | { kind: "sum"; id: string; label: string; max: number; cite: string; parts: ScorePart[] };
+
+export interface ScoreModel {
+  id: string;
+  label: string;
+  max: number;
+  givenField: FieldRef | null;
+  cite: string;
+  parts: ScorePart[];
+}
+
+export interface RulePack {
+  raw: RulePackRaw;
+  id: string;
+  category: Category;
+  name: string;
+  title: string;
+  from: DayNumber;
+  to: DayNumber | null;
+  provisional: boolean;
+  /** "" unless provisional. */
+  provisionalNotice: string;
+  conditions: Condition[];
+  /** Every catalogue field some condition or score reads (the hot path reads only these). */
+  fields: FieldRef[];
+}
+
+const FIELD_BY_ID = new Map<string, FieldRef>(ENTERPRISE.fields.map((def, ord) => [def.id, { ord, def }]));
+
+function isoDay(iso: string, packId: string): DayNumber {
+  const [y, m, d] = iso.split("-").map(Number);
+  const day = dayFromParts(y, m, d);
+  if (day === null) throw new Error(`rule pack ${packId}: bad date ${iso}`);
+  return day;
+}
+
+function threshold(text: string): Threshold {
+  const dec = new Decimal(text);
+  return { text, dec, f: dec.toNumber() };
+}
+
+/**
+ * Loads, checks and compiles one rule pack. Throws (at start-up) on a schema error, an unknown
+ * field id, a citation that names no document of the pack, or a band table out of order.
+ */
+export function loadRulePack(json: unknown): RulePack {
+  const raw = rulePackSchema.parse(json);
+  const packId = raw.id;
+  const docs = raw.documents.map((d) => d.short);
+  const used = new Map<number, FieldRef>();
+
+  const checkCite = (c: string, where: string): string => {
+    if (!docs.some((d) => c.startsWith(d))) throw new Error(`rule pack ${packId}: ${where} cites “${c}”, which names none of its documents (${docs.join(", ")})`);
+    return c;
+  };
+  const field = (id: string, where: string): FieldRef => {
+    const f = FIELD_BY_ID.get(id);
+    if (!f) throw new Error(`rule pack ${packId}: ${where} reads unknown field “${id}”`);
+    used.set(f.ord, f);
+    return f;
+  };
+
+  const measure = (m: MeasureRaw, where: string): Measure => {
+    switch (m.type) {
+      case "ratio":
+        return { type: "ratio", numerator: field(m.numerator, where), denominator: field(m.denominator, where) };
+      case "average":
+        return { type: "average", field: field(m.field, where), years: m.years };
+      case "growth":
+        return { type: "growth", fields: [field(m.fields[0], where), field(m.fields[1], where), field(m.fields[2], where)], cite: checkCite(m.cite, where) };
+      case "ipCounts":
+        return { type: "ipCounts", classI: field(m.classI, where), classII: field(m.classII, where) };
+    }
+  };
+  const band = (b: ScoreBandRaw, where: string): ScoreBand => {
+    const [lo, hi] = typeof b.points === "number" ? [b.points, b.points] : b.points;
+    if (lo > hi) throw new Error(`rule pack ${packId}: ${where} has points ${lo} > ${hi}`);
+    return {
+      atLeast: b.atLeast !== undefined ? threshold(b.atLeast) : null,
+      above: b.above !== undefined ? threshold(b.above) : null,
+      classIAtLeast: b.classIAtLeast ?? null,
+      classIIAtLeast: b.classIIAtLeast ?? null,
+      lo,
+      hi,
+      cite: checkCite(b.cite, where),
+    };
+  };
+  const scale = (label: string, m: MeasureRaw, bands: ScoreBandRaw[], max: number, where: string): BandedScale => {
+    const compiled = bands.map((b, i) => band(b, `${where} band ${i + 1}`));
+    const last = compiled[compiled.length - 1];
+    if (last.atLeast || last.above || last.classIAtLeast !== null || last.classIIAtLeast !== null) {
+      throw new Error(`rule pack ${packId}: ${where}: the last band must be the unconditional “otherwise” band`);
+    }
+    const hi = Math.max(...compiled.map((b) => b.hi));
+    if (hi > max) throw new Error(`rule pack ${packId}: ${where}: a band gives ${hi} > max ${max}`);
+    return { label, measure: measure(m, where), bands: compiled, lo: Math.min(...compiled.map((b) => b.lo)), hi };
+  };
+  const part = (p: ScorePartRaw, where: string): ScorePart => {
+    const w = `${where}/${p.id}`;
+    const base = { id: p.id, label: p.label, max: p.max, cite: checkCite(p.cite, w) };
+    switch (p.kind) {
+      case "bands":
+        return { kind: "bands", ...base, scale: scale(p.label, p.measure, p.bands, p.max, w) };
+      case "bestOf":
+        return { kind: "bestOf", ...base, options: p.options.map((o, i) => scale(o.label, o.measure, o.bands, p.max, `${w} option ${i + 1}`)) };
+      case "expert":
+        return { kind: "expert", ...base };
+      case "sum":
+        return { kind: "sum", ...base, parts: p.parts.map((q) => part(q, w)) };
+    }
+  };
+
+  const models = new Map<string, ScoreModel>();
+  for (const [id, m] of Object.entries(raw.scores)) {
+    models.set(id, {
+      id,
+      label: m.label,
+      max: m.max,
+      givenField: m.givenField ? field(m.givenField, `score ${id}`) : null,
+      cite: checkCite(m.cite, `score ${id}`),
+      parts: m.parts.map((p) => part(p, `score ${id}`)),
+    });
+  }
+  const modelOf = (id: string, where: string): ScoreModel => {
+    const m = models.get(id);
+    if (!m) throw new Error(`rule pack ${packId}: ${where} uses unknown score model “${id}”`);
+    return m;
+  };
+
+  const ids = new Set<string>();
+  const conditions = raw.conditions.map((c: ConditionRaw): Condition => {
+    const where = `condition ${c.id}`;
+    if (ids.has(c.id)) throw new Error(`rule pack ${packId}: duplicate condition id ${c.id}`);
+    ids.add(c.id);
+    const base: CondBase = { id: c.id, label: c.label, role: c.role, cite: checkCite(c.cite, where), ...(c.note ? { note: c.note } : {}) };
+    switch (c.kind) {
+      case "daysSince":
+        return { ...base, kind: c.kind, field: field(c.field, where), minDays: c.minDays };
+      case "countAtLeast":
+        return { ...base, kind: c.kind, fields: c.fields.map((f) => field(f, where)), min: c.min };
+      case "oneOf":
+        return { ...base, kind: c.kind, field: field(c.field, where), listName: c.listName, values: c.values, valueKeys: new Map(c.values.map((v) => [lookupKey(v), v])) };
+      case "ratio": {
+        const bands = c.bands.map((b, i): RatioBand => {
+          const isLast = i === c.bands.length - 1;
+          if (isLast !== (b.upTo === undefined)) throw new Error(`rule pack ${packId}: ${where}: only the last ratio band has no upTo`);
+          return { upTo: b.upTo !== undefined ? threshold(b.upTo) : null, min: threshold(b.min), ...(b.label ? { label: b.label } : {}), cite: checkCite(b.cite, where) };
+        });
+        if (bands.length > 1 && !c.bandBy) throw new Error(`rule pack ${packId}: ${where}: several bands need bandBy`);
+        return { ...base, kind: c.kind, numerator: field(c.numerator, where), denominator: field(c.denominator, where), bandBy: c.bandBy ? field(c.bandBy, where) : null, bands };
+      }
+      case "amount":
+        return { ...base, kind: c.kind, field: field(c.field, where), atLeast: c.atLeast ? threshold(c.atLeast) : null, atMost: c.atMost ? threshold(c.atMost) : null, unit: c.unit };
+      case "noRecord":
+        if (field(c.field, where).def.type.t !== "flag") throw new Error(`rule pack ${packId}: ${where}: noRecord needs a flag field`);
+        return { ...base, kind: c.kind, field: field(c.field, where) };
+      case "isTrue":
+        return { ...base, kind: c.kind, fields: c.fields.map((f) => field(f, where)) };
+      case "certificateValid":
+        return { ...base, kind: c.kind, field: field(c.field, where), years: c.years };
+      case "growth": {
+        const min = threshold(c.min);
+        const factor = min.dec.plus(1);
+        const sq = factor.times(factor);
+        return {
+          ...base,
+          kind: c.kind,
+          series: c.series.map((s) => ({ label: s.label, fields: [field(s.fields[0], where), field(s.fields[1], where), field(s.fields[2], where)] as [FieldRef, FieldRef, FieldRef] })),
+          min,
+          growthFactorSquared: { text: sq.toString(), dec: sq, f: sq.toNumber() },
+        };
+      }
+      case "score":
+        return { ...base, kind: c.kind, model: modelOf(c.model, where), atLeast: c.atLeast ?? null, above: c.above ?? null };
+      case "partNonZero": {
+        const model = modelOf(c.model, where);
+        const p = model.parts.find((q) => q.id === c.part);
+        if (!p) throw new Error(`rule pack ${packId}: ${where}: score ${c.model} has no part ${c.part}`);
+        return { ...base, kind: c.kind, model, part: p };
+      }
+    }
+  });
+
+  return {
+    raw,
+    id: packId,
+    category: raw.category,
+    name: raw.name,
+    title: raw.title,
+    from: isoDay(raw.effectiveFrom, packId),
+    to: raw.effectiveTo ? isoDay(raw.effectiveTo, packId) : null,
+    provisional: raw.provisional,
+    provisionalNotice: raw.provisional ? (raw.provisionalNotice as string) : "",
+    conditions,
+    fields: [...used.values()].sort((a, b) => a.ord - b.ord),
+  };
+}
+
+/** The raw JSON of every shipped rule pack (for the citation test and documentation). */
+export const RULE_PACK_SOURCES: readonly unknown[] = [hitech2016, sme2017, giantProvisional];
+
+/** All shipped rule packs, oldest first within each category. */
+export const RULE_PACKS: readonly RulePack[] = RULE_PACK_SOURCES.map(loadRulePack).sort((a, b) => a.from - b.from);
+
+export const CATEGORY_NAMES: Record<Category, string> = { hitech: "高新技术企业", sme: "科技型中小企业", giant: "科技小巨人企业" };
+
+const CATEGORY_KEYS = new Map<string, Category>();
+for (const [names, c] of [
+  [["高企", "高新技术企业", "hitech", "高新", "国家高新技术企业"], "hitech"],
+  [["科小", "科技型中小企业", "sme", "科技型中小"], "sme"],
+  [["小巨人", "科技小巨人企业", "giant", "科技小巨人"], "giant"],
+] as [string[], Category][]) {
+  for (const n of names) CATEGORY_KEYS.set(lookupKey(n), c);
+}
+
+/**
+ * Reads a 类别 argument: 高企/高新技术企业/hitech, 科小/科技型中小企业/sme, 小巨人/科技小巨人企业/giant
+ * (NFKC, case-insensitive). Example: parseCategory("ＨｉＴｅｃｈ") -> "hitech".
+ */
+export function parseCategory(raw: unknown): Category {
+  const text = raw === null || raw === undefined ? "" : typeof raw === "string" ? raw : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "";
+  const hit = CATEGORY_KEYS.get(lookupKey(text));
+  if (hit) return hit;
+  const what = text.trim() === "" ? "未填写类别" : `未知的类别“${text.trim()}”`;
+  throw new KjError("unknown_category", `${what}，可填：高企（高新技术企业）、科小（科技型中小企业）、小巨人（科技小巨人企业）`, "value");
+}
+
+/** The pack of a category in force on a date; #N/A (no_policy) before the first one. */
+export function rulePackFor(category: Category, asOf: DayNumber, packs: readonly RulePack[] = RULE_PACKS): RulePack {
+  let hit: RulePack | null = null;
+  for (const p of packs) {
+    if (p.category === category && asOf >= p.from && (p.to === null || asOf <= p.to)) hit = p;
+  }
+  if (!hit) {
+    const known = packs.filter((p) => p.category === category).map((p) => `${p.raw.effectiveFrom} 起`);
+    throw new KjError("no_policy", `无适用政策：${formatDay(asOf)} 没有生效的${CATEGORY_NAMES[category]}认定条件（现有：${known.join("、") || "无"}）`, "na");
+  }
+  return hit;
+}

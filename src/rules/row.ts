@@ -1,0 +1,78 @@
+/**
+ * One enterprise row as the ledger has it: a header row plus the row's cells, in any column
+ * order, headers matched through the catalogue's synonyms. The field plan (which cell holds
+ * which field) is computed once per distinct header and reused for every row under it.
+ * A plain object keyed by standard names or synonyms (the CLI's JSON row) takes the same path.
+ */
+import { KjError } from "../errors";
+import { ENTERPRISE } from "../ledger/catalogue";
+import { cachedMapHeader, ColumnMapping } from "../ledger/mapping";
+
+export interface FieldPlan {
+  /** 0-based index into the row's cells per catalogue field ordinal; -1 = no such column. */
+  index: Int32Array;
+  /** The header as the user wrote it, per field ordinal (only where it differs from the standard name). */
+  headerText: (string | undefined)[];
+}
+
+export interface RowView {
+  cells: readonly unknown[];
+  plan: FieldPlan;
+}
+
+const planByMapping = new WeakMap<ColumnMapping, FieldPlan>();
+const planByHeaderArray = new WeakMap<object, FieldPlan>();
+
+function planOf(mapping: ColumnMapping): FieldPlan {
+  let plan = planByMapping.get(mapping);
+  if (plan) return plan;
+  const index = new Int32Array(ENTERPRISE.fields.length).fill(-1);
+  const headerText: (string | undefined)[] = new Array(ENTERPRISE.fields.length);
+  ENTERPRISE.fields.forEach((def, ord) => {
+    const col = mapping.columns[def.id];
+    if (col === undefined) return;
+    index[ord] = col - 1;
+    const h = mapping.headers.find((x) => x.col === col);
+    if (h && h.text !== def.name) headerText[ord] = h.text;
+  });
+  plan = { index, headerText };
+  planByMapping.set(mapping, plan);
+  return plan;
+}
+
+/** The one row of a 1-D array or a 2-D array with a single row (what a range argument gives). */
+export function singleRow(value: unknown, what: string): readonly unknown[] {
+  if (!Array.isArray(value)) {
+    throw new KjError("bad_range", `${what}应为一行单元格区域（如 A1:AZ1）`, "value");
+  }
+  if (value.length > 0 && Array.isArray(value[0])) {
+    if (value.length !== 1) throw new KjError("bad_range", `${what}应为一行，这里选了 ${value.length} 行`, "value");
+    return value[0] as unknown[];
+  }
+  return value;
+}
+
+/** The field plan of a header row (cached by array identity, then by header content). */
+export function planForHeader(header: unknown): FieldPlan {
+  if (header !== null && typeof header === "object") {
+    const hit = planByHeaderArray.get(header);
+    if (hit) return hit;
+  }
+  const cells = singleRow(header, "表头");
+  const plan = planOf(cachedMapHeader(ENTERPRISE, cells));
+  if (header !== null && typeof header === "object") planByHeaderArray.set(header, plan);
+  return plan;
+}
+
+/** A row from header + row ranges (1-D arrays or single-row 2-D arrays). */
+export function rowFromRanges(header: unknown, row: unknown): RowView {
+  const plan = planForHeader(header);
+  return { cells: singleRow(row, "行"), plan };
+}
+
+/** A row from a plain object keyed by standard column names or their synonyms. */
+export function rowFromObject(obj: Readonly<Record<string, unknown>>): RowView {
+  const keys = Object.keys(obj);
+  const plan = planOf(cachedMapHeader(ENTERPRISE, keys));
+  return { cells: keys.map((k) => obj[k]), plan };
+}
