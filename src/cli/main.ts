@@ -8,6 +8,7 @@ import { registerAward } from "./commands/award";
 import { registerEligible } from "./commands/eligible";
 import { registerCheck } from "./commands/check";
 import { registerRecalc } from "./commands/recalc";
+import { registerDemo } from "./commands/demo";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerEligible(program, io);
   registerCheck(program, io);
   registerRecalc(program, io);
+  registerDemo(program, io);
   return program;
 }
 

@@ -1,0 +1,92 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import ExcelJS from "exceljs";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { DEMO_INPUT_FILE, DEMO_RESULT_FILE } from "../../src/cli/commands/demo";
+import { TARGETS_SHEET } from "../../src/jobs/targets";
+import { PLAN_PACKS } from "../../src/policy/plans";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("npm run demo", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let stdout: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-demo-"));
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const r = await run(npm, ["run", "--silent", "demo", "--", "--out", dir, "--as-of", "2024-12-31"], { cwd: ROOT, maxBuffer: 16 << 20 });
+    stdout = r.stdout;
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("exits 0 and prints the four parts of the summary in Chinese", () => {
+    for (const heading of ["一、校验台账", "二、动态管理", "三、目标完成情况", "四、奖励测算", "五、公式重算"]) assert.ok(stdout.includes(heading), heading);
+    assert.match(stdout, /错误 [1-9]\d* 个/); // the sample's broken rows are found
+    assert.match(stdout, /校验位错误/);
+    assert.match(stdout, /建议调出/);
+    assert.match(stdout, /合计 [\d.]+ 万元/);
+  });
+
+  it("writes the sample and the result workbook, with every sheet", async () => {
+    assert.ok(fs.existsSync(path.join(dir, DEMO_INPUT_FILE)));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, DEMO_RESULT_FILE));
+    const names = wb.worksheets.map((w) => w.name);
+    for (const s of ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", TARGETS_SHEET, "奖励汇总"]) assert.ok(names.includes(s), `sheet ${s} in ${names.join(",")}`);
+  });
+
+  it("every KJ.AWARD cell has a cached numeric result, and the sample shows them too", async () => {
+    for (const file of [DEMO_RESULT_FILE, DEMO_INPUT_FILE]) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(dir, file));
+      let awards = 0;
+      wb.getWorksheet("奖励")!.eachRow((row) =>
+        row.eachCell((cell) => {
+          if (!/KJ\.AWARD/i.test(cell.formula ?? "")) return;
+          awards++;
+          assert.equal(typeof cell.result, "number", `${file} ${cell.address} = ${JSON.stringify(cell.result)}`);
+        }),
+      );
+      assert.ok(awards > 50, `${file}: ${awards} KJ.AWARD cells`);
+    }
+  });
+
+  it("the summary sheet's SUMIFS totals have results", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, DEMO_RESULT_FILE));
+    let formulas = 0;
+    wb.getWorksheet("奖励汇总")!.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (!cell.formula) return;
+        formulas++;
+        assert.ok(cell.result !== undefined && typeof cell.result !== "object", `${cell.address} ${JSON.stringify(cell.result)}`);
+      }),
+    );
+    assert.ok(formulas > 0);
+  });
+
+  it("the sheet's SUMIFS grand total equals the exact total the awards job printed", async () => {
+    const printed = Number(/合计 ([\d.]+) 万元/.exec(stdout)?.[1]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, DEMO_RESULT_FILE));
+    const results: number[] = [];
+    wb.getWorksheet("奖励汇总")!.eachRow((row) => row.eachCell((cell) => typeof cell.result === "number" && results.push(cell.result)));
+    assert.ok(printed > 0);
+    assert.ok(results.some((x) => Math.abs(x - printed) < 1e-9), `${printed} among ${results.slice(0, 12).join(",")}`);
+  });
+
+  it("目标完成情况 lists every indicator of the plan", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, DEMO_RESULT_FILE));
+    const texts: string[] = [];
+    wb.getWorksheet(TARGETS_SHEET)!.eachRow((row) => row.eachCell((cell) => texts.push(String(cell.text))));
+    const plan = PLAN_PACKS[PLAN_PACKS.length - 1].pack;
+    for (const t of plan.targets) assert.ok(texts.some((x) => x.startsWith(t.name)), `indicator ${t.name}`);
+  });
+});
