@@ -8,7 +8,7 @@
  * -2147352572 means "not given", a Range object means its Value2, one cell's scalar becomes
  * [[v]] where a range is expected, a 1-D array one row.
  */
-import { dayFromLocalClock, excelSerialFromDay } from "../src/dates";
+import { dayFromLocalClock, DayNumber } from "../src/dates";
 import { KjError } from "../src/errors";
 import { asMatrix, isAbsent, WPS_MISSING_ARGUMENT } from "../src/fx/args";
 import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
@@ -64,32 +64,27 @@ export function wpsErrorValue(e: unknown): string {
   return `#VALUE! 内部错误：${detail}（请告知技术支持）`;
 }
 
-type Core = (args: unknown[], today: () => number) => unknown;
-
-/** "Judged on today" where the date is left out: the host's clock, as an Excel serial. */
-function judgedOn(date: unknown, today: () => number): unknown {
-  return isAbsent(date) ? today() : date;
-}
+/** A core over normalised arguments; `today` is the host clock's day, for a left-out 评价日期. */
+type Core = (args: unknown[], today: DayNumber) => unknown;
 
 /** The cores by function id; every id in spec.ts must have one (a test checks). */
 export const WPS_CORES: Readonly<Record<string, Core>> = {
   AWARD: ([item, basis, date]) => fxAward(item, basis, date),
   TARGET: ([indicator, year]) => fxTarget(indicator, year),
   USCC: ([code]) => fxUscc(code),
-  ELIGIBLE: ([category, header, row, date], today) => fxEligible(category, header, row, judgedOn(date, today)),
-  WHY: ([category, header, row, date], today) => fxWhy(category, header, row, judgedOn(date, today)),
-  SCORE: ([category, header, row, date], today) => fxScore(category, header, row, judgedOn(date, today)),
+  ELIGIBLE: ([category, header, row, date], today) => fxEligible(category, header, row, date, today),
+  WHY: ([category, header, row, date], today) => fxWhy(category, header, row, date, today),
+  SCORE: ([category, header, row, date], today) => fxScore(category, header, row, date, today),
 };
 
 /** The function WPS calls for one spec: normalise, call the core, turn failures into error text. */
 export function wpsFunction(spec: FxSpec, clock: () => Date = () => new Date()): (...args: unknown[]) => unknown {
   const core = WPS_CORES[spec.id];
   if (!core) throw new Error(`no WPS core for KJ.${spec.id}`);
-  const today = () => excelSerialFromDay(dayFromLocalClock(clock()));
   return (...args: unknown[]) => {
     try {
       const normalized = spec.params.map((p, i) => normalizeWpsArg(args[i], p.matrix));
-      return core(normalized, today);
+      return core(normalized, dayFromLocalClock(clock()));
     } catch (e) {
       return wpsErrorValue(e);
     }

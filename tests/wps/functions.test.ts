@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { WPS_MISSING_ARGUMENT } from "../../src/fx/args";
 import { fxAward, fxTarget } from "../../src/fx/award";
+import { fxEligible } from "../../src/fx/eligibility";
+import { dayFromParts } from "../../src/dates";
 import { FX_NAMESPACE, FX_SPECS } from "../../src/fx/spec";
 import { normalizeWpsArg, registerWpsFunctions, WPS_CORES, wpsErrorValue, wpsFunction, WpsFunctionMeta } from "../../wps/functions";
 import { KjError } from "../../src/errors";
@@ -118,8 +120,8 @@ describe("WPS custom functions: arguments and results", () => {
     const original = WPS_CORES.ELIGIBLE;
     const spec = FX_SPECS.find((s) => s.id === "ELIGIBLE");
     assert.ok(spec);
-    (WPS_CORES as Record<string, (args: unknown[], today: () => number) => unknown>).ELIGIBLE = (args, today) => {
-      seen.push(args, today());
+    (WPS_CORES as Record<string, (args: unknown[], today: number) => unknown>).ELIGIBLE = (args, today) => {
+      seen.push(args, today);
       return true;
     };
     try {
@@ -129,6 +131,23 @@ describe("WPS custom functions: arguments and results", () => {
       (WPS_CORES as Record<string, unknown>).ELIGIBLE = original;
     }
     assert.deepEqual(seen[0], ["高企", [["企业名称"]], [["甲公司"]], undefined]);
-    assert.equal(seen[1], 45444); // 2024-06-01 as an Excel serial
+    assert.equal(seen[1], dayFromParts(2024, 6, 1));
+  });
+
+  it("judges a ledger row given as Range objects, with the date left out", () => {
+    const header = ["企业名称", "统一社会信用代码", "注册日期", "职工总数"];
+    const app = fakeEt({ 企业培育库: [header, ["甲科技有限公司", "91370403MA3C000001", 44927, 800]] }, { mode: "method" });
+    const ws = app.sheet("企业培育库");
+    const viaWps = call("ELIGIBLE", "科小", ws.Range("A1:D1"), ws.Range("A2:D2"), WPS_MISSING_ARGUMENT);
+    let direct: unknown;
+    try {
+      direct = fxEligible("科小", [header], [["甲科技有限公司", "91370403MA3C000001", 44927, 800]], undefined, dayFromParts(2024, 6, 1) as number);
+    } catch (e) {
+      direct = wpsErrorValue(e);
+    }
+    assert.deepEqual(viaWps, direct);
+    const why = call("WHY", "科小", ws.Range("A1:D1"), ws.Range("A2:D2"));
+    assert.equal(typeof why, "string");
+    assert.ok((why as string).length > 0);
   });
 });
