@@ -305,6 +305,7 @@ export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string
     throw new CliError("output_is_directory", `输出路径“${outPath}”是一个文件夹，请写出文件名，例如 结果.xlsx`);
   }
 
+  const restoreText = protectTextForXml(workbook);
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.kj-tmp`);
   try {
     await writeWorkbook(workbook, temp, options.progress);
@@ -326,7 +327,32 @@ export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string
     const why =
       code === "ENOSPC" ? "磁盘空间不足" : code === "EACCES" || code === "EPERM" ? "没有写入权限，或文件正被其他程序（如 Excel/WPS）打开" : code === "EBUSY" ? "文件正被其他程序（如 Excel/WPS）打开，请先关闭" : (e as Error).message;
     throw new CliError("write_failed", `保存“${outPath}”失败：${why}。没有留下不完整的文件`);
+  } finally {
+    restoreText();
   }
+}
+
+const NEEDS_ESCAPE = /\r|_x[0-9A-Fa-f]{4}_/;
+
+/**
+ * exceljs writes a carriage return raw, which every XML reader turns into a line feed, and
+ * writes a literal "_x000D_" unescaped, which Excel reads as a carriage return. Before a save,
+ * such strings get OOXML's escapes (CR -> _x000D_, a literal _xHHHH_ -> _x005F_xHHHH_), which
+ * Excel and exceljs both decode back; afterwards the workbook in memory is put back as it was.
+ */
+function protectTextForXml(workbook: ExcelJS.Workbook): () => void {
+  const changed: { cell: ExcelJS.Cell; value: string }[] = [];
+  for (const ws of workbook.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value;
+        if (typeof v !== "string" || !NEEDS_ESCAPE.test(v)) return;
+        changed.push({ cell, value: v });
+        cell.value = v.replace(/_x([0-9A-Fa-f]{4})_/g, "_x005F_x$1_").replace(/\r/g, "_x000D_");
+      }),
+    );
+  }
+  return () => changed.forEach(({ cell, value }) => (cell.value = value));
 }
 
 async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?: ProgressFn): Promise<void> {
@@ -349,8 +375,13 @@ async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?
   counter.pipe(out);
   try {
     await workbook.xlsx.write(counter);
-  } finally {
     counter.end();
+    await closed;
+  } catch (e) {
+    // Let the file descriptor close (the file may still be opening) before the caller removes it.
+    counter.destroy();
+    out.destroy();
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
+    throw e;
   }
-  await closed;
 }

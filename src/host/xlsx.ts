@@ -169,8 +169,11 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
   setNote(sheet: string, row: number, col: number, text: string | null): void {
     const cell = this.need(sheet).getCell(row, col);
     if (text === null) {
-      // exceljs has no API to remove a note; the note lives in the cell's private _comment.
-      (cell as unknown as { _comment?: unknown })._comment = undefined;
+      // exceljs has no API to remove a note: it lives in the cell's private _comment and, for a
+      // cell read from a file, also in its value model, which is what gets written back.
+      const inner = cell as unknown as { _comment?: unknown; _value?: { model?: { comment?: unknown } } };
+      inner._comment = undefined;
+      if (inner._value?.model && "comment" in inner._value.model) delete inner._value.model.comment;
     } else cell.note = text;
   }
 
