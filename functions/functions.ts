@@ -4,18 +4,17 @@
  * CustomFunctions.associate calls at build time. Ids, parameter names, types and optional
  * flags must match src/fx/spec.ts (checked by the build and by tests).
  */
-import { dayFromLocalClock, excelSerialFromDay } from "../src/dates";
-import { isAbsent } from "../src/fx/args";
+import { dayFromLocalClock, DayNumber } from "../src/dates";
 import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
 import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
 import { excelCall } from "./errors";
 
 /**
- * The as-of date for the eligibility functions: the one given, else today by the computer's
- * clock (the host supplies "today"; the cores never read the clock).
+ * Today by the computer's clock: the eligibility cores judge on it when no 评价日期 is
+ * given (the host supplies "today"; the cores never read the clock).
  */
-function judgedOn(date: unknown): unknown {
-  return isAbsent(date) ? excelSerialFromDay(dayFromLocalClock(new Date())) : date;
+function today(): DayNumber {
+  return dayFromLocalClock(new Date());
 }
 
 /**
@@ -61,7 +60,7 @@ export function uscc(code: any): boolean {
  * @returns TRUE when eligible, FALSE when not.
  */
 export function eligible(category: string, header: any[][], row: any[][], date?: any): boolean {
-  return excelCall(() => fxEligible(category, header, row, judgedOn(date)));
+  return excelCall(() => fxEligible(category, header, row, date, today()));
 }
 
 /**
@@ -74,7 +73,7 @@ export function eligible(category: string, header: any[][], row: any[][], date?:
  * @returns The explanation.
  */
 export function why(category: string, header: any[][], row: any[][], date?: any): string {
-  return excelCall(() => fxWhy(category, header, row, judgedOn(date)));
+  return excelCall(() => fxWhy(category, header, row, date, today()));
 }
 
 /**
@@ -87,5 +86,5 @@ export function why(category: string, header: any[][], row: any[][], date?: any)
  * @returns The score.
  */
 export function score(category: string, header: any[][], row: any[][], date?: any): number {
-  return excelCall(() => fxScore(category, header, row, judgedOn(date)));
+  return excelCall(() => fxScore(category, header, row, date, today()));
 }

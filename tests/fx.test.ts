@@ -151,3 +151,23 @@ describe("function spec (src/fx/spec.ts)", () => {
     assert.equal(fxTarget("高新技术企业"), 60);
   });
 });
+
+describe("Excel wrappers of KJ.ELIGIBLE / KJ.WHY / KJ.SCORE", () => {
+  const header = [["企业名称", "职工总数"]];
+  const row = [["甲公司", 10]];
+
+  it("judge on today when no 评价日期 is given (the wrapper supplies it)", () => {
+    const text = excel.why("科小", header, row, null);
+    assert.equal(typeof text, "string");
+    assert.match(text, /待补充/);
+  });
+
+  it("show an unknown verdict as #N/A naming what is missing, a bad category as #VALUE!", () => {
+    const na = thrown(() => excel.eligible("科小", header, row, "2024-01-01")) as StubCustomFunctionError;
+    assert.equal(na.code, ERROR_CODES.notAvailable);
+    assert.match(na.message, /资产总额/);
+    const bad = thrown(() => excel.score("火箭", header, row)) as StubCustomFunctionError;
+    assert.equal(bad.code, ERROR_CODES.invalidValue);
+    assert.match(bad.message, /未知的类别“火箭”/);
+  });
+});
