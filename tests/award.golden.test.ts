@@ -12,6 +12,7 @@ import { fxAward } from "../src/fx/award";
 import { readDate } from "../src/ledger/cells";
 import { computeAward, PLAN_PACKS } from "../src/policy/plans";
 import { ERROR_CODES, installCustomFunctionsStub, StubCustomFunctionError, thrown } from "./support/custom-functions-stub";
+import * as excel from "../functions/functions";
 
 interface GoldenCase {
   name: string;
@@ -41,9 +42,6 @@ const PACK = PLAN_PACKS[PLAN_PACKS.length - 1].pack;
 const ERROR_KIND: Record<string, string> = { no_policy: ERROR_CODES.notAvailable };
 
 installCustomFunctionsStub();
-// Loaded after the stub so the wrapper sees it, as Excel's runtime would provide it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const excel = require("../functions/functions") as typeof import("../functions/functions");
 
 function label(c: GoldenCase): string {
   return `${c.name} [${JSON.stringify(c.item)}${c.basis !== undefined ? `, ${JSON.stringify(c.basis)}` : ""}${c.date !== undefined ? `, ${JSON.stringify(c.date)}` : ""}]`;

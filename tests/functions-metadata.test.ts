@@ -15,7 +15,6 @@ import { FX_SPECS } from "../src/fx/spec";
 import { FunctionsMetadata, localizeMetadata, metadataDrift } from "../scripts/functions-metadata";
 import { parseManifest } from "./support/manifest";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const makeConfig = require("../webpack.config.js") as ((env: object, argv: { mode: string }) => webpack.Configuration) & {
   publicUrl: (raw?: string) => string;
   PLACEHOLDER_URL: string;

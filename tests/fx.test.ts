@@ -12,10 +12,9 @@ import { fxAward, fxTarget } from "../src/fx/award";
 import { FX_NAMESPACE, FX_SPECS, signatureZh } from "../src/fx/spec";
 import { PLAN_PACKS } from "../src/policy/plans";
 import { ERROR_CODES, installCustomFunctionsStub, StubCustomFunctionError, thrown } from "./support/custom-functions-stub";
+import * as excel from "../functions/functions";
 
 installCustomFunctionsStub();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const excel = require("../functions/functions") as typeof import("../functions/functions");
 
 function code(fn: () => unknown): string {
   const e = thrown(fn);

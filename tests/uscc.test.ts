@@ -8,10 +8,9 @@ import fc from "fast-check";
 import { fxUscc } from "../src/fx/award";
 import { checkUscc, isValidUscc, USCC_ALPHABET, usccCheckChar, withCheckChar } from "../src/uscc";
 import { installCustomFunctionsStub } from "./support/custom-functions-stub";
+import * as excel from "../functions/functions";
 
 installCustomFunctionsStub();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const excel = require("../functions/functions") as typeof import("../functions/functions");
 
 /** The three ways a cell's code reaches the check; all must say the same. */
 function verdicts(code: unknown): boolean[] {
