@@ -4,6 +4,7 @@
  */
 import { readWorkbook } from "../../src/host/port";
 import { Page, PaneContext, runAction, showNotice } from "../context";
+import { columnLetter } from "../../src/text";
 import { el, replaceChildren } from "../dom";
 import { awardsView, TotalLine } from "../jobs";
 
@@ -26,7 +27,7 @@ export function createAwardsPage(ctx: PaneContext): Page {
 
   async function fill(): Promise<void> {
     const wb = await readWorkbook(ctx.host);
-    const view = awardsView(wb);
+    const view = awardsView(wb, ctx.today());
     await ctx.host.apply(view.edits);
     ctx.changed();
     replaceChildren(totals, [
@@ -45,18 +46,22 @@ export function createAwardsPage(ctx: PaneContext): Page {
               { class: "flag-list" },
               view.flagged.map((f) => {
                 const b = el("button", { class: "issue issue-warning", attrs: { type: "button", "data-row": String(f.row) } }, [
-                  el("span", { class: "issue-where", text: `第 ${f.row} 行` }),
+                  el("span", { class: "issue-where", text: f.col > 0 ? `${columnLetter(f.col)}${f.row}` : `第 ${f.row} 行` }),
                   el("span", { class: "issue-field", text: f.name }),
                   el("span", { class: "issue-msg", text: f.message }),
                 ]);
-                b.addEventListener("click", () => void runAction([], notice, () => ctx.host.select(f.sheet, f.row, f.col)));
+                b.addEventListener("click", () => void runAction([], notice, () => ctx.host.select(f.sheet, f.row, Math.max(1, f.col))));
                 return el("li", {}, [b]);
               }),
             ),
           ]
         : [el("p", { class: "empty", text: "所有行都能算出奖励金额。" })],
     );
-    showNotice(notice, "success", `已在“${view.sheet}”填入 ${view.rows} 个公式，并更新“${view.summarySheet}”汇总表。`);
+    showNotice(
+      notice,
+      "success",
+      `“${view.sheet}”共 ${view.rows} 行，新填入 ${view.formulasWritten} 个 KJ.AWARD 公式（已有的不重复填），并更新了“${view.summarySheet}”汇总表。`,
+    );
   }
 
   runButton.addEventListener("click", () => {

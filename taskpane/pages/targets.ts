@@ -69,7 +69,7 @@ function indicatorTable(indicators: readonly IndicatorView[]): HTMLElement {
         const pct = i.completion === null ? null : Math.round(i.completion * 1000) / 10;
         const fill = el("span", { class: `bar-fill ${i.achieved ? "bar-done" : ""}` });
         fill.style.width = `${Math.max(0, Math.min(100, pct ?? 0))}%`;
-        const status = i.achieved === null ? "无法统计" : i.achieved ? "达成" : "未达成";
+        const status = i.status;
         return el("tr", { attrs: { "data-key": i.key } }, [
           el("td", { text: i.name, title: i.rule }),
           el("td", { class: "num", text: `${i.target}${i.unit}` }),

@@ -59,14 +59,15 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     suggestions = view.suggestions;
     const keys = new Set(suggestions.map((s) => s.key));
     for (const k of [...chosen]) if (!keys.has(k)) chosen.delete(k);
-    renderList(view.enterprises);
+    renderList(view.enterprises, view.notes);
     return { wb, day };
   }
 
-  function renderList(enterprises: number): void {
+  function renderList(enterprises: number, notes: readonly string[]): void {
     replaceChildren(summary, [
-      el("span", { class: "badge badge-suggestion", text: `建议调出 ${suggestions.length}` }),
+      el("span", { class: "badge badge-suggestion", text: `建议调出 ${suggestions.length}`, attrs: { id: "upkeep-count" } }),
       el("span", { class: "muted", text: `培育库企业 ${enterprises} 家` }),
+      ...notes.map((n) => el("p", { class: "hint", text: n })),
     ]);
     if (suggestions.length === 0) {
       replaceChildren(list, [el("p", { class: "empty", text: "按此基准日期没有需要调出的企业。" })]);
@@ -90,7 +91,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
           return el("li", { class: "suggestion", attrs: { "data-row": String(s.row), "data-sheet": s.sheet } }, [
             el("label", { class: "suggestion-head" }, [box, el("strong", { text: s.name || "（未填写名称）" }), s.classification ? el("span", { class: "tag", text: s.classification }) : null]),
             el("div", { class: "muted" }, [s.uscc ? `${s.uscc} · ` : "", locate]),
-            el("ul", { class: "reasons" }, s.reasons.map((r) => el("li", { text: r }))),
+            el("ul", { class: "reasons" }, s.reasons.map((r) => el("li", { text: r.text, title: r.cite }))),
           ]);
         }),
       ),
@@ -117,7 +118,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     await ctx.host.apply(view.writeEdits);
     ctx.changed();
     suggestions = view.suggestions;
-    renderList(view.enterprises);
+    renderList(view.enterprises, view.notes);
     showNotice(notice, "success", `已在台账右侧写入“建议调出”和“调出原因”（${view.suggestions.length} 家），原有内容未改动。`);
   }
 
@@ -127,19 +128,25 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     const picked = planUpkeepView(wb, day).suggestions.filter((s) => chosen.has(s.key));
     if (picked.length !== chosen.size) throw new UserMessage("台账在刷新建议之后有改动，请先点“刷新建议”再选择要移出的企业。");
     const result = removalEdits(wb, picked, day);
+    if (result.moved === 0 || !result.undo) throw new UserMessage(result.skipped.join("；") || "没有可移出的企业。");
     await ctx.host.apply(result.edits);
     ctx.changed();
     undoStack.push(result.undo);
     chosen.clear();
     await plan();
-    showNotice(notice, "success", `已把 ${result.moved} 家企业移到“调出记录”表（附调出原因和日期），可点“撤销”放回原处。`);
+    const skipped = result.skipped.length ? `另有 ${result.skipped.length} 行未处理：${result.skipped.join("；")}` : "";
+    showNotice(notice, "success", `已把 ${result.moved} 家企业移到“调出记录”表（附调出原因和日期），可点“撤销”放回原处。${skipped}`);
   }
 
   async function undo(): Promise<void> {
     const token = undoStack[undoStack.length - 1];
     if (!token) return;
     const wb = await readWorkbook(ctx.host);
-    const result = undoRemovalEdits(wb, token);
+    const result = undoRemovalEdits(wb, token, requireDate());
+    if (result.restored === 0) {
+      undoStack.pop();
+      throw new UserMessage(result.notes.join("；") || "这批企业已经放回，无需再撤销。");
+    }
     await ctx.host.apply(result.edits);
     undoStack.pop();
     ctx.changed();

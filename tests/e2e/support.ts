@@ -125,8 +125,14 @@ export interface OpenedPane {
 }
 
 /** Opens the pane (dist/taskpane.html) with a query string and waits until it is ready. */
-export async function openPane(browser: Browser, origin: string, query = "", viewport = { width: 1280, height: 800 }): Promise<OpenedPane> {
-  const context = await browser.newContext({ viewport, locale: "zh-CN" });
+export async function openPane(
+  browser: Browser,
+  origin: string,
+  query = "",
+  opts: { viewport?: { width: number; height: number }; initScript?: string } = {},
+): Promise<OpenedPane> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: "zh-CN" });
+  if (opts.initScript) await context.addInitScript(opts.initScript);
   const page = await context.newPage();
   const log: PageLog = { dialogs: [], console: [], pageErrors: [], requests: [] };
   page.on("dialog", (d: Dialog) => {
