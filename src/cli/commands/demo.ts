@@ -15,6 +15,7 @@ import { planUpkeep, UpkeepReport } from "../../jobs/upkeep";
 import { validateWorkbook, ValidationReport } from "../../jobs/validate";
 import { PLAN_PACKS } from "../../policy/plans";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { displayWidth } from "../help-zh";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
 import { issueLine } from "./check";
@@ -166,13 +167,6 @@ function columnWidth(values: readonly (readonly unknown[])[], col: number): numb
     widest = Math.max(widest, displayWidth(text) + 2);
   }
   return Math.min(widest, 40);
-}
-
-/** Terminal columns a text takes: CJK and full-width characters count two. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
 }
 
 function pad(s: string, width: number, right = false): string {
