@@ -22,6 +22,7 @@ import {
   composeNote,
   isKjNote,
   MARK_REGISTRY_SHEET,
+  moveRegistryRows,
   noteAfterClear,
   normalizeColor,
   parseAddress,
@@ -30,6 +31,8 @@ import {
   RegistryEntry,
   registryKey,
   registryRows,
+  rowAfterDeleting,
+  rowAfterInserting,
   SavedFill,
 } from "./marks";
 import { CellMark, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
@@ -264,13 +267,14 @@ class ApplySession {
           await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
           ws.getRange(`${run.start}:${run.start + run.count - 1}`).delete("Up");
         }
-        return;
+        return this.moveMarks(e.sheet, rowAfterDeleting(e.rows));
       }
       case "insertRows": {
         if (e.values.length === 0) return;
         await this.batch.reserve(OP_OVERHEAD_BYTES * 2);
         this.sheet(e.sheet).getRange(`${e.row}:${e.row + e.values.length - 1}`).insert("Down");
-        return this.setValues(e.sheet, e.row, e.col, e.values);
+        await this.setValues(e.sheet, e.row, e.col, e.values);
+        return this.moveMarks(e.sheet, rowAfterInserting(e.row, e.values.length));
       }
       case "numberFormat": {
         const grid = Array.from({ length: e.rows }, () => new Array<string>(e.cols).fill(e.format));
@@ -409,6 +413,12 @@ class ApplySession {
     }
     this.registry = entries;
     this.registryHeight = rows.length;
+  }
+
+  /** Registry entries follow their rows (Excel moves fills and notes with deleted/inserted rows). */
+  private async moveMarks(sheet: string, moveRow: (row: number) => number | null): Promise<void> {
+    const next = moveRegistryRows(await this.loadRegistry(), sheet, moveRow);
+    if (next) await this.writeRegistry(next);
   }
 
   private async mark(sheet: string, marks: readonly CellMark[]): Promise<void> {

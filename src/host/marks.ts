@@ -228,3 +228,48 @@ export function clearMarksSync(store: SyncMarkStore, sheet: string): void {
   }
   if (cleared > 0) store.writeRegistry(registryRows(kept));
 }
+
+/**
+ * Registry entries of `sheet` follow their rows after rows were deleted or inserted (fills
+ * and notes move with the rows in every host); an entry whose row is gone is dropped.
+ * Returns null when no entry of that sheet exists (nothing to rewrite).
+ */
+export function moveRegistryRows(entries: readonly RegistryEntry[], sheet: string, moveRow: (row: number) => number | null): RegistryEntry[] | null {
+  if (!entries.some((e) => e.sheet === sheet)) return null;
+  const out: RegistryEntry[] = [];
+  for (const e of entries) {
+    const at = e.sheet === sheet ? parseAddress(e.address) : null;
+    if (!at) {
+      out.push(e);
+      continue;
+    }
+    const row = moveRow(at.row);
+    if (row !== null) out.push({ ...e, address: cellAddress(row, at.col) });
+  }
+  return out;
+}
+
+/** Where a row ends up after `deleted` rows went (null: it was deleted). */
+export function rowAfterDeleting(deleted: readonly number[]): (row: number) => number | null {
+  const gone = [...new Set(deleted)].sort((a, b) => a - b);
+  return (row) => {
+    let below = 0;
+    for (const d of gone) {
+      if (d === row) return null;
+      if (d < row) below++;
+      else break;
+    }
+    return row - below;
+  };
+}
+
+/** Where a row ends up after `count` rows were inserted before row `at`. */
+export function rowAfterInserting(at: number, count: number): (row: number) => number {
+  return (row) => (row >= at ? row + count : row);
+}
+
+/** Applies a row move to the registry of a synchronous store. */
+export function moveMarksSync(store: SyncMarkStore, sheet: string, moveRow: (row: number) => number | null): void {
+  const next = moveRegistryRows(parseRegistry(store.readRegistry()), sheet, moveRow);
+  if (next) store.writeRegistry(registryRows(next));
+}

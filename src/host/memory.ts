@@ -6,7 +6,7 @@
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { runsBottomUp } from "./chunking";
-import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, normalizeColor, SavedFill, SyncMarkStore } from "./marks";
+import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
 /** Initial content of one sheet; rows and columns are 1-based in fills/notes/numberFormats. */
@@ -320,6 +320,7 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
           if (run.start <= s.values.length) s.values.splice(run.start - 1, run.count);
           s.shiftRows(run.start, -run.count, run.count);
         }
+        moveMarksSync(this, e.sheet, rowAfterDeleting(e.rows));
         return;
       }
       case "insertRows": {
@@ -329,6 +330,7 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         if (e.row <= s.values.length) s.values.splice(e.row - 1, 0, ...Array.from({ length: n }, () => [] as CellValue[]));
         s.shiftRows(e.row, n);
         e.values.forEach((r, i) => r.forEach((v, j) => this.writeValue(s, e.row + i, e.col + j, v)));
+        moveMarksSync(this, e.sheet, rowAfterInserting(e.row, n));
         return;
       }
       case "numberFormat": {

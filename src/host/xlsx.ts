@@ -12,9 +12,8 @@ import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { cellAddress } from "../text";
 import { runsBottomUp } from "./chunking";
-import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, normalizeColor, SavedFill, SyncMarkStore } from "./marks";
+import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
-import { rangeAddress } from "./marks";
 
 type Cell = ExcelJS.Cell;
 
@@ -169,11 +168,7 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
   setNote(sheet: string, row: number, col: number, text: string | null): void {
     const cell = this.need(sheet).getCell(row, col);
     if (text === null) {
-      // exceljs has no API to remove a note: it lives in the cell's private _comment and, for a
-      // cell read from a file, also in its value model, which is what gets written back.
-      const inner = cell as unknown as { _comment?: unknown; _value?: { model?: { comment?: unknown } } };
-      inner._comment = undefined;
-      if (inner._value?.model && "comment" in inner._value.model) delete inner._value.model.comment;
+      dropNote(cell);
     } else cell.note = text;
   }
 
@@ -235,14 +230,16 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
         return;
       case "deleteRows": {
         const ws = this.need(e.sheet);
-        for (const run of runsBottomUp(e.rows)) ws.spliceRows(run.start, run.count);
+        for (const run of runsBottomUp(e.rows)) spliceRowsWithNotes(ws, run.start, run.count, 0);
+        moveMarksSync(this, e.sheet, rowAfterDeleting(e.rows));
         return;
       }
       case "insertRows": {
         const ws = this.need(e.sheet);
         if (e.values.length === 0) return;
-        ws.spliceRows(e.row, 0, ...e.values.map(() => [] as ExcelJS.CellValue[]));
+        spliceRowsWithNotes(ws, e.row, 0, e.values.length);
         e.values.forEach((r, i) => r.forEach((v, j) => (ws.getCell(e.row + i, e.col + j).value = excelValueOf(v))));
+        moveMarksSync(this, e.sheet, rowAfterInserting(e.row, e.values.length));
         return;
       }
       case "numberFormat": {
@@ -291,6 +288,37 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
     const ws = this.workbook.getWorksheet(name);
     if (!ws) throw new KjError("sheet_not_found", `找不到工作表“${name}”`);
     return ws;
+  }
+}
+
+type NoteHolder = { _comment?: unknown; _value?: { model?: { comment?: unknown } } };
+
+/** Removes a cell's note in exceljs (kept in _comment and, for a cell read from a file, in its value model). */
+function dropNote(cell: Cell): void {
+  const inner = cell as unknown as NoteHolder;
+  inner._comment = undefined;
+  if (inner._value?.model && "comment" in inner._value.model) delete inner._value.model.comment;
+}
+
+/**
+ * Deletes `deleteCount` rows at `start` and inserts `insertCount` blank ones there. exceljs's
+ * spliceRows moves values and styles but not notes (a note would stay behind on the wrong
+ * row), so the notes below `start` are lifted off first and put back where their rows went.
+ */
+function spliceRowsWithNotes(ws: ExcelJS.Worksheet, start: number, deleteCount: number, insertCount: number): void {
+  const lifted: { row: number; col: number; comment: unknown }[] = [];
+  ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    if (rowNumber < start) return;
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      const comment = (cell as unknown as NoteHolder)._comment;
+      if (comment) lifted.push({ row: rowNumber, col, comment });
+      if (comment || (cell as unknown as NoteHolder)._value?.model?.comment) dropNote(cell);
+    });
+  });
+  ws.spliceRows(start, deleteCount, ...Array.from({ length: insertCount }, () => [] as ExcelJS.CellValue[]));
+  for (const n of lifted) {
+    if (n.row < start + deleteCount) continue;
+    (ws.getCell(n.row - deleteCount + insertCount, n.col) as unknown as NoteHolder)._comment = n.comment;
   }
 }
 

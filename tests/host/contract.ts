@@ -323,6 +323,29 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assertGrid(back.values, original.values, "restored");
     });
 
+    it("marks follow their rows when rows are deleted or inserted", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        {
+          type: "mark",
+          sheet: LEDGER,
+          marks: [
+            { row: 6, col: 5, level: "error", note: "职工总数有误" },
+            { row: 3, col: 2, level: "warning", note: "这一行会被删除" },
+          ],
+        },
+        { type: "deleteRows", sheet: LEDGER, rows: [3] },
+        { type: "insertRows", sheet: LEDGER, row: 2, col: 2, values: [["新插入的行"]] },
+      ]);
+      // Row 6 went up to 5 with the deletion, then down to 6 again with the insertion.
+      assert.equal(inspect.fill(LEDGER, 6, 5), MARK_COLORS.error);
+      await host.apply([{ type: "clearMarks", sheet: LEDGER }]);
+      assert.equal(inspect.fill(LEDGER, 6, 5), "#FFFF00", "the moved cell gets its own fill back");
+      assert.equal(inspect.note(LEDGER, 6, 5), null);
+      assert.equal(inspect.fill(LEDGER, 3, 2), null, "the row now at 3 was never marked and is left alone");
+      assert.equal(inspect.note(LEDGER, 4, 2), "用户自己的批注：待核实");
+    });
+
     it("clearRange empties values only inside the block", async () => {
       const { host, inspect } = await makeHost(ledgerSeed());
       await host.apply([{ type: "clearRange", sheet: "说明", row: 2, col: 1, rows: 1, cols: 1 }]);
