@@ -85,6 +85,7 @@ export function translateCommanderError(message: string): string {
 
 /** The end of `kj --help`: exit codes shared by every command, and where to start. */
 export const PROGRAM_HELP_AFTER =
-  "\n退出码（所有命令相同）：0 完成；1 完成，但发现了错误（台账有错误、公式结果是错误值）；2 无法处理（文件不存在或不是 .xlsx、参数有误等），原因写在错误信息里。\n" +
+  "\n退出码：0 完成；1 完成，但有需要处理的结果（台账有错误、有建议调出的企业、有指标未达成、有公式结果是错误值等，详见各命令的帮助）；\n" +
+  "        2 无法处理（文件不存在、不是 .xlsx、已加密或损坏、参数有误等），原因写在错误信息里。\n" +
   "原文件不会被修改：需要保存结果时用 --out 另存（recalc 可用 --in-place 直接更新，并保留 .bak 备份）。\n" +
   "先试试：npm run demo（生成示例台账并演示全部功能）；某个命令的详细用法：kj help <命令> 或 kj <命令> --help。";
