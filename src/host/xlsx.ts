@@ -315,7 +315,15 @@ function spliceRowsWithNotes(ws: ExcelJS.Worksheet, start: number, deleteCount: 
       if (comment || (cell as unknown as NoteHolder)._value?.model?.comment) dropNote(cell);
     });
   });
+  const rows = (ws as unknown as { _rows: unknown[] })._rows;
+  const before = rows.length;
   ws.spliceRows(start, deleteCount, ...Array.from({ length: insertCount }, () => [] as ExcelJS.CellValue[]));
+  if (deleteCount > 0 && insertCount === 0 && start <= before) {
+    // exceljs moves the rows below the deleted block up but leaves stale rows at the bottom when
+    // fewer rows follow the block than were deleted (and deletes nothing when the block reaches
+    // the last row): cut the sheet to the length it must have.
+    rows.length = Math.min(rows.length, before - Math.min(deleteCount, before - start + 1));
+  }
   for (const n of lifted) {
     if (n.row < start + deleteCount) continue;
     (ws.getCell(n.row - deleteCount + insertCount, n.col) as unknown as NoteHolder)._comment = n.comment;
