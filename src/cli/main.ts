@@ -9,7 +9,9 @@ import { registerEligible } from "./commands/eligible";
 import { registerCheck } from "./commands/check";
 import { registerRecalc } from "./commands/recalc";
 import { registerDemo } from "./commands/demo";
-import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
+import { registerUpkeep } from "./commands/upkeep";
+import { registerTargets } from "./commands/targets";
+import { registerAwards } from "./commands/awards";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
@@ -20,14 +22,15 @@ export function buildProgram(io: Io): Command {
     .addHelpCommand("help [命令]", "显示某个命令的帮助")
     .showHelpAfterError("（用 kj --help 查看用法）")
     .exitOverride()
-    .configureHelp(chineseHelp())
-    .addHelpText("after", PROGRAM_HELP_AFTER)
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(translateCommanderError(s) + "\n") });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerAward(program, io);
   registerEligible(program, io);
   registerCheck(program, io);
   registerRecalc(program, io);
   registerDemo(program, io);
+  registerUpkeep(program, io);
+  registerTargets(program, io);
+  registerAwards(program, io);
   return program;
 }
 

@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import { memoryHostFromSnapshot } from "../../samples/memory";
 import { generateSampleWorkbook } from "../../samples/generate";
 import { dayFromParts, DayNumber } from "../../src/dates";
+import ExcelJS from "exceljs";
 import { MemoryHost } from "../../src/host/memory";
+import { XlsxHost } from "../../src/host/xlsx";
 import { readWorkbook, WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";
 import { hitechValidOn, POOL_RULES } from "../../src/jobs/pool-rules";
@@ -195,5 +197,23 @@ describe("upkeep job (动态管理)", () => {
     assert.equal(userCells(host, "企业培育库", width).length, before.length - plan.report.suggestions.length);
     await host.apply(undoRemoval(await snap(host), { asOf: day(2025, 1, 1) }).edits);
     assert.deepEqual(userCells(host, "企业培育库", width), before);
+  });
+
+  it("round-trips suggestions, removal (including the last rows) and undo on the xlsx host too", async () => {
+    const wb = generateSampleWorkbook();
+    const host = new XlsxHost(new ExcelJS.Workbook());
+    await host.apply(wb.sheets.flatMap((s) => [{ type: "ensureSheet" as const, sheet: s.name }, { type: "setValues" as const, sheet: s.name, row: 1, col: 1, values: s.values }]));
+    const width = wb.sheets[0].values[1].length;
+    const user = () => host.snapshot("企业培育库").values.map((r) => r.slice(0, width));
+    const before = user();
+    const asOf = day(2025, 1, 1);
+    const plan = planUpkeep(await readWorkbook(host), { asOf });
+    assert.ok(plan.report.suggestions.some((s) => s.row === before.length), "the last row is among those removed");
+    await host.apply(plan.edits);
+    const rm = removeFromPool(await readWorkbook(host), { asOf }, plan.report.suggestions);
+    await host.apply(rm.edits);
+    assert.equal(host.snapshot("企业培育库").values.length, before.length - plan.report.suggestions.length);
+    await host.apply(undoRemoval(await readWorkbook(host), { asOf }).edits);
+    assert.deepEqual(user(), before);
   });
 });
