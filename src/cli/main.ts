@@ -12,6 +12,7 @@ import { registerDemo } from "./commands/demo";
 import { registerUpkeep } from "./commands/upkeep";
 import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
+import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
@@ -22,7 +23,9 @@ export function buildProgram(io: Io): Command {
     .addHelpCommand("help [命令]", "显示某个命令的帮助")
     .showHelpAfterError("（用 kj --help 查看用法）")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureHelp(chineseHelp())
+    .addHelpText("after", PROGRAM_HELP_AFTER)
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(translateCommanderError(s) + "\n") });
   registerAward(program, io);
   registerEligible(program, io);
   registerCheck(program, io);
