@@ -22,6 +22,7 @@ import {
   findLedgers,
   Ledger,
   lastUsedRow,
+  ledgerOf,
   readAt,
   sheetNamed,
 } from "./ledgers";
@@ -499,6 +500,7 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
       continue;
     }
     const last = lastUsedRow(sheet);
+    const nameCol = ledgerOf(sheet)?.mapping.columns.name;
     const present = (cells: CellValue[]) => {
       for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells)) return true;
       return false;
@@ -525,8 +527,8 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
         run = { row: at, values: [r.cells] };
       }
       inserted++;
-      const name = r.cells.find((v) => typeof v === "string" && v.trim() !== "");
-      report.restored.push({ sheet: source, row: at, name: typeof name === "string" ? name : "" });
+      const name = nameCol !== undefined ? readText(r.cells[nameCol - 1]) : null;
+      report.restored.push({ sheet: source, row: at, name: name && name.status === "ok" ? name.value : "" });
     }
     flush();
   }

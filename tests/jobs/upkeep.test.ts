@@ -155,6 +155,7 @@ describe("upkeep job (动态管理)", () => {
 
     const undo = undoRemoval(await snap(host), { asOf: AS_OF });
     assert.equal(undo.report.batchId, "20250101-01");
+    assert.deepEqual(undo.report.restored.map((r) => [r.row, r.name]), [[3, "甲公司"], [6, "丁公司"]]);
     await host.apply(undo.edits);
     assert.deepEqual(userCells(host, "培育库"), before);
     assert.equal(host.value(ARCHIVE_SHEET, 2, 2), "已撤销");

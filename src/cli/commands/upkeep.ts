@@ -6,6 +6,8 @@ import { applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownN
 
 /** Text output lists at most this many suggestions; --json and --out always have all. */
 const TEXT_LIMIT = 200;
+/** Names listed in the one-line undo summary. */
+const NAMES_SHOWN = 10;
 
 export interface UpkeepOptions {
   asOf?: string;
@@ -93,7 +95,7 @@ function printUpkeep(io: Io, file: string, r: UpkeepReport, removal: RemovalRepo
   if (undo) {
     io.out(
       undo.restored.length > 0
-        ? `已撤销批次 ${undo.batchId}：${undo.restored.length} 家企业放回原行（${undo.restored.map((x) => `第 ${x.row} 行 ${x.name}`).join("、")}）`
+        ? `已撤销批次 ${undo.batchId}：${undo.restored.length} 家企业放回原行（${undo.restored.slice(0, NAMES_SHOWN).map((x) => `第 ${x.row} 行 ${x.name}`).join("、")}${undo.restored.length > NAMES_SHOWN ? " 等" : ""}）`
         : `没有需要撤销的调出${undo.batchId ? `（批次 ${undo.batchId} 已撤销或已在台账中）` : ""}${undo.notes.length ? "：" + undo.notes.join("；") : ""}`,
     );
   }
