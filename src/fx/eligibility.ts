@@ -10,7 +10,7 @@
 import { DayNumber } from "../dates";
 import { KjError } from "../errors";
 import { isBlankCell, readDate } from "../ledger/cells";
-import { decideFor, packFor, rowFromRanges, scoreFor, unknownMessage, verdictFor, whyText } from "../rules";
+import { decideWithPending, packFor, rowFromRanges, scoreFor, unknownMessage, Verdict, verdictFor, whyText } from "../rules";
 
 /** The as-of date: the 评价日期 argument when given, else the host's today. */
 export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
@@ -32,9 +32,23 @@ export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
 export function fxEligible(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): boolean {
   const asOf = fxAsOf(date, today);
   const view = rowFromRanges(header, row);
-  const outcome = decideFor(category, view, asOf);
+  const { outcome, pending } = decideWithPending(category, view, asOf);
   if (outcome !== null) return outcome;
-  throw new KjError("eligibility_unknown", unknownMessage(verdictFor(category, view, asOf)), "na");
+  throw naError("eligibility_unknown", unknownMessage(pending as Verdict));
+}
+
+/**
+ * An #N/A result. It is an answer ("cannot tell, this is missing"), not a fault, so no stack
+ * trace is captured: over a whole ledger that capture would cost more than the judging itself.
+ */
+function naError(code: string, message: string): KjError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new KjError(code, message, "na");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** KJ.WHY: "符合", or every failed check with its clause, and "待补充：…" for unknowns. */
@@ -60,5 +74,5 @@ export function fxScore(category: unknown, header: unknown, row: unknown, date?:
   const reasons: string[] = [];
   if (detail.needsExpert) reasons.push("需专家评价");
   if (detail.missing.length > 0) reasons.push(`缺少 ${detail.missing.join("、")}`);
-  throw new KjError("score_unknown", `${s.lo}–${s.hi}，${reasons.join("，") || "无法确定"}${pack.provisionalNotice}`, "na");
+  throw naError("score_unknown", `${s.lo}–${s.hi}，${reasons.join("，") || "无法确定"}${pack.provisionalNotice}`);
 }

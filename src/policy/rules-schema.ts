@@ -33,7 +33,7 @@ export const scoreBandSchema = z
 export const measureSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ratio"), numerator: fieldId, denominator: fieldId }).strict(),
   /** A count over several years, as a yearly average. */
-  z.object({ type: z.literal("average"), field: fieldId, years: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal("average"), field: fieldId, years: z.number().int().positive(), cite }).strict(),
   /** mean_of_ratios: ((Y2/Y1) + (Y3/Y2)) / 2 - 1 (工作指引 成长性). */
   z
     .object({

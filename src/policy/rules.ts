@@ -21,6 +21,8 @@ export interface Threshold {
   text: string;
   dec: Decimal;
   f: number;
+  /** As a percentage for display: "0.05" -> "5%". */
+  pct: string;
 }
 
 /** A catalogue field of the enterprise ledger, by its position in ENTERPRISE.fields. */
@@ -126,7 +128,7 @@ function isoDay(iso: string, packId: string): DayNumber {
 
 function threshold(text: string): Threshold {
   const dec = new Decimal(text);
-  return { text, dec, f: dec.toNumber() };
+  return { text, dec, f: dec.toNumber(), pct: `${dec.times(100).toString()}%` };
 }
 
 /**
@@ -155,6 +157,7 @@ export function loadRulePack(json: unknown): RulePack {
       case "ratio":
         return { type: "ratio", numerator: field(m.numerator, where), denominator: field(m.denominator, where) };
       case "average":
+        checkCite(m.cite, where);
         return { type: "average", field: field(m.field, where), years: m.years };
       case "growth":
         return { type: "growth", fields: [field(m.fields[0], where), field(m.fields[1], where), field(m.fields[2], where)], cite: checkCite(m.cite, where) };
@@ -257,7 +260,7 @@ export function loadRulePack(json: unknown): RulePack {
           kind: c.kind,
           series: c.series.map((s) => ({ label: s.label, fields: [field(s.fields[0], where), field(s.fields[1], where), field(s.fields[2], where)] as [FieldRef, FieldRef, FieldRef] })),
           min,
-          growthFactorSquared: { text: sq.toString(), dec: sq, f: sq.toNumber() },
+          growthFactorSquared: { text: sq.toString(), dec: sq, f: sq.toNumber(), pct: `${sq.times(100).toString()}%` },
         };
       }
       case "score":
@@ -295,6 +298,7 @@ export const RULE_PACKS: readonly RulePack[] = RULE_PACK_SOURCES.map(loadRulePac
 export const CATEGORY_NAMES: Record<Category, string> = { hitech: "高新技术企业", sme: "科技型中小企业", giant: "科技小巨人企业" };
 
 const CATEGORY_KEYS = new Map<string, Category>();
+const CATEGORY_SEEN = new Map<string, Category>();
 for (const [names, c] of [
   [["高企", "高新技术企业", "hitech", "高新", "国家高新技术企业"], "hitech"],
   [["科小", "科技型中小企业", "sme", "科技型中小"], "sme"],
@@ -308,9 +312,17 @@ for (const [names, c] of [
  * (NFKC, case-insensitive). Example: parseCategory("ＨｉＴｅｃｈ") -> "hitech".
  */
 export function parseCategory(raw: unknown): Category {
+  // Formulas pass the same 类别 text on every row: skip NFKC for a spelling seen before.
+  if (typeof raw === "string") {
+    const seen = CATEGORY_SEEN.get(raw);
+    if (seen) return seen;
+  }
   const text = raw === null || raw === undefined ? "" : typeof raw === "string" ? raw : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "";
   const hit = CATEGORY_KEYS.get(lookupKey(text));
-  if (hit) return hit;
+  if (hit) {
+    if (typeof raw === "string" && CATEGORY_SEEN.size < 64) CATEGORY_SEEN.set(raw, hit);
+    return hit;
+  }
   const what = text.trim() === "" ? "未填写类别" : `未知的类别“${text.trim()}”`;
   throw new KjError("unknown_category", `${what}，可填：高企（高新技术企业）、科小（科技型中小企业）、小巨人（科技小巨人企业）`, "value");
 }

@@ -7,10 +7,10 @@
  * A failing check makes the verdict false even when others are unknown; a qualifying direct route
  * (科小) makes the scoring checks irrelevant.
  */
-import { addYears, DayNumber, formatDay } from "../dates";
+import { addYears, dayFromDate, dayFromExcelSerial, DayNumber, formatDay } from "../dates";
 import { enumIndex, readText } from "../ledger/cells";
 import { readField } from "../ledger/fields";
-import type { BandedScale, Condition, FieldRef, RulePack, ScoreModel, ScorePart, Threshold } from "../policy/rules";
+import type { BandedScale, Condition, FieldRef, RatioBand, RulePack, ScoreModel, ScorePart, Threshold } from "../policy/rules";
 import { CATEGORY_NAMES } from "../policy/rules";
 import { cmpMeanGrowth, cmpRatio, meanGrowth } from "./exact";
 import { relevantChecks } from "./explain";
@@ -29,6 +29,24 @@ const ST_MISSING = 2;
 const ST_INVALID = 3;
 
 // ------------------------------------------------------------------ reading cells
+
+/**
+ * Memos of how typed text reads (是/否, 2023-05-01 …): a ledger repeats the same few spellings
+ * across thousands of rows, and NFKC on every cell is the hot path's main cost.
+ * Only successful readings are kept; failures are read again to get their message.
+ */
+const MEMO_TEXT_MAX = 32;
+const MEMO_LIMIT = 4096;
+const boolMemo = new Map<string, T3>();
+const dateMemo = new Map<string, number>();
+const textMemo = new Map<string, string>();
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+}
+/** Numbers in this range are Excel serials for readDate (below: years and small serials; above: yyyymmdd). */
+const SERIAL_FAST_MIN = 2100;
+const SERIAL_FAST_MAX = 19000101;
 
 class Reader {
   status = ST_OK;
@@ -96,7 +114,21 @@ class Reader {
       this.fail(f, ST_MISSING, "");
       return NaN;
     }
+    // An Excel serial, as hosts deliver date cells (same rule as readDate for numbers in this range).
+    if (typeof v === "number" && v > SERIAL_FAST_MIN && v < SERIAL_FAST_MAX) {
+      const d = dayFromExcelSerial(v);
+      if (d !== null) return d;
+    }
+    if (v instanceof Date) {
+      const d = dayFromDate(v);
+      if (d !== null) return d;
+    }
+    if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
+      const hit = dateMemo.get(v);
+      if (typeof hit === "number") return hit;
+    }
     const r = readField(f.def, v);
+    if (r.status === "ok" && typeof v === "string" && typeof r.value === "number" && r.warning === undefined && v.length <= MEMO_TEXT_MAX) remember(dateMemo, v, r.value);
     if (r.status === "ok" && typeof r.value === "number") return r.value;
     if (r.status === "blank") this.fail(f, ST_BLANK, "");
     else this.fail(f, ST_INVALID, r.status === "invalid" ? r.message : "应填日期");
@@ -111,7 +143,16 @@ class Reader {
       return UNKNOWN;
     }
     if (v === true || v === false) return v ? YES : NO;
+    if (v === null || v === undefined) {
+      this.fail(f, ST_BLANK, "");
+      return UNKNOWN;
+    }
+    if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
+      const hit = boolMemo.get(v);
+      if (hit !== undefined) return hit;
+    }
     const r = readField(f.def, v);
+    if (r.status === "ok" && typeof v === "string" && typeof r.value === "boolean" && v.length <= MEMO_TEXT_MAX) remember(boolMemo, v, r.value ? YES : NO);
     if (r.status === "ok" && typeof r.value === "boolean") return r.value ? YES : NO;
     if (r.status === "blank") this.fail(f, ST_BLANK, "");
     else this.fail(f, ST_INVALID, r.status === "invalid" ? r.message : "应填“是/否”");
@@ -125,8 +166,15 @@ class Reader {
       this.fail(f, ST_MISSING, "");
       return null;
     }
+    if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
+      const hit = textMemo.get(v);
+      if (hit !== undefined) return hit;
+    }
     const r = readText(v);
-    if (r.status === "ok") return r.value;
+    if (r.status === "ok") {
+      if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) remember(textMemo, v, r.value);
+      return r.value;
+    }
     if (r.status === "blank") this.fail(f, ST_BLANK, "");
     else this.fail(f, ST_INVALID, r.message);
     return null;
@@ -141,7 +189,7 @@ function fmtNum(n: number): string {
 }
 
 function pctText(t: Threshold): string {
-  return `${t.dec.times(100).toString()}%`;
+  return t.pct;
 }
 
 /** A ratio as a percentage; on a failed comparison, enough digits that it does not read as the threshold. */
@@ -182,8 +230,9 @@ interface ScoreTrace {
 
 interface ModelResult extends Interval {
   given: boolean;
-  /** Interval of each top-level part, by part id. */
-  partIntervals: Map<string, Interval> | null;
+  /** Interval of each top-level part, in the model's part order. */
+  partLo: number[];
+  partHi: number[];
   trace: ScoreTrace | null;
 }
 
@@ -196,10 +245,6 @@ function scaleInterval(scale: BandedScale, r: Reader, trace: ScoreTrace | null):
   const m = scale.measure;
   let lo = Infinity;
   let hi = -Infinity;
-  const take = (b: { lo: number; hi: number }): void => {
-    if (b.lo < lo) lo = b.lo;
-    if (b.hi > hi) hi = b.hi;
-  };
   switch (m.type) {
     case "ratio":
     case "average": {
@@ -216,11 +261,13 @@ function scaleInterval(scale: BandedScale, r: Reader, trace: ScoreTrace | null):
       }
       for (const b of scale.bands) {
         if (!b.atLeast && !b.above) {
-          take(b);
+          lo = b.lo;
+          hi = b.hi;
           break;
         }
         if (bandMatch(cmpRatio(num, den, (b.atLeast ?? b.above) as Threshold), b)) {
-          take(b);
+          lo = b.lo;
+          hi = b.hi;
           break;
         }
       }
@@ -251,14 +298,16 @@ function scaleInterval(scale: BandedScale, r: Reader, trace: ScoreTrace | null):
       const twoYears = y1 === 0;
       for (const b of scale.bands) {
         if (!b.atLeast && !b.above) {
-          take(b);
+          lo = b.lo;
+          hi = b.hi;
           break;
         }
         const t = (b.atLeast ?? b.above) as Threshold;
         // Two years: g = Y3/Y2 − 1, i.e. Y3/Y2 compared with 1 + t.
         const c = twoYears ? cmpRatio(y3 - y2, y2, t) : cmpMeanGrowth(y1, y2, y3, t);
         if (bandMatch(c, b)) {
-          take(b);
+          lo = b.lo;
+          hi = b.hi;
           break;
         }
       }
@@ -276,7 +325,9 @@ function scaleInterval(scale: BandedScale, r: Reader, trace: ScoreTrace | null):
         if (b.classIAtLeast !== null) test = Number.isNaN(c1) ? UNKNOWN : c1 >= b.classIAtLeast ? YES : NO;
         else if (b.classIIAtLeast !== null) test = Number.isNaN(c2) ? UNKNOWN : c2 >= b.classIIAtLeast ? YES : NO;
         if (test === NO) continue;
-        take(b);
+        // An unknown test keeps this band and the later ones possible.
+        if (b.lo < lo) lo = b.lo;
+        if (b.hi > hi) hi = b.hi;
         if (test === YES) break;
       }
       if (trace) {
@@ -327,12 +378,14 @@ function partInterval(p: ScorePart, r: Reader, trace: ScoreTrace | null): Interv
 
 function evaluateModel(model: ScoreModel, r: Reader, explain: boolean): ModelResult {
   const trace: ScoreTrace | null = explain ? { parts: [], expert: [], unknownInputs: [], given: false, notes: [] } : null;
-  const partIntervals = new Map<string, Interval>();
+  const partLo: number[] = [];
+  const partHi: number[] = [];
   let lo = 0;
   let hi = 0;
   for (const p of model.parts) {
     const i = partInterval(p, r, trace);
-    partIntervals.set(p.id, i);
+    partLo.push(i.lo);
+    partHi.push(i.hi);
     lo += i.lo;
     hi += i.hi;
   }
@@ -340,11 +393,11 @@ function evaluateModel(model: ScoreModel, r: Reader, explain: boolean): ModelRes
     const given = r.num(model.givenField);
     if (!Number.isNaN(given)) {
       if (trace) trace.given = true;
-      return { lo: given, hi: given, given: true, partIntervals, trace };
+      return { lo: given, hi: given, given: true, partLo, partHi, trace };
     }
     if (r.status === ST_INVALID && trace) trace.notes.push((r.problems as Map<number, string>).get(model.givenField.ord) as string);
   }
-  return { lo: Math.min(lo, model.max), hi: Math.min(hi, model.max), given: false, partIntervals, trace };
+  return { lo: Math.min(lo, model.max), hi: Math.min(hi, model.max), given: false, partLo, partHi, trace };
 }
 
 // ------------------------------------------------------------------ conditions
@@ -353,18 +406,19 @@ interface Ctx {
   r: Reader;
   asOf: DayNumber;
   explain: boolean;
-  models: Map<ScoreModel, ModelResult>;
+  model: ScoreModel | null;
+  modelResult: ModelResult | null;
   checks: Check[];
   /** Per check id: the standard names of the inputs that left it unknown. */
   missingOf: Map<string, string[]>;
 }
 
 function modelResult(ctx: Ctx, model: ScoreModel): ModelResult {
-  let m = ctx.models.get(model);
-  if (!m) {
-    m = evaluateModel(model, ctx.r, ctx.explain);
-    ctx.models.set(model, m);
-  }
+  // Packs have one score model: one slot, no Map on the hot path.
+  if (ctx.model === model && ctx.modelResult) return ctx.modelResult;
+  const m = evaluateModel(model, ctx.r, ctx.explain);
+  ctx.model = model;
+  ctx.modelResult = m;
   return m;
 }
 
@@ -450,7 +504,13 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
       }
       const t = c.field.def.type;
       const canonical = t.t === "enum" ? (enumIndexFor(t.values).get(lookupKeyCached(text)) ?? text) : text;
-      const ok: T3 = c.valueKeys.has(lookupKeyCached(canonical)) ? YES : NO;
+      let memo = oneOfMemo.get(c);
+      if (!memo) oneOfMemo.set(c, (memo = new Map()));
+      let ok = memo.get(canonical);
+      if (ok === undefined) {
+        ok = c.valueKeys.has(lookupKeyCached(canonical)) ? YES : NO;
+        remember(memo, canonical, ok);
+      }
       if (ex) {
         record(ctx, c, ok, text, required, ok ? `${c.label} ${canonical}` : `${c.label}“${text}”不属于${c.listName}`, ok ? undefined : `可选：${c.values.join("、")}`);
       }
@@ -541,7 +601,8 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
     }
     case "partNonZero": {
       const m = modelResult(ctx, c.model);
-      const i = (m.partIntervals as Map<string, Interval>).get(c.part.id) as Interval;
+      const k = c.model.parts.indexOf(c.part);
+      const i: Interval = { lo: m.partLo[k], hi: m.partHi[k] };
       const ok: T3 = i.lo > 0 ? YES : i.hi === 0 ? NO : UNKNOWN;
       if (ex) {
         const actual = pointsText(i.lo, i.hi);
@@ -626,12 +687,12 @@ function evalRatio(c: Extract<Condition, { kind: "ratio" }>, ctx: Ctx): T3 {
       }
     }
   }
-  const bandLabel = (): string | undefined => (c.bandBy && bandKnown ? `${c.bandBy.def.name} ${money(bandValue, "万元")}，适用“${band.label ?? band.min.text}”档（${band.cite}）` : undefined);
+
   if (Number.isNaN(num) || Number.isNaN(den)) {
     if (ex) {
       const inputs = unknownInputs(r, [c.numerator, c.denominator], [num, den]);
       const required = bandKnown ? `≥ ${pctText(band.min)}` : requiredRange(c);
-      record(ctx, c, UNKNOWN, "无法计算", required, `${c.label}：${inputs.map((f) => r.problems?.get(f.ord)).join("；")}`, bandLabel(), inputs);
+      record(ctx, c, UNKNOWN, "无法计算", required, `${c.label}：${inputs.map((f) => r.problems?.get(f.ord)).join("；")}`, bandLabel(c, bandKnown, bandValue, band), inputs);
     }
     return UNKNOWN;
   }
@@ -658,7 +719,7 @@ function evalRatio(c: Extract<Condition, { kind: "ratio" }>, ctx: Ctx): T3 {
     if (bandKnown || ok === NO) {
       const actual = fmtPct(ratio, ok === NO ? band.min : undefined);
       const required = `≥ ${pctText(band.min)}`;
-      record(ctx, c, ok, actual, required, ok === YES ? `${c.label} ${actual}` : `${c.label} ${actual} < ${pctText(band.min)}`, bandLabel());
+      record(ctx, c, ok, actual, required, ok === YES ? `${c.label} ${actual}` : `${c.label} ${actual} < ${pctText(band.min)}`, bandLabel(c, bandKnown, bandValue, band));
     } else if (ok === YES) {
       record(ctx, c, ok, fmtPct(ratio), requiredRange(c), `${c.label} ${fmtPct(ratio)}`, `${c.bandBy?.def.name}未填写，但已达到最高档要求`);
     } else {
@@ -667,6 +728,10 @@ function evalRatio(c: Extract<Condition, { kind: "ratio" }>, ctx: Ctx): T3 {
     }
   }
   return ok;
+}
+
+function bandLabel(c: Extract<Condition, { kind: "ratio" }>, bandKnown: boolean, bandValue: number, band: RatioBand): string | undefined {
+  return c.bandBy && bandKnown ? `${c.bandBy.def.name} ${money(bandValue, "万元")}，适用“${band.label ?? band.min.text}”档（${band.cite}）` : undefined;
 }
 
 function requiredRange(c: Extract<Condition, { kind: "ratio" }>): string {
@@ -728,6 +793,7 @@ function enumIndexFor(values: Parameters<typeof enumIndex>[0]): Map<string, stri
   return idx;
 }
 
+const oneOfMemo = new WeakMap<Condition, Map<string, T3>>();
 const keyCache = new Map<string, string>();
 function lookupKeyCached(s: string): string {
   let k = keyCache.get(s);
@@ -748,16 +814,19 @@ function or3(a: T3, b: T3): T3 {
   return a === YES || b === YES ? YES : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : NO;
 }
 
-function run(pack: RulePack, view: RowView, asOf: DayNumber, explain: boolean): { outcome: T3; ctx: Ctx } {
-  const ctx: Ctx = { r: new Reader(view, explain), asOf, explain, models: new Map(), checks: [], missingOf: new Map() };
+function run(pack: RulePack, view: RowView, asOf: DayNumber, explain: boolean, only: ReadonlySet<Condition> | null = null): { outcome: T3; ctx: Ctx; unknown: Condition[] | null } {
+  const ctx: Ctx = { r: new Reader(view, explain), asOf, explain, model: null, modelResult: null, checks: [], missingOf: new Map() };
   let required: T3 = YES;
   let route: T3 = NO;
   let scored: T3 = YES;
   let hasAlternatives = false;
+  let unknown: Condition[] | null = null;
   for (const c of pack.conditions) {
     // In decide mode a definite "no" on a required condition settles it.
     if (!explain && required === NO) break;
+    if (only !== null && !only.has(c)) continue;
     const t = evalCondition(c, ctx);
+    if (t === UNKNOWN && !explain) (unknown ??= []).push(c);
     if (c.role === "required") required = and3(required, t);
     else if (c.role === "route") {
       route = or3(route, t);
@@ -768,7 +837,7 @@ function run(pack: RulePack, view: RowView, asOf: DayNumber, explain: boolean): 
     }
   }
   const outcome = hasAlternatives ? and3(required, or3(route, scored)) : required;
-  return { outcome, ctx };
+  return { outcome, ctx, unknown };
 }
 
 /** The outcome only: the hot path of KJ.ELIGIBLE. */
@@ -776,9 +845,21 @@ export function decide(pack: RulePack, view: RowView, asOf: DayNumber): Tri {
   return tri(run(pack, view, asOf, false).outcome);
 }
 
-/** The full verdict with every check. */
-export function explainRow(pack: RulePack, view: RowView, asOf: DayNumber): Verdict {
-  const { outcome, ctx } = run(pack, view, asOf, true);
+/**
+ * The outcome, and for an unknown one a verdict holding only the checks that explain it (the
+ * unknown ones, plus the route and scoring checks that decide which of them matter): enough for
+ * the #N/A message at a fraction of a full explanation's cost.
+ */
+export function decideOrPending(pack: RulePack, view: RowView, asOf: DayNumber): { outcome: Tri; pending: Verdict | null } {
+  const d = run(pack, view, asOf, false);
+  if (d.outcome !== UNKNOWN) return { outcome: tri(d.outcome), pending: null };
+  const subset = new Set<Condition>(d.unknown ?? []);
+  for (const c of pack.conditions) if (c.role !== "required") subset.add(c);
+  const v = verdictOf(pack, asOf, run(pack, view, asOf, true, subset).ctx, UNKNOWN);
+  return { outcome: null, pending: v };
+}
+
+function verdictOf(pack: RulePack, asOf: DayNumber, ctx: Ctx, outcome: T3): Verdict {
   const scoreCond = pack.conditions.find((c): c is Extract<Condition, { kind: "score" }> => c.kind === "score");
   let score: number | null = null;
   let scoreRange: [number, number] | null = null;
@@ -799,6 +880,12 @@ export function explainRow(pack: RulePack, view: RowView, asOf: DayNumber): Verd
     asOf: formatDay(asOf),
     policy: { id: pack.id, title: pack.title, effectiveFrom: pack.raw.effectiveFrom },
   };
+}
+
+/** The full verdict with every check. */
+export function explainRow(pack: RulePack, view: RowView, asOf: DayNumber): Verdict {
+  const { outcome, ctx } = run(pack, view, asOf, true);
+  return verdictOf(pack, asOf, ctx, outcome);
 }
 
 /** The score interval of a row; with `explain`, also whether experts must judge and which inputs are missing. */

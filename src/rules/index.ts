@@ -10,7 +10,7 @@
 import { DayNumber } from "../dates";
 import { KjError } from "../errors";
 import { Category, parseCategory, RulePack, rulePackFor } from "../policy/rules";
-import { decide, explainRow, ScoreResult, scoreOf } from "./evaluate";
+import { decide, decideOrPending, explainRow, ScoreResult, scoreOf } from "./evaluate";
 export type { ScoreResult } from "./evaluate";
 import { RowView, rowFromObject, rowFromRanges } from "./row";
 import type { Tri, Verdict } from "./verdict";
@@ -36,6 +36,14 @@ export function verdictFor(category: unknown, view: RowView, asOf: DayNumber): V
 /** Only true / false / null, without building the checks (fast path). */
 export function decideFor(category: unknown, view: RowView, asOf: DayNumber): Tri {
   return decide(packFor(category, asOf), view, asOf);
+}
+
+/**
+ * The outcome, and when it is unknown a partial verdict (the unknown checks and those deciding
+ * whether they matter) from which pendingText / unknownMessage name what is missing.
+ */
+export function decideWithPending(category: unknown, view: RowView, asOf: DayNumber): { outcome: Tri; pending: Verdict | null } {
+  return decideOrPending(packFor(category, asOf), view, asOf);
 }
 
 /** The verdict for a plain object keyed by standard column names or synonyms (the CLI's JSON row). */
