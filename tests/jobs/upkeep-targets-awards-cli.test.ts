@@ -159,4 +159,23 @@ describe("kj upkeep / kj targets / kj awards", function () {
       assert.match(r.out, /退出码：0 .*1 .*2 /);
     }
   });
+
+  it("targets and awards never change a user cell of the xlsx, and re-running on their output changes nothing", async () => {
+    const original = await load(sample);
+    const once = path.join(dir, "一次.xlsx");
+    const twice = path.join(dir, "两次.xlsx");
+    assert.ok([0, 1].includes((await kj("targets", sample, "--as-of", "2024-12-31", "--out", once)).code));
+    assert.equal((await kj("awards", once, "--as-of", "2024-12-31", "--out", path.join(dir, "一次b.xlsx"))).code, 0);
+    const first = await load(path.join(dir, "一次b.xlsx"));
+    for (const name of ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励"]) {
+      assert.deepEqual(first.snapshot(name).values, original.snapshot(name).values, name);
+    }
+    await kj("targets", path.join(dir, "一次b.xlsx"), "--as-of", "2024-12-31", "--out", twice);
+    const twiceB = path.join(dir, "两次b.xlsx");
+    await kj("awards", twice, "--as-of", "2024-12-31", "--out", twiceB);
+    const second = await load(twiceB);
+    for (const name of ["企业培育库", "奖励", "目标完成情况", "奖励汇总"]) {
+      assert.deepEqual(second.snapshot(name), first.snapshot(name), name);
+    }
+  });
 });
