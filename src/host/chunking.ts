@@ -84,12 +84,13 @@ export class PayloadBatcher {
     this.pendingOps++;
   }
 
-  /** Syncs what is pending, if anything. */
-  async flush(): Promise<void> {
-    if (this.pendingOps === 0) return;
+  /** Syncs what is pending, if anything; true when it synced. */
+  async flush(): Promise<boolean> {
+    if (this.pendingOps === 0) return false;
     this.pendingBytes = 0;
     this.pendingOps = 0;
     await this.flushFn();
+    return true;
   }
 
   get pending(): number {

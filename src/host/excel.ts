@@ -16,7 +16,7 @@
 import { excelSerialFromDay, dayFromDate } from "../dates";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
-import { DEFAULT_CHUNK_BUDGET, jsonBytes, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
+import { DEFAULT_CHUNK_BUDGET, jsonBytes, MAX_REQUEST_BYTES, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
 import {
   CellMarkPlan,
   composeNote,
@@ -54,6 +54,11 @@ export interface ExcelHostOptions {
 /** Excel error values a formula can produce literally ("=#N/A"). */
 const ERROR_LITERALS = new Set(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"]);
 const DATE_FORMAT = "yyyy-mm-dd";
+/** Rows read with the size of a big sheet, to learn the bytes per row. */
+const SAMPLE_ROWS = 100;
+const MAX_COLUMNS = 16_384;
+/** Rows further down may be longer than the ones measured so far. */
+const READ_MARGIN = 1.15;
 /** Bytes a mark's reads and writes add to a request beyond its note text (several actions). */
 const MARK_READ_BYTES = 4 * OP_OVERHEAD_BYTES;
 const MARK_WRITE_BYTES = 3 * OP_OVERHEAD_BYTES;
@@ -72,10 +77,9 @@ function notesSupportedByOffice(): boolean {
   }
 }
 
-/** A value Office.js returns -> a snapshot value ("" is blank; "#N/A" text of an error cell is an error). */
-function snapshotValue(v: unknown, valueType?: string): CellValue {
+/** A value Office.js returns -> a snapshot value ("" is blank; an error cell gives its text, "#N/A"). */
+function snapshotValue(v: unknown): CellValue {
   if (v === "" || v === null || v === undefined) return null;
-  if (valueType === "Error" && typeof v === "string") return { error: v };
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   return null;
 }
@@ -133,7 +137,8 @@ export class ExcelHost implements SpreadsheetHost {
    * response over 5 MB: then the size is loaded and the rows are read in chunks.
    */
   async readSheet(name: string): Promise<SheetSnapshot> {
-    const props = this.readFormulas ? "values,formulas,valueTypes,rowIndex,columnIndex,rowCount,columnCount" : "values,valueTypes,rowIndex,columnIndex,rowCount,columnCount";
+    // No valueTypes: an error cell's value is its text ("#N/A"), which cell reading treats as the error.
+    const props = this.readFormulas ? "values,formulas,rowIndex,columnIndex,rowCount,columnCount" : "values,rowIndex,columnIndex,rowCount,columnCount";
     try {
       return await this.run(async (ctx) => {
         const ws = ctx.workbook.worksheets.getItemOrNullObject(name);
@@ -142,7 +147,7 @@ export class ExcelHost implements SpreadsheetHost {
         await ctx.sync();
         if (ws.isNullObject) throw new KjError("sheet_not_found", `找不到工作表“${name}”`);
         if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
-        return this.toSnapshot(name, used.rowIndex + 1, used.columnIndex + 1, used.values, this.readFormulas ? used.formulas : undefined, used.valueTypes);
+        return this.toSnapshot(name, used.rowIndex + 1, used.columnIndex + 1, used.values, this.readFormulas ? used.formulas : undefined);
       });
     } catch (e) {
       if (!isPayloadError(e)) throw e;
@@ -151,36 +156,45 @@ export class ExcelHost implements SpreadsheetHost {
   }
 
   private async readSheetInChunks(name: string, props: string): Promise<SheetSnapshot> {
+    const cellProps = props.replace(/,rowIndex.*$/, "");
     return this.run(async (ctx) => {
       const ws = ctx.workbook.worksheets.getItem(name);
       const used = ws.getUsedRangeOrNullObject(true);
       used.load("rowIndex,columnIndex,rowCount,columnCount");
+      // With the size, the top rows as a first chunk: they tell how big a row is.
+      const sample = used.getIntersectionOrNullObject(ws.getRangeByIndexes(0, 0, SAMPLE_ROWS, MAX_COLUMNS));
+      sample.load(cellProps + ",rowCount");
       await ctx.sync();
       if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
       const { rowIndex, columnIndex, rowCount, columnCount } = used;
       const values: unknown[][] = [];
       const formulas: unknown[][] = [];
-      const types: string[][] = [];
-      // Start with a cautious guess of bytes per cell, then size chunks from what came back.
+      const size = (v: unknown[][], f: unknown[][] | undefined) => jsonBytes(v) + (f ? jsonBytes(f) : 0);
+      let done = 0;
+      // Without a sample (the data starts further down) start from a cautious guess.
       let bytesPerRow = columnCount * (this.readFormulas ? 160 : 80);
-      for (let done = 0; done < rowCount; ) {
-        const rows = Math.max(1, Math.min(rowCount - done, Math.floor(this.budget / Math.max(1, bytesPerRow))));
+      if (!sample.isNullObject && sample.rowCount > 0) {
+        values.push(...sample.values);
+        if (this.readFormulas) formulas.push(...sample.formulas);
+        done = sample.rowCount;
+        bytesPerRow = Math.ceil((size(sample.values, this.readFormulas ? sample.formulas : undefined) / done) * READ_MARGIN);
+      }
+      while (done < rowCount) {
+        const rows = Math.max(1, Math.min(rowCount - done, Math.floor(MAX_REQUEST_BYTES / Math.max(1, bytesPerRow))));
         const part = ws.getRangeByIndexes(rowIndex + done, columnIndex, rows, columnCount);
-        part.load(props.replace(/,rowIndex.*$/, ""));
+        part.load(cellProps);
         await ctx.sync();
         values.push(...part.values);
-        types.push(...(part.valueTypes as string[][]));
         if (this.readFormulas) formulas.push(...part.formulas);
-        const got = jsonBytes(part.values) + (this.readFormulas ? jsonBytes(part.formulas) : 0) + jsonBytes(part.valueTypes);
-        bytesPerRow = Math.max(bytesPerRow / 4, Math.ceil((got / rows) * 1.25));
+        bytesPerRow = Math.max(bytesPerRow / 4, Math.ceil((size(part.values, this.readFormulas ? part.formulas : undefined) / rows) * READ_MARGIN));
         done += rows;
       }
-      return this.toSnapshot(name, rowIndex + 1, columnIndex + 1, values, this.readFormulas ? formulas : undefined, types);
+      return this.toSnapshot(name, rowIndex + 1, columnIndex + 1, values, this.readFormulas ? formulas : undefined);
     });
   }
 
-  private toSnapshot(name: string, firstRow: number, firstCol: number, raw: unknown[][], rawFormulas: unknown[][] | undefined, valueTypes: unknown[][] | undefined): SheetSnapshot {
-    const values = raw.map((r, i) => r.map((v, j) => snapshotValue(v, valueTypes?.[i]?.[j] as string | undefined)));
+  private toSnapshot(name: string, firstRow: number, firstCol: number, raw: unknown[][], rawFormulas: unknown[][] | undefined): SheetSnapshot {
+    const values = raw.map((r) => r.map((v) => snapshotValue(v)));
     let formulas: (string | null)[][] | undefined;
     if (rawFormulas) {
       // A text cell holding "=1+1" reports the same string as value and formula: not a formula.
@@ -239,10 +253,9 @@ class ApplySession {
     return this.ctx.workbook.worksheets.getItem(name);
   }
 
-  /** Syncs now, whether or not writes are pending (to read what was loaded). */
+  /** Syncs now (once), whether or not writes are pending, to read what was loaded. */
   private async syncNow(): Promise<void> {
-    await this.batch.flush();
-    await this.ctx.sync();
+    if (!(await this.batch.flush())) await this.ctx.sync();
   }
 
   async apply(e: Edit): Promise<void> {

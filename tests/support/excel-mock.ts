@@ -101,6 +101,8 @@ export interface SyncRecord {
   requestBytes: number;
   responseBytes: number;
   actions: number;
+  /** The sync was refused (payload over 5 MB), as Excel on the web does. */
+  refused?: boolean;
 }
 
 type PendingLoad = () => { bytes: number; commit: () => void };
@@ -176,11 +178,17 @@ export class FakeExcel {
     this.pendingActions = 0;
     this.pendingLoads = [];
     this.pendingResolves = [];
-    if (requestBytes > PAYLOAD_LIMIT) throw payloadError("RequestPayloadSizeLimitExceeded", "The request payload size has exceeded the limit.");
+    if (requestBytes > PAYLOAD_LIMIT) {
+      this.syncs.push({ requestBytes, responseBytes: 0, actions, refused: true });
+      throw payloadError("RequestPayloadSizeLimitExceeded", "The request payload size has exceeded the limit.");
+    }
     const results = loads.map((l) => l());
     const responseBytes = results.reduce((n, r) => n + r.bytes, 0);
+    if (responseBytes > PAYLOAD_LIMIT) {
+      this.syncs.push({ requestBytes, responseBytes, actions, refused: true });
+      throw payloadError("ResponsePayloadSizeLimitExceeded", "The response payload size has exceeded the limit.");
+    }
     this.syncs.push({ requestBytes, responseBytes, actions });
-    if (responseBytes > PAYLOAD_LIMIT) throw payloadError("ResponsePayloadSizeLimitExceeded", "The response payload size has exceeded the limit.");
     results.forEach((r) => r.commit());
     resolves.forEach((r) => r());
   }
@@ -333,10 +341,10 @@ class FakeRange extends Loadable {
   constructor(
     excel: FakeExcel,
     private readonly sheetName: string,
-    private readonly r0: number,
-    private readonly c0: number,
-    private readonly rowCountValue: number,
-    private readonly colCountValue: number,
+    readonly r0: number,
+    readonly c0: number,
+    readonly rowCountValue: number,
+    readonly colCountValue: number,
     private readonly entireRows = false,
   ) {
     super(excel);
@@ -524,6 +532,17 @@ class FakeRange extends Loadable {
   select(): void {
     this.excel.action();
     this.excel.selection = { sheet: this.sheetName, row: this.r0 + 1, col: this.c0 + 1 };
+  }
+  getIntersectionOrNullObject(other: FakeRange): FakeRange {
+    this.excel.action(16);
+    const r0 = Math.max(this.r0, other.r0);
+    const c0 = Math.max(this.c0, other.c0);
+    const r1 = Math.min(this.r0 + this.rowCountValue, other.r0 + other.rowCountValue);
+    const c1 = Math.min(this.c0 + this.colCountValue, other.c0 + other.colCountValue);
+    const empty = r1 <= r0 || c1 <= c0 || this.rowCountValue === 0;
+    const r = new FakeRange(this.excel, this.sheetName, r0, c0, empty ? 0 : r1 - r0, empty ? 0 : c1 - c0);
+    r.markNull(empty);
+    return r;
   }
   /** The single cell this range is (for notes and comments). */
   cellKey(): number {
