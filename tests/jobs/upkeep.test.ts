@@ -68,6 +68,14 @@ describe("upkeep job (动态管理)", () => {
     assert.equal(hitechValidOn(day(2025, 1, 2), day(2025, 1, 1)), false);
   });
 
+  it("keeps every pool rule number in the cited data pack", () => {
+    for (const k of ["hitechValidityYears", "smeRegistrationValidYears", "newRegistrationYears", "closedBusinessStates"] as const) {
+      assert.ok(POOL_RULES[k].cite.length > 4, k);
+    }
+    assert.deepEqual(POOL_RULES.reasons.map((r) => r.code), ["safety_accident", "dishonest", "abnormal_list", "business_closed", "hitech_expired", "sme_not_renewed"]);
+    for (const r of POOL_RULES.reasons.slice(0, 3)) assert.equal(r.cite, "计划 二（一）3");
+  });
+
   it("suggests removal with every reason that applies, and classifies each enterprise", () => {
     const { report } = planUpkeep(golden(), { asOf: AS_OF });
     const byRow = Object.fromEntries(report.suggestions.map((s) => [s.row, s.reasons.map((r) => r.code)]));
