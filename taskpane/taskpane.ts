@@ -2,7 +2,7 @@
  * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the four
  * pages and the tab bar. Any failure is shown as a Chinese message on the page.
  */
-import { dayFromLocalClock } from "../src/dates";
+import { dayFromLocalClock, DayNumber, formatDay } from "../src/dates";
 import { SpreadsheetHost } from "../src/host/port";
 import { ExcelHost } from "../src/host/excel";
 import { WpsHost } from "../src/host/wps";
@@ -10,7 +10,13 @@ import { errorText, HostMode, Page, PaneContext, UserMessage } from "./context";
 import { byId, el, replaceChildren } from "./dom";
 import { detectEnvironment, Environment, fixtureFromSearch, modeOf } from "./detect";
 import { createDemo } from "./demo/host";
-import { demoWorkbook } from "./demo/fixtures";
+import { DEMO_TODAY, demoWorkbook } from "./demo/fixtures";
+import { parseIsoDay } from "./pages/dates";
+
+/** The demo's date: ?today=YYYY-MM-DD, else the date of the demo data. */
+function demoToday(search: string): DayNumber {
+  return parseIsoDay(new URLSearchParams(search).get("today") ?? "") ?? DEMO_TODAY;
+}
 import { createValidatePage } from "./pages/validate";
 import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
@@ -22,23 +28,30 @@ interface Connected {
   host: SpreadsheetHost;
   /** Redraws the demo grid after edits; a no-op in Excel and WPS. */
   changed(): void;
+  /** Today's day number: the browser clock in Excel and WPS, the demo data's date in the demo. */
+  today(): DayNumber;
 }
+
+const browserToday = () => dayFromLocalClock(new Date());
 
 async function connect(env: Environment): Promise<Connected> {
   switch (env.kind) {
     case "excel":
-      return { host: new ExcelHost(), changed: () => undefined };
+      return { host: new ExcelHost(), changed: () => undefined, today: browserToday };
     case "wps":
-      return { host: new WpsHost(env.app), changed: () => undefined };
+      return { host: new WpsHost(env.app), changed: () => undefined, today: browserToday };
     default: {
       const demo = createDemo(demoWorkbook(fixtureFromSearch(window.location.search)));
       const gridHost = byId("grid-host");
       gridHost.hidden = false;
       replaceChildren(gridHost, [demo.grid.root]);
-      byId("demo-banner").hidden = false;
+      const today = demoToday(window.location.search);
+      const banner = byId("demo-banner");
+      banner.appendChild(el("span", { class: "demo-date", text: `演示日期：${formatDay(today)}（?today=YYYY-MM-DD 可改）` }));
+      banner.hidden = false;
       byId("app").classList.add("demo");
       await demo.grid.refresh();
-      return { host: demo.host, changed: () => void demo.grid.refresh() };
+      return { host: demo.host, changed: () => void demo.grid.refresh(), today: () => today };
     }
   }
 }
@@ -88,7 +101,7 @@ async function main(): Promise<void> {
     const ctx: PaneContext = {
       host: connected.host,
       mode,
-      today: () => dayFromLocalClock(new Date()),
+      today: connected.today,
       changed: connected.changed,
     };
     byId("host-label").textContent = HOST_LABELS[mode];

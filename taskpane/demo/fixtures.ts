@@ -6,7 +6,8 @@
  */
 import { WorkbookSnapshot } from "../../src/host/port";
 import { detectLedger } from "../../src/ledger/mapping";
-import { generateSampleWorkbook } from "../../samples/generate";
+import { DEFAULT_AS_OF_YEAR, generateSampleWorkbook } from "../../samples/generate";
+import { dayFromParts, DayNumber } from "../../src/dates";
 import { FixtureName } from "../detect";
 
 /** Names an attacker might type into a ledger. */
@@ -23,6 +24,13 @@ export const HOSTILE_SHEET = "<b onmouseover=alert(1)>表";
 
 /** The name-like field of each ledger kind. */
 const NAME_FIELDS = ["name", "platformName", "host", "talentName", "employer", "projectName", "undertaker", "item", "town", "remarks", "businessState", "categories"];
+
+/**
+ * The demo's "today": the last day of the year the fictional ledgers describe, so suggestions,
+ * attainment and awards look as they would for real data of that year (the browser clock
+ * would make a 2024 sample look years out of date).
+ */
+export const DEMO_TODAY: DayNumber = dayFromParts(DEFAULT_AS_OF_YEAR, 12, 31) as DayNumber;
 
 export function demoWorkbook(fixture: FixtureName): WorkbookSnapshot {
   switch (fixture) {

@@ -17,8 +17,18 @@ export const GRID_PAGE_ROWS = 200;
 export interface GridSource {
   listSheets(): Promise<string[]>;
   readSheet(name: string): Promise<SheetSnapshot>;
-  /** The fill colour ("#RRGGBB") and note of a cell, when it has them. */
-  cellLook(sheet: string, row: number, col: number): { fill?: string | null; note?: string | null } | null;
+  /** How a cell looks beyond its value, when the workbook says so. */
+  cellLook(sheet: string, row: number, col: number): CellLook | null;
+}
+
+export interface CellLook {
+  /** Fill colour "#RRGGBB". */
+  fill?: string | null;
+  note?: string | null;
+  /** Number format ("0.0%", "0.00"). */
+  format?: string | null;
+  /** Colour of a data bar over this cell (its value is a 0..1 ratio). */
+  bar?: string | null;
 }
 
 export interface Selection {
@@ -161,9 +171,15 @@ export class DemoGrid {
     const c = col - snap.firstCol;
     const value = r >= 0 && c >= 0 ? snap.values[r]?.[c] : null;
     const formula = r >= 0 && c >= 0 ? snap.formulas?.[r]?.[c] ?? null : null;
-    td.textContent = displayValue(value ?? null) || (formula ?? "");
-    if (typeof value === "number") td.className = "num";
     const look = this.source.cellLook(this.sheet, row, col);
+    td.textContent = displayValue(value ?? null, look?.format) || (formula ?? "");
+    if (typeof value === "number") {
+      td.className = "num";
+      if (look?.bar) {
+        const pct = Math.max(0, Math.min(100, value * 100));
+        td.style.backgroundImage = `linear-gradient(90deg, ${look.bar} ${pct}%, transparent ${pct}%)`;
+      }
+    }
     const tips: string[] = [];
     if (formula) tips.push(formula);
     if (look?.fill) td.style.backgroundColor = look.fill;
@@ -204,8 +220,11 @@ function pageStart(row: number): number {
   return Math.floor((Math.max(1, row) - 1) / GRID_PAGE_ROWS) * GRID_PAGE_ROWS + 1;
 }
 
-/** What a cell shows: dates as yyyy-mm-dd, errors as their code, booleans as TRUE/FALSE. */
-export function displayValue(v: CellValue): string {
+/**
+ * What a cell shows: dates as yyyy-mm-dd, errors as their code, booleans as TRUE/FALSE,
+ * numbers through simple number formats ("0.0%", "0.00", "0") or with at most 10 digits.
+ */
+export function displayValue(v: CellValue, format?: string | null): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) {
     const d = dayFromDate(v);
@@ -213,5 +232,20 @@ export function displayValue(v: CellValue): string {
   }
   if (typeof v === "object") return v.error;
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  return String(v);
+  if (typeof v === "number") return formatNumber(v, format);
+  return v;
+}
+
+function formatNumber(v: number, format?: string | null): string {
+  const m = format ? /^0(?:\.(0+))?(%?)$/.exec(format.trim()) : null;
+  if (m) {
+    const decimals = m[1]?.length ?? 0;
+    return m[2] ? `${(v * 100).toFixed(decimals)}%` : v.toFixed(decimals);
+  }
+  const grouped = format ? /^#,##0(?:\.(0*)(#*))?$/.exec(format.trim()) : null;
+  if (grouped) {
+    const min = grouped[1]?.length ?? 0;
+    return v.toLocaleString("en-US", { minimumFractionDigits: min, maximumFractionDigits: min + (grouped[2]?.length ?? 0) });
+  }
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(10)));
 }

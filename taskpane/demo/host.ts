@@ -39,7 +39,13 @@ export function createDemo(wb: WorkbookSnapshot): Demo {
     readSheet: (name) => memory.readSheet(name),
     cellLook: (sheet, row, col) => {
       const fill = memory.getFill(sheet, row, col);
-      return { fill: fill.kind === "solid" ? fill.color : null, note: memory.getNote(sheet, row, col) };
+      const bar = memory.dataBars(sheet).find((b) => row >= b.row && row < b.row + b.rows && col >= b.col && col < b.col + b.cols);
+      return {
+        fill: fill.kind === "solid" ? fill.color : null,
+        note: memory.getNote(sheet, row, col),
+        format: memory.numberFormat(sheet, row, col),
+        bar: bar?.color ?? null,
+      };
     },
   });
   const host: SpreadsheetHost = {

@@ -62,6 +62,9 @@ export function createAwardsPage(ctx: PaneContext): Page {
       "success",
       `“${view.sheet}”共 ${view.rows} 行，新填入 ${view.formulasWritten} 个 KJ.AWARD 公式（已有的不重复填），并更新了“${view.summarySheet}”汇总表。`,
     );
+    const summaryLink = el("button", { class: "btn btn-link", text: `查看“${view.summarySheet}”`, attrs: { type: "button", id: "awards-open" } });
+    summaryLink.addEventListener("click", () => void runAction([], notice, () => ctx.host.select(view.summarySheet, 1, 1)));
+    notice.appendChild(summaryLink);
   }
 
   runButton.addEventListener("click", () => {

@@ -9,6 +9,7 @@ import { dayFromParts, DayNumber } from "../../src/dates";
 import { fillAwards } from "../../src/jobs/awards";
 import { computeTargets } from "../../src/jobs/targets";
 import { ARCHIVE_SHEET, planUpkeep } from "../../src/jobs/upkeep";
+import { DEMO_TODAY } from "../../taskpane/demo/fixtures";
 import { useBrowser } from "./hooks";
 import { maybeScreenshot, openPane } from "./support";
 
@@ -70,11 +71,11 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.match((await page.textContent("#upkeep-remove")) ?? "", /2 家/);
     await page.click("#upkeep-remove");
     await page.waitForFunction(() => /已把 2 家企业/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
-    await maybeScreenshot(page, "pane-upkeep");
     const after = await gridRows(page, sheet);
     assert.equal(after.length, written.length - 2);
     const archive = await gridRows(page, ARCHIVE_SHEET);
     for (const s of chosen) assert.ok(archive.some((r) => r.includes(s.name)), `${s.name} is on ${ARCHIVE_SHEET}`);
+    await maybeScreenshot(page, "pane-upkeep");
 
     await page.click("#upkeep-undo");
     await page.waitForFunction(() => /已撤销：2 家/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
@@ -90,12 +91,12 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     await page.context().close();
   });
 
-  it("年初更新 sets January 1 of this year", async () => {
-    const { page } = await openPane(env().browser, env().origin, "#upkeep");
+  it("年初更新 sets January 1 of the pane's current year (the demo date, or ?today=)", async () => {
+    const { page } = await openPane(env().browser, env().origin, "?today=2026-11-28#upkeep");
+    assert.equal(await page.inputValue("#upkeep-asof"), "2026-11-28");
     await page.click("#upkeep-year-start");
     await page.waitForSelector("#upkeep-count");
-    const value = await page.inputValue("#upkeep-asof");
-    assert.equal(value, `${new Date().getFullYear()}-01-01`);
+    assert.equal(await page.inputValue("#upkeep-asof"), "2026-01-01");
     await page.context().close();
   });
 
@@ -120,7 +121,9 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.ok(tabs.includes("目标完成情况"), "the attainment sheet appears in the workbook");
     const sheetRows = await gridRows(page, "目标完成情况");
     assert.ok(sheetRows.some((r) => r.some((c) => c.includes(expected[0].name))), "the sheet lists the indicators");
-    await page.click("#tab-targets");
+    assert.ok(sheetRows.some((r) => r.some((c) => /^\d+(\.\d)?%$/.test(c))), "completion shown as a percentage");
+    await page.click("#targets-open");
+    await page.waitForSelector("#demo-grid td[data-cell='A1'].selected");
     await maybeScreenshot(page, "pane-targets");
     assert.deepEqual(log.pageErrors, []);
     await page.context().close();
@@ -130,8 +133,7 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     const { page, log } = await openPane(env().browser, env().origin, "#awards");
     await page.click("#awards-run");
     await page.waitForSelector("#awards-total");
-    const today = dayFromParts(new Date().getFullYear(), new Date().getMonth() + 1, new Date().getDate()) as DayNumber;
-    const expected = fillAwards(generateSampleWorkbook(), { asOf: today }).report.totals;
+    const expected = fillAwards(generateSampleWorkbook(), { asOf: DEMO_TODAY }).report.totals;
     assert.equal(await page.textContent("#awards-total"), `${expected.total.amount.toString()} 万元`);
     const years = await page.$$eval("#awards-by-year tr", (trs) => trs.map((tr) => tr.children[0].textContent));
     assert.deepEqual(years, Object.keys(expected.byYear).sort());
@@ -140,6 +142,8 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.equal(await page.$$eval("#awards-by-item tr", (trs) => trs.length), Object.keys(expected.byItem).length);
     const tabs = await page.$$eval("#grid-tabs .grid-tab", (ts) => ts.map((t) => t.textContent));
     assert.ok(tabs.includes("奖励汇总"), "the summary sheet appears in the workbook");
+    await page.click("#awards-open");
+    await page.waitForSelector("#grid-scroller table[data-sheet='奖励汇总']");
     await maybeScreenshot(page, "pane-awards");
     assert.deepEqual(log.pageErrors, []);
     await page.context().close();

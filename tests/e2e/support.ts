@@ -151,5 +151,6 @@ export async function openPane(
 export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.KJ_SCREENSHOTS !== "1") return;
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.evaluate("document.querySelector('.pane')?.scrollTo(0, 0)");
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }

@@ -3,9 +3,12 @@
  * it in the grid, marks appear and clear, and 10,000 rows validate without freezing the page.
  */
 import { strict as assert } from "node:assert";
-import { SAMPLE_BROKEN_CELLS } from "../../samples/generate";
+import { generateSampleWorkbook, SAMPLE_BROKEN_CELLS, SAMPLE_SHEETS } from "../../samples/generate";
+import { validateWorkbook } from "../../src/jobs/validate";
 import { MARK_COLORS } from "../../src/host/port";
 import { cellAddress } from "../../src/text";
+import { formatDay } from "../../src/dates";
+import { DEMO_TODAY } from "../../taskpane/demo/fixtures";
 import { useBrowser } from "./hooks";
 import { maybeScreenshot, openPane } from "./support";
 
@@ -21,7 +24,11 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
   it("opens in demo mode with the banner, the sample ledger in the grid and the four pages", async () => {
     const { page, log } = await openPane(env().browser, env().origin);
     assert.equal(await page.getAttribute("#app", "data-mode"), "demo");
-    assert.equal((await page.textContent("#demo-banner"))?.trim(), "浏览器演示模式：数据为虚构示例，不会保存");
+    assert.equal(await page.textContent("#demo-banner-text"), "浏览器演示模式：数据为虚构示例，不会保存");
+    // The demo's date is the date of its fictional data, stated in the banner and used by every page.
+    assert.match((await page.textContent("#demo-banner")) ?? "", new RegExp(`演示日期：${formatDay(DEMO_TODAY)}`));
+    assert.equal(await page.inputValue("#upkeep-asof"), formatDay(DEMO_TODAY));
+    assert.equal(await page.inputValue("#targets-asof"), formatDay(DEMO_TODAY));
     assert.ok(await page.isVisible("#demo-banner"));
     const tabs = await page.$$eval("#tabs .tab", (ts) => ts.map((t) => t.textContent));
     assert.deepEqual(tabs, ["校验台账", "动态管理", "目标完成情况", "奖励测算"]);
@@ -39,13 +46,18 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
     const { page, log } = await openPane(env().browser, env().origin);
     await page.click("#validate-run");
     await page.waitForSelector("#validate-summary .badge");
-    const listed = await page.$$eval("#validate-issues button.issue[data-severity='error']", (bs) => bs.map((b) => b.getAttribute("data-cell")));
-    const expected = SAMPLE_BROKEN_CELLS.map((b) => cellAddress(b.row, b.col));
-    assert.deepEqual([...new Set(listed)].sort(), [...expected].sort());
-    assert.equal(await page.textContent("#validate-summary [data-count='error']"), `错误 ${listed.length}`);
-    // Issues are grouped by row: one group per broken row, in row order.
+    const listed = await page.$$eval("#validate-issues button.issue", (bs) => bs.map((b) => `${b.getAttribute("data-severity")} ${b.getAttribute("data-cell")}`));
+    // Every deliberately broken cell is listed as an error at its cell...
+    const errors = new Set(listed.filter((l) => l.startsWith("error ")).map((l) => l.slice(6)));
+    for (const b of SAMPLE_BROKEN_CELLS) assert.ok(errors.has(cellAddress(b.row, b.col)), `${b.problem} at ${cellAddress(b.row, b.col)} listed`);
+    // ...and the list is exactly what the validate job finds on the same sheet and date.
+    const report = validateWorkbook(generateSampleWorkbook(), { asOf: DEMO_TODAY, sheet: SAMPLE_SHEETS.enterprise }).report;
+    const expected = report.sheets[0].issues.map((i) => `${i.severity} ${i.col > 0 ? i.column + i.row : ""}`);
+    assert.deepEqual(listed, expected);
+    assert.equal(await page.textContent("#validate-summary [data-count='error']"), `错误 ${report.sheets[0].counts.error}`);
+    // Issues are grouped by row, in row order.
     const groups = await page.$$eval("#validate-issues .row-group", (gs) => gs.map((g) => Number(g.getAttribute("data-row"))));
-    assert.deepEqual(groups, [...new Set(SAMPLE_BROKEN_CELLS.map((b) => b.row))].sort((a, b) => a - b));
+    assert.deepEqual(groups, [...new Set(report.sheets[0].issues.map((i) => i.row))].sort((a, b) => a - b));
 
     // Click the last broken cell (on the grid's first page, far down): it is selected and scrolled into view.
     const target = SAMPLE_BROKEN_CELLS[SAMPLE_BROKEN_CELLS.length - 1];
