@@ -474,10 +474,11 @@ export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapsh
   for (let i = 0; i < n; i++) firms.push(enterpriseRecord(rng, names, codes, asOfYear, n > 3000));
 
   const live = firms.filter((e) => e.row[colOf(ENTERPRISE, "businessState")] === "存续");
-  const platforms = platformRows(rng, live, asOfYear);
-  const talents = talentRows(rng, live, asOfYear);
-  const projects = projectRows(rng, live, asOfYear);
-  const awards = awardLines(rng, live, platforms);
+  // Without enterprises the other ledgers have their headers only.
+  const platforms = live.length > 0 ? platformRows(rng, live, asOfYear) : [];
+  const talents = live.length > 0 ? talentRows(rng, live, asOfYear) : [];
+  const projects = live.length > 0 ? projectRows(rng, live, asOfYear) : [];
+  const awards = live.length > 0 ? awardLines(rng, live, platforms) : [];
 
   // 企业培育库: a title row, then the header.
   const entRows = firms.map((e) => e.row);

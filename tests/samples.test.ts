@@ -110,6 +110,14 @@ describe("sample workbook generator", () => {
     }
   });
 
+  it("copes with small sizes: broken cells each on their own row, and no enterprises at all", () => {
+    const small = sampleBrokenCells({ enterprises: 12 });
+    assert.equal(new Set(small.map((b) => b.row)).size, 8);
+    assert.deepEqual(sampleBrokenCells({ enterprises: 5 }), []);
+    const empty = generateSampleWorkbook({ enterprises: 0 });
+    assert.deepEqual(empty.sheets.map((s) => s.values.length), [2, 1, 1, 1, 2]);
+  });
+
   it("generates enterprise rows for benchmarks, deterministic and as wide as the header", () => {
     const a = generateEnterpriseRows(500, 9);
     assert.equal(a.length, 500);
