@@ -56,14 +56,6 @@ type FormulaCellValue = {
   result?: unknown;
 };
 
-interface FormulaCell {
-  cell: ExcelJS.Cell;
-  sheet: string;
-  row: number;
-  col: number;
-  formula: string;
-}
-
 const MS_PER_DAY = 86_400_000;
 const EXCEL_SERIAL_OF_1970 = 25_569;
 /** exceljs ValueType.Merge: a cell covered by a merge, whose value is its master's. */
@@ -179,48 +171,27 @@ function namedExpressions(wb: ExcelJS.Workbook): { name: string; expression: str
   return out;
 }
 
+/** A formula cell wherever it lives (exceljs cell, XML element): sheet, 1-based row and column, stored formula text. */
+export interface FormulaSite {
+  sheet: string;
+  row: number;
+  col: number;
+  /** As stored in the file, without "=". */
+  formula: string;
+}
+
+/** A computed cached value: a plain value, an error value, or null when the engine could not evaluate (keep the old value). */
+export type ComputedValue = number | string | boolean | { error: string } | null;
+
+/** Which columns of which sheets the engine must load: "all", a set of columns, or (formula sheets only) an empty set. */
+export type EngineReach = Map<string, Set<number> | "all">;
+
 /**
- * Evaluates every formula of the workbook and writes each result as the cell's cached value,
- * keeping the formula (shared formulas stay shared). Returns what was computed.
+ * The sheets and columns formulas reach. Only those are loaded, so a 100,000-row ledger with
+ * one formula column costs the engine a few columns, not forty.
  */
-export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): RecalcReport {
-  const maxListed = opts.maxListed ?? 20;
-  const progress = opts.progress ?? (() => undefined);
-  const worksheets = wb.worksheets;
-
-  // 1. Find the formula cells and which sheets the engine needs.
-  const formulaCells: FormulaCell[] = [];
-  const formulaSheets = new Set<string>();
-  let everySheet = false;
-  for (const ws of worksheets) {
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      row.eachCell({ includeEmpty: false }, (cell) => {
-        if ((cell.type as number) === MERGE_TYPE) return;
-        const f = storedFormula(cell);
-        if (f === null) return;
-        formulaCells.push({ cell, sheet: ws.name, row: Number(cell.row), col: Number(cell.col), formula: f });
-        formulaSheets.add(ws.name);
-        // INDIRECT and defined names can reach any sheet.
-        if (/INDIRECT\s*\(/i.test(f)) everySheet = true;
-      });
-    });
-  }
-  const report: RecalcReport = {
-    formulas: formulaCells.length,
-    computed: 0,
-    errors: 0,
-    errorCells: [],
-    unsupported: 0,
-    unsupportedCells: [],
-    sheetsEvaluated: [],
-  };
-  if (formulaCells.length === 0) return report;
-
-  const names = namedExpressions(wb);
-  if (names.length > 0) everySheet = true;
-  // Only the columns formulas reach are loaded: a 100,000-row ledger with one formula column
-  // then costs the engine a few columns, not forty.
-  const reach = new Map<string, Set<number> | "all">();
+export function engineReach(sites: readonly FormulaSite[], sheetNames: readonly string[], hasDefinedNames: boolean): EngineReach {
+  const reach: EngineReach = new Map();
   const widen = (sheet: string, cols: Set<number> | "all") => {
     const prior = reach.get(sheet);
     if (prior === "all") return;
@@ -228,45 +199,52 @@ export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): Recal
     else if (prior === undefined) reach.set(sheet, new Set(cols));
     else for (const c of cols) prior.add(c);
   };
-  if (everySheet) for (const ws of worksheets) widen(ws.name, "all");
-  for (const fc of formulaCells) {
-    const refs = referencedColumns(fc.formula, fc.sheet);
+  // Defined names can point anywhere.
+  if (hasDefinedNames) for (const n of sheetNames) widen(n, "all");
+  for (const site of sites) {
+    widen(site.sheet, new Set());
+    const refs = referencedColumns(site.formula, site.sheet);
     if (refs === "unknown") {
-      for (const ws of worksheets) widen(ws.name, "all");
+      for (const n of sheetNames) widen(n, "all");
       continue;
     }
-    for (const [sheet, cols] of refs) widen(sheet, cols);
+    for (const [sheet, cols] of refs) if (sheetNames.includes(sheet)) widen(sheet, cols);
   }
-  const needed = worksheets.filter((ws) => formulaSheets.has(ws.name) || reach.has(ws.name));
+  return reach;
+}
 
-  // 2. The needed sheets' contents, formulas as "=...".
+function emptyReport(formulas: number): RecalcReport {
+  return { formulas, computed: 0, errors: 0, errorCells: [], unsupported: 0, unsupportedCells: [], sheetsEvaluated: [] };
+}
+
+/**
+ * Evaluates formula sites with HyperFormula. `contents(sheet, wanted)` gives the engine rows of a
+ * needed sheet (formulas as "=...", strings with a leading apostrophe, only wanted columns
+ * besides formulas). Returns one computed value per site, in order, and the report.
+ */
+export function evaluateSites(
+  sites: readonly FormulaSite[],
+  sheetNames: readonly string[],
+  contents: (sheet: string, wanted: (col: number) => boolean) => unknown[][],
+  opts: RecalcOptions,
+  names: { name: string; expression: string }[] = [],
+): { values: ComputedValue[]; report: RecalcReport } {
+  const maxListed = opts.maxListed ?? 20;
+  const progress = opts.progress ?? (() => undefined);
+  const report = emptyReport(sites.length);
+  if (sites.length === 0) return { values: [], report };
+
+  const reach = engineReach(sites, sheetNames, names.length > 0);
+  const needed = sheetNames.filter((n) => reach.has(n));
   const sheets: Record<string, unknown[][]> = {};
-  const totalRows = needed.reduce((n, ws) => n + ws.rowCount, 0);
-  let rowsRead = 0;
-  for (const ws of needed) {
-    const cols = reach.get(ws.name);
-    const wanted = (col: number) => cols === "all" || (cols !== undefined && cols.has(col));
-    const rows: unknown[][] = [];
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const cells: unknown[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-        if ((cell.type as number) === MERGE_TYPE) return;
-        const f = storedFormula(cell);
-        if (f !== null) cells[colNumber - 1] = formulaForEngine(f);
-        else if (wanted(colNumber)) cells[colNumber - 1] = rawContent(cell.value);
-      });
-      for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-      rows[rowNumber - 1] = cells;
-      rowsRead++;
-      if (rowsRead % 5000 === 0) progress(rowsRead, totalRows, "读取单元格");
-    });
-    for (let i = 0; i < rows.length; i++) if (rows[i] === undefined) rows[i] = [];
-    sheets[ws.name] = rows;
-  }
-  report.sheetsEvaluated = needed.map((ws) => ws.name);
-  progress(totalRows, totalRows, "读取单元格");
+  needed.forEach((name, i) => {
+    const cols = reach.get(name);
+    sheets[name] = contents(name, (col) => cols === "all" || (cols !== undefined && cols.has(col)));
+    progress(i + 1, needed.length, "读取单元格");
+  });
+  report.sheetsEvaluated = needed;
 
-  // 3. Evaluate (HyperFormula computes everything when the engine is built).
+  // HyperFormula computes everything when the engine is built.
   progress(0, 1, "计算公式");
   let hf: HyperFormula;
   try {
@@ -276,45 +254,81 @@ export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): Recal
   }
   progress(1, 1, "计算公式");
 
-  // 4. Write each result back as the cached value.
-  let done = 0;
-  for (const fc of formulaCells) {
-    const sheetId = hf.getSheetId(fc.sheet);
-    if (sheetId === undefined) continue;
-    const value = hf.getCellValue({ sheet: sheetId, row: fc.row - 1, col: fc.col - 1 });
-    const address = cellAddress(fc.row, fc.col);
-    let result: unknown;
+  const values: ComputedValue[] = [];
+  for (const site of sites) {
+    const sheetId = hf.getSheetId(site.sheet);
+    const value = sheetId === undefined ? null : hf.getCellValue({ sheet: sheetId, row: site.row - 1, col: site.col - 1 });
+    const address = cellAddress(site.row, site.col);
     if (value instanceof DetailedCellError) {
       const unsupported = unsupportedReason(value);
       if (unsupported !== null) {
         report.unsupported++;
-        if (report.unsupportedCells.length < maxListed) report.unsupportedCells.push({ sheet: fc.sheet, address, formula: fc.formula, reason: unsupported });
+        if (report.unsupportedCells.length < maxListed) report.unsupportedCells.push({ sheet: site.sheet, address, formula: site.formula, reason: unsupported });
+        values.push(null);
         continue;
       }
       const error = excelErrorText(value.type);
-      result = { error };
       report.errors++;
       if (report.errorCells.length < maxListed) {
-        report.errorCells.push({ sheet: fc.sheet, address, formula: fc.formula, error, message: value.message || error });
+        report.errorCells.push({ sheet: site.sheet, address, formula: site.formula, error, message: value.message || error });
       }
+      values.push({ error });
     } else {
       // An empty result (=A1 on a blank A1) shows as 0 in Excel.
-      result = value === null ? 0 : value;
+      values.push(value === null || value === undefined ? 0 : (value as number | string | boolean));
     }
-    const old = fc.cell.value as FormulaCellValue;
-    fc.cell.value = {
-      formula: old.formula,
-      sharedFormula: old.sharedFormula,
-      shareType: old.shareType,
-      ref: old.ref,
-      result,
-    } as ExcelJS.CellValue;
     report.computed++;
-    done++;
-    if (done % 5000 === 0) progress(done, formulaCells.length, "写回结果");
   }
-  progress(formulaCells.length, formulaCells.length, "写回结果");
   hf.destroy();
+  return { values, report };
+}
+
+/**
+ * Evaluates every formula of the workbook and writes each result as the cell's cached value,
+ * keeping the formula (shared formulas stay shared). Returns what was computed.
+ */
+export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): RecalcReport {
+  const progress = opts.progress ?? (() => undefined);
+  const cells: ExcelJS.Cell[] = [];
+  const sites: FormulaSite[] = [];
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if ((cell.type as number) === MERGE_TYPE) return;
+        const f = storedFormula(cell);
+        if (f === null) return;
+        cells.push(cell);
+        sites.push({ sheet: ws.name, row: Number(cell.row), col: Number(cell.col), formula: f });
+      });
+    });
+  }
+  const contents = (name: string, wanted: (col: number) => boolean): unknown[][] => {
+    const ws = wb.getWorksheet(name) as ExcelJS.Worksheet;
+    const rows: unknown[][] = [];
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      const out: unknown[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+        if ((cell.type as number) === MERGE_TYPE) return;
+        const f = storedFormula(cell);
+        if (f !== null) out[colNumber - 1] = formulaForEngine(f);
+        else if (wanted(colNumber)) out[colNumber - 1] = rawContent(cell.value);
+      });
+      for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = null;
+      rows[rowNumber - 1] = out;
+    });
+    for (let i = 0; i < rows.length; i++) if (rows[i] === undefined) rows[i] = [];
+    return rows;
+  };
+  const { values, report } = evaluateSites(sites, wb.worksheets.map((w) => w.name), contents, opts, namedExpressions(wb));
+
+  values.forEach((result, i) => {
+    if (result === null) return;
+    const cell = cells[i];
+    const old = cell.value as FormulaCellValue;
+    cell.value = { formula: old.formula, sharedFormula: old.sharedFormula, shareType: old.shareType, ref: old.ref, result } as ExcelJS.CellValue;
+    if ((i + 1) % 5000 === 0) progress(i + 1, values.length, "写回结果");
+  });
+  progress(values.length, values.length, "写回结果");
   return report;
 }
 
