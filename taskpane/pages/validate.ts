@@ -3,6 +3,7 @@
  * (the pane stays responsive on 10,000 rows), list issues grouped by row, jump to a cell,
  * mark and clear marks.
  */
+import { MARK_REGISTRY_SHEET } from "../../src/host/marks";
 import { SheetSnapshot } from "../../src/host/port";
 import { kindDef, LedgerKindDef } from "../../src/ledger/catalogue";
 import { ColumnMapping, detectLedger } from "../../src/ledger/mapping";
@@ -65,7 +66,8 @@ export function createValidatePage(ctx: PaneContext): Page {
   }
 
   async function loadSheets(): Promise<void> {
-    const names = await ctx.host.listSheets();
+    // The hidden mark registry is the add-in's bookkeeping, not something to validate.
+    const names = (await ctx.host.listSheets()).filter((n) => n !== MARK_REGISTRY_SHEET);
     const current = sheetSelect.value || (await ctx.host.activeSheet()) || names[0] || "";
     replaceChildren(sheetSelect, names.map((n) => el("option", { text: n, attrs: { value: n } })));
     sheetSelect.value = names.includes(current) ? current : names[0] ?? "";
