@@ -159,8 +159,9 @@ function enterpriseRecord(rng: Rng, names: Set<string>, codes: Set<string>, asOf
   const registered = recent ? rng.day(asOfYear, 1, 11) : rng.day(rng.int(1998, asOfYear - 2));
   const regYear = partsFromDay(registered).year;
 
-  const hitech = rng.chance(0.3);
-  const giant = rng.chance(0.05);
+  // A firm registered within the year cannot hold a recognition yet (高企 needs one year).
+  const hitech = !recent && rng.chance(0.3);
+  const giant = !recent && rng.chance(0.05);
   const sme = rng.chance(0.72) || (!hitech && !giant);
   const categories = [sme ? "科技型中小企业" : "", giant ? "科技小巨人企业" : "", hitech ? "高新技术企业" : ""].filter((c) => c !== "");
 
@@ -217,14 +218,14 @@ function enterpriseRecord(rng: Rng, names: Set<string>, codes: Set<string>, asOf
 
   let hitechDay: DayNumber | null = null;
   if (hitech) {
-    // Recognitions are published late in the year; some certificates have lapsed.
-    const y = Math.max(regYear + 1, asOfYear - rng.int(0, 4));
+    // Recognitions are published late in the year; most are renewed in time, some have lapsed.
+    const y = Math.max(regYear + 1, asOfYear - (rng.chance(0.12) ? rng.int(3, 4) : rng.int(0, 2)));
     hitechDay = rng.day(Math.min(y, asOfYear), 11, 12);
     row[f("hitechDate")] = dateCell(hitechDay);
     row[f("hitechCertNo")] = `GR${partsFromDay(hitechDay).year}37${String(rng.int(0, 999999)).padStart(6, "0")}`;
   }
-  if (sme) {
-    const smeYear = Math.max(regYear, asOfYear - (rng.chance(0.75) ? 0 : rng.int(1, 2)));
+  if (sme && !recent) {
+    const smeYear = Math.max(regYear, asOfYear - (rng.chance(0.85) ? 0 : rng.int(1, 2)));
     row[f("smeYear")] = smeYear;
     row[f("smeRegNo")] = `${smeYear}${XUECHENG_DIVISION}0${String(rng.int(1, 99999)).padStart(5, "0")}`;
   }
