@@ -5,7 +5,7 @@
  * whatever the snapshot's firstRow / firstCol.
  */
 import { CellValue, isBlankCell, readCode, Reading } from "../ledger/cells";
-import { kindDef, LedgerKind, LedgerKindDef, OWN_SHEETS } from "../ledger/catalogue";
+import { FieldDef, kindDef, LedgerKind, LedgerKindDef, OWN_SHEETS } from "../ledger/catalogue";
 import { FieldValue, readField } from "../ledger/fields";
 import { ColumnMapping, detectLedger, HEADER_SEARCH_ROWS } from "../ledger/mapping";
 import { SheetSnapshot, WorkbookSnapshot } from "../host/port";
@@ -100,18 +100,28 @@ export function columnOf(l: Ledger, fieldId: string): number | undefined {
   return l.mapping.columns[fieldId];
 }
 
+const fieldsById = new WeakMap<LedgerKindDef, Map<string, FieldDef>>();
+function fieldDef(def: LedgerKindDef, id: string): FieldDef | undefined {
+  let m = fieldsById.get(def);
+  if (!m) {
+    m = new Map(def.fields.map((f) => [f.id, f]));
+    fieldsById.set(def, m);
+  }
+  return m.get(id);
+}
+
 /** Reads one field of one row; blank when the column is missing. */
 export function readAt(l: Ledger, row: number, fieldId: string): Reading<FieldValue> {
   const col = l.mapping.columns[fieldId];
   if (col === undefined) return { status: "blank" };
-  const def = l.def.fields.find((f) => f.id === fieldId);
+  const def = fieldDef(l.def, fieldId);
   if (!def) throw new Error(`no field ${fieldId} in ${l.def.kind}`);
   return readField(def, cellAt(l.sheet, row, col));
 }
 
 /** The field's standard name, e.g. 高企认定日期. */
 export function fieldName(l: Ledger, fieldId: string): string {
-  return l.def.fields.find((f) => f.id === fieldId)?.name ?? fieldId;
+  return fieldDef(l.def, fieldId)?.name ?? fieldId;
 }
 
 /** An issue on one cell of a ledger, in the shape the validation job uses. */
