@@ -55,7 +55,7 @@ class Reader {
   readonly problems: Map<number, string> | null;
 
   constructor(
-    readonly view: RowView,
+    public view: RowView,
     explain: boolean,
   ) {
     this.problems = explain ? new Map() : null;
@@ -814,8 +814,19 @@ function or3(a: T3, b: T3): T3 {
   return a === YES || b === YES ? YES : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : NO;
 }
 
+const DECIDE_CTX: Ctx = { r: new Reader({ cells: [], plan: { index: new Int32Array(0), headerText: [] } }, false), asOf: 0, explain: false, model: null, modelResult: null, checks: [], missingOf: new Map() };
+
 function run(pack: RulePack, view: RowView, asOf: DayNumber, explain: boolean, only: ReadonlySet<Condition> | null = null): { outcome: T3; ctx: Ctx; unknown: Condition[] | null } {
-  const ctx: Ctx = { r: new Reader(view, explain), asOf, explain, model: null, modelResult: null, checks: [], missingOf: new Map() };
+  let ctx: Ctx;
+  if (explain) ctx = { r: new Reader(view, true), asOf, explain, model: null, modelResult: null, checks: [], missingOf: new Map() };
+  else {
+    // Decide mode writes no checks: one context reused for every row (the core is synchronous).
+    ctx = DECIDE_CTX;
+    ctx.r.view = view;
+    ctx.asOf = asOf;
+    ctx.model = null;
+    ctx.modelResult = null;
+  }
   let required: T3 = YES;
   let route: T3 = NO;
   let scored: T3 = YES;
@@ -825,6 +836,8 @@ function run(pack: RulePack, view: RowView, asOf: DayNumber, explain: boolean, o
     // In decide mode a definite "no" on a required condition settles it.
     if (!explain && required === NO) break;
     if (only !== null && !only.has(c)) continue;
+    // A qualifying direct route makes the scoring conditions irrelevant.
+    if (!explain && c.role === "scored" && route === YES) continue;
     const t = evalCondition(c, ctx);
     if (t === UNKNOWN && !explain) (unknown ??= []).push(c);
     if (c.role === "required") required = and3(required, t);

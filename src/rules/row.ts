@@ -21,7 +21,14 @@ export interface RowView {
 }
 
 const planByMapping = new WeakMap<ColumnMapping, FieldPlan>();
-const planByHeaderArray = new WeakMap<object, FieldPlan>();
+/** By the header argument's identity, with a copy of its cells to notice an array changed in place. */
+const planByHeaderArray = new WeakMap<object, { cells: unknown[]; plan: FieldPlan }>();
+
+function sameCells(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function planOf(mapping: ColumnMapping): FieldPlan {
   let plan = planByMapping.get(mapping);
@@ -54,13 +61,11 @@ export function singleRow(value: unknown, what: string): readonly unknown[] {
 
 /** The field plan of a header row (cached by array identity, then by header content). */
 export function planForHeader(header: unknown): FieldPlan {
-  if (header !== null && typeof header === "object") {
-    const hit = planByHeaderArray.get(header);
-    if (hit) return hit;
-  }
   const cells = singleRow(header, "表头");
+  const hit = planByHeaderArray.get(header as object);
+  if (hit && sameCells(hit.cells, cells)) return hit.plan;
   const plan = planOf(cachedMapHeader(ENTERPRISE, cells));
-  if (header !== null && typeof header === "object") planByHeaderArray.set(header, plan);
+  planByHeaderArray.set(header as object, { cells: cells.slice(), plan });
   return plan;
 }
 

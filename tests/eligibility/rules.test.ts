@@ -199,6 +199,17 @@ describe("eligibility: reading the row", () => {
     assert.notEqual(planForHeader(["企业名称", "职工总数"]), a);
   });
 
+  it("a header array changed in place is mapped again", () => {
+    const header = ["企业名称", "职工总数"];
+    const before = planForHeader(header);
+    header[1] = "资产总额";
+    const after = planForHeader(header);
+    assert.notEqual(after, before);
+    const row = ["甲", 30000];
+    assert.equal(eligibilityOf("科小", { 企业名称: "甲", 资产总额: 30000 }, AS_OF).eligible, false);
+    assert.equal(decide(RULE_PACKS.find((p) => p.category === "sme")!, { cells: row, plan: after }, AS_OF), false);
+  });
+
   it("an unreadable cell makes its input unknown and names the cell and why", () => {
     const v = eligibilityOf("科小", { 职工总数: "#N/A", 科技人员数: 3 }, AS_OF);
     const c = v.checks.find((x) => x.id === "employees");
