@@ -51,7 +51,7 @@ async function connect(env: Environment): Promise<Connected> {
       banner.hidden = false;
       byId("app").classList.add("demo");
       await demo.grid.refresh();
-      return { host: demo.host, changed: () => void demo.grid.refresh(), today: () => today };
+      return { host: demo.host, changed: () => void demo.grid.refresh().catch(reportUnexpected), today: () => today };
     }
   }
 }
@@ -67,6 +67,10 @@ function buildTabs(pages: readonly Page[], initial: string): void {
     container,
     pages.map((p) => p.root),
   );
+  for (const p of pages) {
+    p.root.setAttribute("role", "tabpanel");
+    p.root.setAttribute("aria-labelledby", `tab-${p.id}`);
+  }
   const show = (id: string) => {
     pages.forEach((p, i) => {
       const on = p.id === id;
@@ -75,7 +79,7 @@ function buildTabs(pages: readonly Page[], initial: string): void {
       tabs[i].tabIndex = on ? 0 : -1;
     });
     const page = pages.find((p) => p.id === id);
-    if (page) void Promise.resolve(page.shown()).catch(() => undefined);
+    if (page) void Promise.resolve(page.shown()).catch(reportUnexpected);
   };
   tabs.forEach((t, i) => t.addEventListener("click", () => show(pages[i].id)));
   tabBar.addEventListener("keydown", (ev) => {
@@ -89,7 +93,17 @@ function buildTabs(pages: readonly Page[], initial: string): void {
   show(pages.some((p) => p.id === initial) ? initial : pages[0].id);
 }
 
+/** Last line of defence: anything not caught by a page's own handler is shown, in Chinese. */
+function reportUnexpected(e: unknown): void {
+  const box = document.getElementById("unexpected");
+  if (!box) return;
+  box.hidden = false;
+  box.textContent = errorText(e);
+}
+
 async function main(): Promise<void> {
+  window.addEventListener("unhandledrejection", (ev) => reportUnexpected(ev.reason));
+  window.addEventListener("error", (ev) => reportUnexpected(ev.error ?? ev.message));
   const app = byId("app");
   try {
     const env = await detectEnvironment(window);

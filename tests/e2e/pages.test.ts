@@ -100,6 +100,18 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     await page.context().close();
   });
 
+  it("shows a clear Chinese message instead of failing when the date is missing", async () => {
+    const { page, log } = await openPane(env().browser, env().origin, "#targets");
+    await page.fill("#targets-asof", "");
+    await page.click("#targets-run");
+    await page.waitForSelector("#targets-notice.notice-error");
+    assert.equal(await page.textContent("#targets-notice"), "请先填写基准日期（年-月-日）。");
+    assert.ok(await page.isEnabled("#targets-run"), "the button works again");
+    assert.ok(await page.isHidden("#unexpected"));
+    assert.deepEqual(log.pageErrors, []);
+    await page.context().close();
+  });
+
   it("目标完成情况 writes the attainment sheet and shows every indicator with a completion bar", async () => {
     const { page, log } = await openPane(env().browser, env().origin, "#targets");
     const asOf = await dateInput(page, "#targets-asof");

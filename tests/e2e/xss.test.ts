@@ -110,6 +110,7 @@ describe("e2e: the pane renders hostile ledger text as text (XSS, CSP, no foreig
     const ours = violations.filter((v) => !v.includes("/office-js/"));
     assert.deepEqual(ours, [], "no CSP violation from the pane's own scripts");
     assert.deepEqual(log.pageErrors, []);
+    assert.ok(await page.isHidden("#unexpected"), "no unexpected error on the way");
     const foreign = log.requests.filter((u) => !u.startsWith(origin + "/") && !ALLOWED_FOREIGN.some((re) => re.test(u)));
     assert.deepEqual(foreign, [], "every request goes to the page's own origin");
     assert.ok(log.requests.length > 0);
