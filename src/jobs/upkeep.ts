@@ -458,8 +458,9 @@ function comparable(v: CellValue): string {
   return typeof v + ":" + String(v);
 }
 
-function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[]): boolean {
-  for (let c = 1; c <= cells.length; c++) if (comparable(cellAt(sheet, row, c)) !== comparable(cells[c - 1])) return false;
+/** True when the sheet row holds exactly the archived cells in the archived columns 1..width. */
+function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[], width: number): boolean {
+  for (let c = 1; c <= Math.max(width, cells.length); c++) if (comparable(cellAt(sheet, row, c)) !== comparable(cells[c - 1] ?? null)) return false;
   return true;
 }
 
@@ -502,7 +503,7 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     const last = lastUsedRow(sheet);
     const nameCol = ledgerOf(sheet)?.mapping.columns.name;
     const present = (cells: CellValue[]) => {
-      for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells)) return true;
+      for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells, archive.copyWidth)) return true;
       return false;
     };
     records.sort((a, b) => a.originalRow - b.originalRow);

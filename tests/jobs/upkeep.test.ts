@@ -177,6 +177,20 @@ describe("upkeep job (动态管理)", () => {
     assert.deepEqual(userCells(host, "培育库"), before);
   });
 
+  it("does not insert a row twice when an earlier undo put it back but failed before marking the archive", async () => {
+    const host = memoryHostFromSnapshot(golden());
+    const before = userCells(host, "培育库");
+    await host.apply(removeFromPool(await snap(host), { asOf: AS_OF }, [4, 7]).edits);
+    const undo = undoRemoval(await snap(host), { asOf: AS_OF });
+    await host.apply(undo.edits.filter((e) => e.type === "insertRows"));
+    const again = undoRemoval(await snap(host), { asOf: AS_OF });
+    assert.deepEqual(again.report.restored, []);
+    assert.equal(again.report.alreadyDone, 2);
+    await host.apply(again.edits);
+    assert.deepEqual(userCells(host, "培育库"), before);
+    assert.equal(host.value(ARCHIVE_SHEET, 2, 2), "已撤销");
+  });
+
   it("numbers batches per day and undoes the latest batch first", async () => {
     const host = memoryHostFromSnapshot(golden());
     const before = userCells(host, "培育库");
