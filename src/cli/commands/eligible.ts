@@ -54,7 +54,7 @@ export function registerEligible(program: Command, io: Io, readStdin: () => stri
     .option("--json", "以 JSON 输出判断结果（eligible 为 true/false/null）")
     .addHelpText(
       "after",
-      "\n退出码：0 已给出判断（无论符合与否）；2 无法判断（未知类别、JSON 无法读取、日期无法识别）。\n" +
+      "\n退出码：0 已给出判断（无论符合与否）；2 输入有误（未知类别、JSON 无法读取、日期无法识别）。\n" +
         '示例：kj eligible 科小 --row row.json --json\n      echo \'{"职工总数": 120, "科技人员数": 30}\' | kj eligible 科小 --row -',
     )
     .action((category: string, opts: { row: string; asOf?: string; json?: boolean }) =>
