@@ -8,9 +8,12 @@
 import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
-import { Transform } from "stream";
+import { Readable, Transform } from "stream";
 import { CliError } from "../cli/common";
-import { ProgressFn } from "./port";
+import { CellValue } from "../ledger/cells";
+import { MARK_REGISTRY_SHEET } from "./marks";
+import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
+import { valueOfExcelCell } from "./xlsx";
 
 export type SpreadsheetFileKind =
   | "xlsx"
@@ -195,6 +198,91 @@ function oleDirectory(b: Buffer): string[] {
   return names;
 }
 
+function unreadable(filePath: string, e: unknown): CliError {
+  return new CliError(
+    "xlsx_unreadable",
+    `无法读取“${path.basename(filePath)}”：文件内容已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`,
+  );
+}
+
+export interface SnapshotOptions {
+  /** Only these sheets (by name); default every sheet. */
+  sheets?: readonly string[];
+  /** Bytes while reading the file, then rows while parsing each sheet (total 0: unknown). */
+  progress?: ProgressFn;
+}
+
+/**
+ * A read-only snapshot of every sheet, streamed (exceljs' WorkbookReader) instead of building
+ * the full workbook model: for checking large ledgers without writing (100,000 x 40 cells in
+ * a few hundred MB instead of several GB). Values are what XlsxHost.readSheet gives; formulas
+ * are reported where the cell holds its own formula (cells sharing another cell's formula
+ * give their cached value only). The hidden mark registry is left out unless asked for.
+ */
+export async function readXlsxSnapshot(filePath: string, options: SnapshotOptions = {}): Promise<WorkbookSnapshot> {
+  const bytes = await readXlsxBytes(filePath, { progress: options.progress });
+  const wanted = options.sheets ? new Set(options.sheets) : null;
+  const sheets: SheetSnapshot[] = [];
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+      sharedStrings: "cache",
+      styles: "cache",
+      hyperlinks: "ignore",
+      worksheets: "emit",
+      entries: "ignore",
+    });
+    for await (const worksheet of reader) {
+      const ws = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string; state?: string };
+      if (wanted ? !wanted.has(ws.name) : ws.name === MARK_REGISTRY_SHEET) {
+        for await (const row of ws) void row; // the stream must still be drained
+        continue;
+      }
+      sheets.push(await snapshotOfRows(ws.name, ws, options.progress));
+    }
+  } catch (e) {
+    throw unreadable(filePath, e);
+  }
+  return { sheets };
+}
+
+async function snapshotOfRows(name: string, rows: AsyncIterable<ExcelJS.Row>, progress?: ProgressFn): Promise<SheetSnapshot> {
+  const found: { row: number; values: CellValue[]; formulas: (string | null)[] | null; first: number }[] = [];
+  let firstCol = Infinity;
+  let lastCol = 0;
+  let count = 0;
+  for await (const row of rows) {
+    const raw = row.values as unknown[];
+    let first = 0;
+    const values: CellValue[] = [];
+    let formulas: (string | null)[] | null = null;
+    for (let c = 1; c < raw.length; c++) {
+      const v = valueOfExcelCell(raw[c]);
+      const f = raw[c] && typeof raw[c] === "object" && typeof (raw[c] as { formula?: unknown }).formula === "string" ? "=" + (raw[c] as { formula: string }).formula : null;
+      if (v === null && f === null) continue;
+      if (!first) first = c;
+      values[c - first] = v;
+      if (f) (formulas ??= [])[c - first] = f;
+      if (c < firstCol) firstCol = c;
+      if (c > lastCol) lastCol = c;
+    }
+    if (first) found.push({ row: row.number, values, formulas, first });
+    if (++count % 10_000 === 0) progress?.(count, 0, `读取工作表“${name}”`);
+  }
+  if (found.length === 0) return { name, firstRow: 1, firstCol: 1, values: [] };
+  const firstRow = found[0].row;
+  const width = lastCol - firstCol + 1;
+  const values: CellValue[][] = Array.from({ length: found[found.length - 1].row - firstRow + 1 }, () => new Array<CellValue>(width).fill(null));
+  const anyFormula = found.some((r) => r.formulas);
+  const formulas = anyFormula ? values.map(() => new Array<string | null>(width).fill(null)) : undefined;
+  for (const r of found) {
+    const out = values[r.row - firstRow];
+    const shift = r.first - firstCol;
+    r.values.forEach((v, j) => (out[shift + j] = v === undefined ? null : v));
+    if (formulas && r.formulas) r.formulas.forEach((f, j) => (formulas[r.row - firstRow][shift + j] = f ?? null));
+  }
+  return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+}
+
 export interface OpenOptions {
   /** Called while reading (bytes) and around parsing; parsing itself reports start and end. */
   progress?: ProgressFn;
@@ -205,23 +293,29 @@ export interface OpenOptions {
  * what the file is and what to do. The file is only read.
  */
 export async function openXlsx(filePath: string, options: OpenOptions = {}): Promise<ExcelJS.Workbook> {
-  const bytes = await readAll(filePath, options.progress);
-  const sniffed = sniffSpreadsheet(bytes);
-  if (sniffed.kind !== "xlsx") {
-    throw new CliError(`not_xlsx_${sniffed.kind.replace(/-/g, "_")}`, `无法打开“${path.basename(filePath)}”：${sniffed.message}`);
-  }
+  const bytes = await readXlsxBytes(filePath, options);
   const workbook = new ExcelJS.Workbook();
   options.progress?.(0, 1, "解析工作簿");
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (e) {
-    throw new CliError(
-      "xlsx_unreadable",
-      `无法读取“${path.basename(filePath)}”：文件内容已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`,
-    );
+    throw unreadable(filePath, e);
   }
   options.progress?.(1, 1, "解析工作簿");
   return workbook;
+}
+
+/**
+ * Reads an .xlsx file's bytes after the same checks as openXlsx, without parsing it (for
+ * callers that work on the zip package itself, e.g. kj recalc on large files).
+ */
+export async function readXlsxBytes(filePath: string, options: OpenOptions = {}): Promise<Buffer> {
+  const bytes = await readAll(filePath, options.progress);
+  const sniffed = sniffSpreadsheet(bytes);
+  if (sniffed.kind !== "xlsx") {
+    throw new CliError(`not_xlsx_${sniffed.kind.replace(/-/g, "_")}`, `无法打开“${path.basename(filePath)}”：${sniffed.message}`);
+  }
+  return bytes;
 }
 
 async function readAll(filePath: string, progress?: ProgressFn): Promise<Buffer> {

@@ -10,7 +10,8 @@ import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
 import { CliError, EXIT } from "../../src/cli/common";
-import { oleStreamNames, openXlsx, saveXlsxAtomic, sniffSpreadsheet, zipEntryNames } from "../../src/host/xlsx-file";
+import { XlsxHost } from "../../src/host/xlsx";
+import { oleStreamNames, openXlsx, readXlsxSnapshot, saveXlsxAtomic, sniffSpreadsheet, zipEntryNames } from "../../src/host/xlsx-file";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-xlsx-file-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -201,5 +202,38 @@ describe("saveXlsxAtomic", () => {
     }
     assert.equal(fs.readFileSync(out, "utf8"), "previous result");
     assert.deepEqual(leftovers(), []);
+  });
+});
+
+describe("readXlsxSnapshot (streamed, read-only)", () => {
+  it("gives the same snapshot as the xlsx host, without the mark registry", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("企业培育库");
+    ws.getCell("B1").value = "薛城区企业培育库";
+    ws.getRow(2).values = [null, "企业名称", "注册日期", "职工总数", "合计"];
+    ws.getCell("B3").value = { richText: [{ text: "枣庄" }, { text: "甲公司" }] };
+    ws.getCell("C3").value = new Date(Date.UTC(2020, 4, 1));
+    ws.getCell("D3").value = 120;
+    ws.getCell("E3").value = { formula: "D3*2", result: 240 } as ExcelJS.CellFormulaValue;
+    ws.getCell("D5").value = { error: "#N/A" } as ExcelJS.CellErrorValue;
+    wb.addWorksheet("说明").getCell("A1").value = "说明文字";
+    const host = new XlsxHost(wb);
+    await host.apply([{ type: "mark", sheet: "企业培育库", marks: [{ row: 3, col: 4, level: "error", note: "有误" }] }]);
+    const file = path.join(dir, "流式.xlsx");
+    await saveXlsxAtomic(wb, file);
+
+    const streamed = await readXlsxSnapshot(file);
+    assert.deepEqual(streamed.sheets.map((s) => s.name), ["企业培育库", "说明"]);
+    const full = await new XlsxHost(await openXlsx(file)).readSheet("企业培育库");
+    assert.deepEqual(streamed.sheets[0], full);
+    assert.equal(streamed.sheets[0].formulas?.[2][3], "=D3*2");
+    const only = await readXlsxSnapshot(file, { sheets: ["说明"] });
+    assert.deepEqual(only.sheets.map((s) => s.name), ["说明"]);
+  });
+
+  it("refuses what openXlsx refuses", async () => {
+    const file = path.join(dir, "流式.csv.xlsx");
+    fs.writeFileSync(file, "a,b\n1,2\n");
+    await assert.rejects(() => readXlsxSnapshot(file), (e: unknown) => e instanceof CliError && e.exitCode === 2 && /CSV/.test(e.message));
   });
 });
