@@ -38,6 +38,8 @@ export function demoWorkbook(fixture: FixtureName): WorkbookSnapshot {
       return generateSampleWorkbook({ enterprises: 10_000 });
     case "xss":
       return hostileWorkbook();
+    case "columns":
+      return columnsWorkbook();
     default:
       return generateSampleWorkbook();
   }
@@ -67,4 +69,30 @@ export function hostileWorkbook(): WorkbookSnapshot {
   }
   wb.sheets.push({ name: HOSTILE_SHEET, firstRow: 1, firstCol: 1, values: [[HOSTILE_TEXTS[0], HOSTILE_TEXTS[1]]] });
   return wb;
+}
+
+/** The sheet of the "columns" fixture: a talent ledger without its required 入选年度 column. */
+export const COLUMNS_SHEET = "人才台账（缺列）";
+
+/**
+ * A talent ledger whose header uses synonyms, an unknown column and lacks the required
+ * 入选年度, to show the column mapping with a missing required column.
+ */
+export function columnsWorkbook(): WorkbookSnapshot {
+  return {
+    sheets: [
+      {
+        name: COLUMNS_SHEET,
+        firstRow: 1,
+        firstCol: 1,
+        values: [
+          ["2024年人才引进情况"],
+          ["姓名", "入选工程", "级别", "工作单位", "联系电话"],
+          ["张明", "枣庄英才", "市级", "薛城区某精密机械有限公司", "0632-0000000"],
+          ["李华团队", "泰山产业领军人才", "省级", "薛城区某新材料有限公司", null],
+        ],
+      },
+    ],
+    activeSheet: COLUMNS_SHEET,
+  };
 }

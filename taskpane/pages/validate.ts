@@ -216,9 +216,11 @@ export function createValidatePage(ctx: PaneContext): Page {
       },
       [el("span", { class: "issue-where", text: where }), el("span", { class: "issue-field", text: issue.field }), el("span", { class: "issue-msg", text: issue.message })],
     );
-    if (issue.col > 0 && issue.row > 0) {
+    if (issue.row > 0) {
+      // A missing column is about the header row: show its first cell.
+      const col = issue.col > 0 ? issue.col : 1;
       b.addEventListener("click", () => {
-        void runAction([], notice, () => ctx.host.select(issue.sheet, issue.row, issue.col));
+        void runAction([], notice, () => ctx.host.select(issue.sheet, issue.row, col));
       });
     } else {
       b.disabled = true;

@@ -50,6 +50,8 @@ export function ensureBuilt(): void {
       stdio: ["ignore", "pipe", "inherit"],
       timeout: 600_000,
     });
+    // webpack leaves an unchanged file untouched ("compared for emit"); mark the build as fresh.
+    if (fs.existsSync(html)) fs.utimesSync(html, new Date(), new Date());
   }
   if (!fs.existsSync(html)) throw new Error("webpack 构建后没有 dist/taskpane.html");
   built = true;

@@ -91,6 +91,22 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
     await page.context().close();
   });
 
+  it("shows the column mapping of a ledger with synonyms, an unknown column and a missing required column", async () => {
+    const { page, log } = await openPane(env().browser, env().origin, "?fixture=columns");
+    assert.match((await page.textContent("#validate-kind")) ?? "", /人才.*第 2 行.*2 行/);
+    const missing = await page.$$eval("#validate-mapping tr.missing", (rs) => rs.map((r) => r.getAttribute("data-field")));
+    assert.deepEqual(missing, ["入选年度"]);
+    assert.match((await page.textContent("#validate-mapping summary")) ?? "", /缺少必填列 1 个/);
+    const mapped = await page.$$eval("#validate-mapping tr:not(.missing)", (rs) => rs.map((r) => [...r.children].map((c) => c.textContent)));
+    assert.deepEqual(mapped.find((r) => r[0]?.startsWith("姓名或团队")), ["姓名或团队 *", "A", "姓名"]);
+    assert.match((await page.textContent("#validate-mapping .hint")) ?? "", /E 联系电话/);
+    await page.click("#validate-run");
+    await page.waitForSelector("#validate-summary .badge");
+    assert.match((await page.textContent("#validate-issues")) ?? "", /入选年度/);
+    assert.deepEqual(log.pageErrors, []);
+    await page.context().close();
+  });
+
   it("validates 10,000 rows in chunks with a progress bar while the page stays responsive", async function () {
     this.timeout(300_000);
     const { page, log } = await openPane(env().browser, env().origin, "?fixture=large");
