@@ -48,6 +48,25 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): void {
 const SERIAL_FAST_MIN = 2100;
 const SERIAL_FAST_MAX = 19000101;
 
+/**
+ * A date cell read without readDate's general path, for what hosts deliver most: Excel serials,
+ * Date objects, text already seen. NaN when the general path must decide. Same result as readDate
+ * (checked by tests).
+ */
+export function fastDay(v: unknown): number {
+  if (typeof v === "number" && v > SERIAL_FAST_MIN && v < SERIAL_FAST_MAX) {
+    const d = dayFromExcelSerial(v);
+    if (d !== null) return d;
+  } else if (v instanceof Date) {
+    const d = dayFromDate(v);
+    if (d !== null) return d;
+  } else if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
+    const hit = dateMemo.get(v);
+    if (hit !== undefined) return hit;
+  }
+  return NaN;
+}
+
 class Reader {
   status = ST_OK;
   message = "";
@@ -114,19 +133,8 @@ class Reader {
       this.fail(f, ST_MISSING, "");
       return NaN;
     }
-    // An Excel serial, as hosts deliver date cells (same rule as readDate for numbers in this range).
-    if (typeof v === "number" && v > SERIAL_FAST_MIN && v < SERIAL_FAST_MAX) {
-      const d = dayFromExcelSerial(v);
-      if (d !== null) return d;
-    }
-    if (v instanceof Date) {
-      const d = dayFromDate(v);
-      if (d !== null) return d;
-    }
-    if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
-      const hit = dateMemo.get(v);
-      if (typeof hit === "number") return hit;
-    }
+    const fast = fastDay(v);
+    if (!Number.isNaN(fast)) return fast;
     const r = readField(f.def, v);
     if (r.status === "ok" && typeof v === "string" && typeof r.value === "number" && r.warning === undefined && v.length <= MEMO_TEXT_MAX) remember(dateMemo, v, r.value);
     if (r.status === "ok" && typeof r.value === "number") return r.value;

@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import { isKjError, KjError } from "../../src/errors";
 import { loadRulePack, parseCategory, RULE_PACK_SOURCES, RULE_PACKS, rulePackFor } from "../../src/policy/rules";
-import { decide, explainRow } from "../../src/rules/evaluate";
+import { decide, explainRow, fastDay } from "../../src/rules/evaluate";
+import { readDate } from "../../src/ledger/cells";
 import { cmpMeanGrowth, cmpRatio } from "../../src/rules/exact";
 import { eligibilityOf, planForHeader, rowFromObject, whyText } from "../../src/rules";
 import giantJson from "../../src/policy/packs/giant-provisional.json";
@@ -208,6 +209,19 @@ describe("eligibility: reading the row", () => {
     const row = ["甲", 30000];
     assert.equal(eligibilityOf("科小", { 企业名称: "甲", 资产总额: 30000 }, AS_OF).eligible, false);
     assert.equal(decide(RULE_PACKS.find((p) => p.category === "sme")!, { cells: row, plan: after }, AS_OF), false);
+  });
+
+  it("the fast date path reads exactly as readDate does", () => {
+    const samples: unknown[] = [2100, 2100.5, 2101, 45108, 45108.75, 60, 61, 1900, 2024, 19000100, 19000101, 20230701, 2958465, 2958466, -1, new Date(Date.UTC(2023, 6, 1)), new Date(NaN)];
+    for (const v of samples) {
+      const fast = fastDay(v);
+      const r = readDate(v);
+      if (!Number.isNaN(fast)) assert.deepEqual({ status: "ok", value: fast }, { status: r.status, value: r.status === "ok" ? r.value : NaN }, `value ${String(v)}`);
+    }
+    // Text is memoised only after readDate read it cleanly.
+    eligibilityOf("高企", { 注册日期: "2023年7月1日" }, AS_OF);
+    assert.equal(fastDay("2023年7月1日"), (readDate("2023年7月1日") as { value: number }).value);
+    assert.ok(Number.isNaN(fastDay("2023年7月")), "a month-only date (read with a warning) is not memoised");
   });
 
   it("an unreadable cell makes its input unknown and names the cell and why", () => {
