@@ -113,7 +113,7 @@ export interface RulePack {
   /** "" unless provisional. */
   provisionalNotice: string;
   conditions: Condition[];
-  /** Every catalogue field some condition or score reads (the hot path reads only these). */
+  /** Every catalogue field some condition or score reads (which columns a ledger needs for this category). */
   fields: FieldRef[];
 }
 

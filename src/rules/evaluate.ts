@@ -452,7 +452,7 @@ function record(ctx: Ctx, c: Condition, passed: T3, actual: string, required: st
   ctx.missingOf.set(c.id, names);
 }
 
-function unknownInputs(r: Reader, fields: FieldRef[], values: number[]): FieldRef[] {
+function unknownInputs(fields: FieldRef[], values: number[]): FieldRef[] {
   const out: FieldRef[] = [];
   for (let i = 0; i < fields.length; i++) if (Number.isNaN(values[i])) out.push(fields[i]);
   return out;
@@ -486,7 +486,7 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
     case "countAtLeast": {
       let sum = 0;
       let unknown = false;
-      const values: number[] = ex ? [] : (undefined as unknown as number[]);
+      const values: number[] = [];
       for (const f of c.fields) {
         const n = r.num(f);
         if (ex) values.push(n);
@@ -498,8 +498,8 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
         const parts = c.fields.map((f, i) => `${f.def.name} ${Number.isNaN(values[i]) ? actualOf(r, f) : fmtNum(values[i])}`);
         const actual = parts.join("，");
         const required = c.fields.length > 1 ? `合计 ≥ ${c.min}` : `≥ ${c.min}`;
-        const summary = ok === NO ? `${c.label} ${c.fields.length > 1 ? `合计 ${fmtNum(sum)}` : fmtNum(sum)} < ${c.min}` : ok === UNKNOWN ? `${c.label}：${unknownInputs(r, c.fields, values).map((f) => r.problems?.get(f.ord)).join("；")}` : `${c.label} ${actual}`;
-        record(ctx, c, ok, actual, required, summary, undefined, ok === UNKNOWN ? unknownInputs(r, c.fields, values) : []);
+        const summary = ok === NO ? `${c.label} ${c.fields.length > 1 ? `合计 ${fmtNum(sum)}` : fmtNum(sum)} < ${c.min}` : ok === UNKNOWN ? `${c.label}：${unknownInputs(c.fields, values).map((f) => r.problems?.get(f.ord)).join("；")}` : `${c.label} ${actual}`;
+        record(ctx, c, ok, actual, required, summary, undefined, ok === UNKNOWN ? unknownInputs(c.fields, values) : []);
       }
       return ok;
     }
@@ -698,7 +698,7 @@ function evalRatio(c: Extract<Condition, { kind: "ratio" }>, ctx: Ctx): T3 {
 
   if (Number.isNaN(num) || Number.isNaN(den)) {
     if (ex) {
-      const inputs = unknownInputs(r, [c.numerator, c.denominator], [num, den]);
+      const inputs = unknownInputs([c.numerator, c.denominator], [num, den]);
       const required = bandKnown ? `≥ ${pctText(band.min)}` : requiredRange(c);
       record(ctx, c, UNKNOWN, "无法计算", required, `${c.label}：${inputs.map((f) => r.problems?.get(f.ord)).join("；")}`, bandLabel(c, bandKnown, bandValue, band), inputs);
     }
