@@ -592,7 +592,7 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
       const ok: T3 = d <= ctx.asOf && ctx.asOf < end ? YES : NO;
       if (ex) {
         const actual = `${c.field.def.name} ${formatDay(d)}，有效期至 ${formatDay(end - 1)}`;
-        const summary = ok ? `${c.label}（${actual}）` : d > ctx.asOf ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `高企证书已于 ${formatDay(end - 1)} 到期`;
+        const summary = ok ? `${c.label}（${actual}）` : d > ctx.asOf ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `${c.label}：证书已于 ${formatDay(end - 1)} 到期`;
         record(ctx, c, ok, actual, required, summary);
       }
       return ok;
@@ -615,7 +615,8 @@ function evalCondition(c: Condition, ctx: Ctx): T3 {
       if (ex) {
         const actual = pointsText(i.lo, i.hi);
         const inputs = ok === UNKNOWN ? (m.trace as ScoreTrace).unknownInputs.filter((f) => partReads(c.part, f)) : [];
-        const summary = ok === NO ? `${c.label}为 0 分` : ok === YES ? `${c.label} ${actual}` : `${c.label}：${inputs.map((f) => r.problems?.get(f.ord)).join("；")}`;
+        const why = inputs.length > 0 ? inputs.map((f) => r.problems?.get(f.ord)).join("；") : (m.trace as ScoreTrace).notes.join("；") || "无法确定";
+        const summary = ok === NO ? `${c.label}为 0 分` : ok === YES ? `${c.label} ${actual}` : `${c.label}：${why}`;
         record(ctx, c, ok, actual, "不为 0 分", summary, undefined, inputs);
       }
       return ok;
