@@ -116,8 +116,9 @@ export function removalEdits(wb: WorkbookSnapshot, chosen: readonly UpkeepSugges
   };
 }
 
-export function undoRemovalEdits(wb: WorkbookSnapshot, token: UndoToken, asOf: DayNumber): { edits: Edit[]; restored: number; notes: string[] } {
-  const { report, edits } = undoRemoval(wb, { asOf }, token.batchId);
+/** Puts a removal batch back; without a token, the latest batch recorded on 调出记录 (also one from an earlier session). */
+export function undoRemovalEdits(wb: WorkbookSnapshot, token: UndoToken | null, asOf: DayNumber): { edits: Edit[]; restored: number; notes: string[] } {
+  const { report, edits } = undoRemoval(wb, { asOf }, token?.batchId);
   return { edits, restored: report.restored.length, notes: report.notes };
 }
 

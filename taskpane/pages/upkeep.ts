@@ -34,6 +34,8 @@ export function createUpkeepPage(ctx: PaneContext): Page {
   let suggestions: UpkeepSuggestion[] = [];
   const chosen = new Set<string>();
   const undoStack: UndoToken[] = [];
+  /** 调出记录 holds a batch that can still be put back (e.g. removed in an earlier session). */
+  let archiveUndoable = false;
   let busy = false;
   const buttons = [refreshButton, writeButton, removeButton, undoButton, yearStartButton];
 
@@ -42,7 +44,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     writeButton.disabled = suggestions.length === 0;
     removeButton.disabled = chosen.size === 0;
     removeButton.textContent = chosen.size ? `移出培育库（${chosen.size} 家）` : "移出培育库";
-    undoButton.disabled = undoStack.length === 0;
+    undoButton.disabled = undoStack.length === 0 && !archiveUndoable;
     selectAll.checked = suggestions.length > 0 && chosen.size === suggestions.length;
   }
 
@@ -60,6 +62,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     const keys = new Set(suggestions.map((s) => s.key));
     for (const k of [...chosen]) if (!keys.has(k)) chosen.delete(k);
     renderList(view.enterprises, view.notes);
+    archiveUndoable = undoRemovalEdits(wb, null, day).restored > 0;
     return { wb, day };
   }
 
@@ -139,12 +142,12 @@ export function createUpkeepPage(ctx: PaneContext): Page {
   }
 
   async function undo(): Promise<void> {
-    const token = undoStack[undoStack.length - 1];
-    if (!token) return;
+    const token = undoStack[undoStack.length - 1] ?? null;
     const wb = await readWorkbook(ctx.host);
     const result = undoRemovalEdits(wb, token, requireDate());
     if (result.restored === 0) {
       undoStack.pop();
+      archiveUndoable = false;
       throw new UserMessage(result.notes.join("；") || "这批企业已经放回，无需再撤销。");
     }
     await ctx.host.apply(result.edits);

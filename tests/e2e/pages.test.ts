@@ -77,6 +77,14 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     for (const s of chosen) assert.ok(archive.some((r) => r.includes(s.name)), `${s.name} is on ${ARCHIVE_SHEET}`);
     await maybeScreenshot(page, "pane-upkeep");
 
+    // A second removal (one more enterprise), then undo both, newest first.
+    const third = await page.$eval("#upkeep-list li.suggestion", (li) => li.getAttribute("data-row"));
+    await page.check(`#upkeep-list li.suggestion[data-row="${third}"] input[type=checkbox]`);
+    await page.click("#upkeep-remove");
+    await page.waitForFunction(() => /已把 1 家企业/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
+    assert.equal((await gridRows(page, sheet)).length, written.length - 3);
+    await page.click("#upkeep-undo");
+    await page.waitForFunction(() => /已撤销：1 家/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
     await page.click("#upkeep-undo");
     await page.waitForFunction(() => /已撤销：2 家/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
     const restored = await gridRows(page, sheet);
