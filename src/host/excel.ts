@@ -77,9 +77,17 @@ function notesSupportedByOffice(): boolean {
   }
 }
 
-/** A value Office.js returns -> a snapshot value ("" is blank; an error cell gives its text, "#N/A"). */
+/** Texts Office.js gives as the value of an error cell. */
+const ERROR_VALUES = new Set([...ERROR_LITERALS, "#SPILL!", "#CALC!", "#GETTING_DATA", "#BUSY!", "#FIELD!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#PYTHON!"]);
+
+/**
+ * A value Office.js returns -> a snapshot value: "" is blank; an error cell's text becomes
+ * { error } like the other hosts give (text that is exactly an error code reads as that
+ * error anyway, DOMAIN §8).
+ */
 function snapshotValue(v: unknown): CellValue {
   if (v === "" || v === null || v === undefined) return null;
+  if (typeof v === "string" && ERROR_VALUES.has(v)) return { error: v };
   if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   return null;
 }
@@ -93,6 +101,14 @@ function officeValue(v: CellValue): string | number | boolean {
   }
   if (typeof v === "object") return ""; // errors are written as formulas afterwards
   return v;
+}
+
+/** The number format a written value needs: text for strings, a date format for dates, General for errors (written as formulas). */
+function formatFor(v: CellValue): string | null {
+  if (typeof v === "string") return v === "" ? null : "@";
+  if (v instanceof Date) return DATE_FORMAT;
+  if (v && typeof v === "object") return "General";
+  return null;
 }
 
 export class ExcelHost implements SpreadsheetHost {
@@ -346,7 +362,7 @@ class ApplySession {
     const rect = values.map((r) => (r.length === width ? r : [...r, ...new Array<CellValue>(width - r.length).fill(null)]));
     for (const part of splitRowsByBudget(rect, this.budget / 3, width * 6)) {
       const out = part.rows.map((r) => r.map(officeValue));
-      const formats: (string | null)[][] = part.rows.map((r) => r.map((v) => (typeof v === "string" && v !== "" ? "@" : v instanceof Date ? DATE_FORMAT : null)));
+      const formats: (string | null)[][] = part.rows.map((r) => r.map(formatFor));
       const anyFormat = formats.some((r) => r.some((f) => f !== null));
       const errors: { i: number; j: number; code: string }[] = [];
       part.rows.forEach((r, i) =>

@@ -14,7 +14,7 @@ import { withCheckChar } from "../../src/uscc";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../../samples/generate";
 import { FakeExcel, PAYLOAD_LIMIT } from "../support/excel-mock";
 
-type AnyMock = OfficeMockObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyMock = OfficeMockObject & Record<string, any>;
 
 /** office-addin-mock's `run`: the callback gets the mocked context. */
 function officeMock(workbook: object): AnyMock {
@@ -120,6 +120,15 @@ describe("Excel host on the counting fake", () => {
     const served = excel.syncs.filter((s) => !s.refused);
     assert.ok(served.length > 2, "then the size and the rows in chunks");
     for (const s of served) assert.ok(s.responseBytes <= PAYLOAD_LIMIT && s.requestBytes <= MAX_REQUEST_BYTES);
+  });
+
+  it("writes error values as error formulas and reads them back as errors", async () => {
+    const excel = new FakeExcel([{ name: "表", values: [["@"]], numberFormats: [{ row: 2, col: 1, format: "@" }] }]);
+    const host = new ExcelHost({ run: excel.run, notes: true });
+    await host.apply([{ type: "setValues", sheet: "表", row: 2, col: 1, values: [[{ error: "#N/A" }, { error: "#VALUE!" }]] }]);
+    assert.equal(excel.find("表")!.peek(2, 1)?.formula, "=#N/A", "a text-formatted cell is made General first");
+    const snap = await host.readSheet("表");
+    assert.deepEqual(snap.values[1], [{ error: "#N/A" }, { error: "#VALUE!" }]);
   });
 
   it("restores a patterned fill and keeps a user's comment, marking through a reply", async () => {

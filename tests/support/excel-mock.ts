@@ -348,13 +348,16 @@ class FakeRange extends Loadable {
     private readonly entireRows = false,
   ) {
     super(excel);
-    const self = this;
+    const setBold = (b: boolean) => this.each((c) => (c.bold = b));
+    const setWidth = (w: number) => {
+      for (let j = 0; j < this.colCountValue; j++) this.sheet().widths.set(this.c0 + j + 1, w);
+    };
     this.format = {
       fill: new FakeRangeFill(excel, this),
       font: {
         set bold(b: boolean) {
           excel.action(8);
-          self.each((c) => (c.bold = b));
+          setBold(b);
         },
         get bold(): boolean {
           throw new Error("PropertyNotLoaded: bold");
@@ -362,7 +365,7 @@ class FakeRange extends Loadable {
       },
       set columnWidth(w: number) {
         excel.action(8);
-        for (let j = 0; j < self.colCountValue; j++) self.sheet().widths.set(self.c0 + j + 1, w);
+        setWidth(w);
       },
       get columnWidth(): number {
         throw new Error("PropertyNotLoaded: columnWidth");
