@@ -50,10 +50,11 @@ export function wpsApplication(win: unknown): unknown {
   return null;
 }
 
-/** The ET object model has workbooks and sheets; Office.js has neither on window. */
+/** The ET object model has workbooks and worksheets (WPS 文字 has documents instead); Office.js has neither on window. */
 function looksLikeEt(app: unknown): boolean {
   if (app === null || app === undefined) return false;
-  return prop(app, "Workbooks") !== undefined && (prop(app, "ActiveSheet") !== undefined || prop(app, "ActiveWorkbook") !== undefined);
+  const has = (name: string) => prop(app, name) !== undefined;
+  return (has("Workbooks") || has("ActiveWorkbook")) && (has("ActiveSheet") || has("Worksheets"));
 }
 
 /**

@@ -22,6 +22,11 @@ describe("task pane host detection", () => {
     assert.equal(env.kind, "wps");
   });
 
+  it("takes an ET model that exposes its members as methods, or has ActiveWorkbook/Worksheets only", async () => {
+    const methods = { ActiveWorkbook: () => ({}), Worksheets: () => ({}) };
+    assert.equal((await detectEnvironment({ Application: methods })).kind, "wps");
+  });
+
   it("does not take a Word/WPS-writer Application without workbooks for ET", () => {
     assert.equal(wpsApplication({ Application: { Documents: {}, ActiveDocument: {} } }), null);
   });

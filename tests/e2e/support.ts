@@ -131,11 +131,21 @@ export async function openPane(
   browser: Browser,
   origin: string,
   query = "",
-  opts: { viewport?: { width: number; height: number }; initScript?: string } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    /** Runs in the page before any of its scripts. */
+    initScript?: string;
+    /** Serves this script instead of office-js/office.js (a fake Office for the Excel test). */
+    officeJs?: string;
+  } = {},
 ): Promise<OpenedPane> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: "zh-CN" });
   if (opts.initScript) await context.addInitScript(opts.initScript);
   const page = await context.newPage();
+  const officeJs = opts.officeJs;
+  if (officeJs !== undefined) {
+    await page.route("**/office-js/office.js", (route) => route.fulfill({ contentType: "text/javascript; charset=utf-8", body: officeJs }));
+  }
   const log: PageLog = { dialogs: [], console: [], pageErrors: [], requests: [] };
   page.on("dialog", (d: Dialog) => {
     log.dialogs.push(`${d.type()}: ${d.message()}`);
@@ -147,6 +157,16 @@ export async function openPane(
   await page.goto(`${origin}/taskpane.html${query}`);
   await page.waitForSelector("#app[aria-busy='false']", { timeout: 30_000 });
   return { page, log };
+}
+
+/**
+ * Bundles a browser-side test script (TypeScript, with its imports) into one IIFE, with the
+ * esbuild that tsx already brings along.
+ */
+export function browserScript(entry: string): string {
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, write: false, format: "iife", platform: "browser", target: "es2020", logLevel: "silent" });
+  return out.outputFiles[0].text;
 }
 
 /** Saves a screenshot to docs/screenshots/<name>.png when KJ_SCREENSHOTS=1. */
