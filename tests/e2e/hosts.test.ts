@@ -16,7 +16,7 @@ import { planUpkeep } from "../../src/jobs/upkeep";
 import { validateWorkbook } from "../../src/jobs/validate";
 import { cellAddress } from "../../src/text";
 import { useBrowser } from "./hooks";
-import { browserScript, openPane } from "./support";
+import { browserScript, maybeScreenshot, openPane } from "./support";
 
 const ENTERPRISE = SAMPLE_SHEETS.enterprise;
 
@@ -41,12 +41,14 @@ const scripts = () => {
 };
 
 const COL_SPAN = 16_385;
+const PANE_SIZE = { width: 360, height: 760 };
 
 const EXCEL: HostCase = {
   name: "Excel (Office.js fake)",
   mode: "excel",
   label: "Excel",
-  open: ({ browser, origin }) => openPane(browser, origin, "", { officeJs }),
+  // A task pane is narrow: about 350 px wide in Excel.
+  open: ({ browser, origin }) => openPane(browser, origin, "", { officeJs, viewport: PANE_SIZE }),
   look: (page, sheet, row, col) =>
     page.evaluate(
       `(() => { const s = window.__fakeExcel.sheets.find((x) => x.name === ${JSON.stringify(sheet)}); const c = s.peek(${row}, ${col});
@@ -66,7 +68,7 @@ const WPS: HostCase = {
   name: "WPS 表格 (fake ET object model)",
   mode: "wps",
   label: "WPS 表格",
-  open: ({ browser, origin }) => openPane(browser, origin, "", { initScript: wpsScript }),
+  open: ({ browser, origin }) => openPane(browser, origin, "", { initScript: wpsScript, viewport: PANE_SIZE }),
   look: (page, sheet, row, col) =>
     page.evaluate(
       `(() => { const c = window.__fakeEt.sheet(${JSON.stringify(sheet)}).peek(${row}, ${col});
@@ -130,6 +132,7 @@ for (const host of [EXCEL, WPS]) {
 
       await page.click("#validate-mark");
       await page.waitForSelector("#validate-notice.notice-success");
+      if (host.mode === "excel") await maybeScreenshot(page, "pane-excel");
       for (const b of SAMPLE_BROKEN_CELLS) {
         const look = await host.look(page, ENTERPRISE, b.row, b.col);
         assert.equal(look.fill, MARK_COLORS.error, `fill of ${cellAddress(b.row, b.col)}`);
