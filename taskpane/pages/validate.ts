@@ -146,18 +146,20 @@ export function createValidatePage(ctx: PaneContext): Page {
       return;
     }
     const run = startValidation(snap, ctx.today());
-    const showProgress = run.total > ROWS_PER_CHUNK;
-    progressBox.hidden = !showProgress;
+    progressBox.hidden = run.total <= ROWS_PER_CHUNK;
     progress.max = Math.max(1, run.total);
-    for (;;) {
-      const finished = run.step(ROWS_PER_CHUNK);
-      progress.value = run.done();
-      progressText.textContent = `已校验 ${run.done()} / ${run.total} 行`;
-      if (finished) break;
-      await yieldToUi();
+    try {
+      for (;;) {
+        const finished = run.step(ROWS_PER_CHUNK);
+        progress.value = run.done();
+        progressText.textContent = `已校验 ${run.done()} / ${run.total} 行`;
+        if (finished) break;
+        await yieldToUi();
+      }
+    } finally {
+      progressBox.hidden = true;
     }
     const outcome = run.finish();
-    progressBox.hidden = true;
     last = { sheet: name, issues: outcome.issues, markEdits: outcome.markEdits };
     renderIssues(last.issues, run.total);
     showNotice(notice, outcome.issues.length ? "info" : "success", outcome.issues.length ? "校验完成，点击问题可定位到单元格。" : `校验完成：${run.total} 行数据没有发现问题。`);
@@ -228,16 +230,32 @@ export function createValidatePage(ctx: PaneContext): Page {
     return b;
   }
 
+  /** Shows the host's write progress (Excel reports it per chunk) while edits are applied. */
+  function writeProgress(done: number, total: number): void {
+    progressBox.hidden = total < 3 || done >= total;
+    progress.max = Math.max(1, total);
+    progress.value = done;
+    progressText.textContent = `正在写入 ${done} / ${total}`;
+  }
+
   async function mark(): Promise<void> {
     if (!last) return;
-    await ctx.host.apply(last.markEdits);
+    try {
+      await ctx.host.apply(last.markEdits, writeProgress);
+    } finally {
+      progressBox.hidden = true;
+    }
     ctx.changed();
     const n = last.issues.filter((i) => i.col > 0).length;
     showNotice(notice, "success", `已标记 ${n} 个问题单元格（红色为错误，黄色为警告，批注以【KJ】开头）。`);
   }
 
   async function clearMarks(): Promise<void> {
-    await ctx.host.apply(clearMarksEdits(sheetSelect.value));
+    try {
+      await ctx.host.apply(clearMarksEdits(sheetSelect.value), writeProgress);
+    } finally {
+      progressBox.hidden = true;
+    }
     ctx.changed();
     showNotice(notice, "success", "已清除本加载项在此工作表上的标记，原有的填充色和批注保持不变。");
   }
