@@ -34,8 +34,6 @@ class MemorySheet {
   fills = new Map<number, SavedFill>();
   notes = new Map<number, string>();
   formats = new Map<number, string>();
-  /** Cells whose string value was written as text (Excel's "@" format). */
-  text = new Set<number>();
   bold = new Set<number>();
   widths = new Map<number, number>();
   dataBars: { row: number; col: number; rows: number; cols: number; color: string }[] = [];
@@ -54,25 +52,22 @@ class MemorySheet {
     r[col - 1] = v === undefined || v === "" ? null : v;
   }
 
-  /** Shifts every per-cell map by `delta` rows for cells at or below `fromRow`, dropping `dropped` rows. */
-  shiftRows(fromRow: number, delta: number, droppedCount = 0): void {
-    const moveMap = <T>(m: Map<number, T>): Map<number, T> => {
+  /** Moves every per-cell attribute to the row `move` gives (null: the row is gone), in one pass. */
+  remapRows(move: (row: number) => number | null): void {
+    const remap = <T>(m: Map<number, T>): Map<number, T> => {
       const out = new Map<number, T>();
       for (const [k, v] of m) {
         const row = rowOfKey(k);
-        if (row < fromRow) out.set(k, v);
-        else if (row < fromRow + droppedCount) continue;
-        else out.set(k + delta * COL_SPAN, v);
+        const to = move(row);
+        if (to !== null) out.set(k + (to - row) * COL_SPAN, v);
       }
       return out;
     };
-    this.formulas = moveMap(this.formulas);
-    this.fills = moveMap(this.fills);
-    this.notes = moveMap(this.notes);
-    this.formats = moveMap(this.formats);
-    const moveSet = (s: Set<number>) => new Set([...moveMap(new Map([...s].map((k) => [k, true] as const))).keys()]);
-    this.text = moveSet(this.text);
-    this.bold = moveSet(this.bold);
+    this.formulas = remap(this.formulas);
+    this.fills = remap(this.fills);
+    this.notes = remap(this.notes);
+    this.formats = remap(this.formats);
+    this.bold = new Set(remap(new Map([...this.bold].map((k) => [k, true] as const))).keys());
   }
 
   /** Bounding box of cells holding a value or a formula (Excel's used range, values only). */
@@ -118,7 +113,6 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         row.forEach((v, j) => {
           if (v === null || v === undefined || v === "") return;
           sheet.set(i + 1, j + 1, v);
-          if (typeof v === "string") sheet.text.add(key(i + 1, j + 1));
         }),
       );
       for (const f of s.formulas ?? []) sheet.formulas.set(key(f.row, f.col), f.formula);
@@ -202,10 +196,10 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
   numberFormat(sheet: string, row: number, col: number): string | null {
     return this.need(sheet).formats.get(key(row, col)) ?? null;
   }
-  /** True when the cell holds a string stored as text (never evaluated as a formula). */
+  /** True when the cell holds a string: the memory host stores every string as text, never evaluated. */
   isText(sheet: string, row: number, col: number): boolean {
     const s = this.need(sheet);
-    return typeof s.get(row, col) === "string" && !s.formulas.has(key(row, col)) && (s.text.has(key(row, col)) || s.formats.get(key(row, col)) === "@");
+    return typeof s.get(row, col) === "string" && !s.formulas.has(key(row, col));
   }
   isBold(sheet: string, row: number, col: number): boolean {
     return this.need(sheet).bold.has(key(row, col));
@@ -266,7 +260,6 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
       s.hidden = true;
     }
     s.values = [];
-    s.text.clear();
     rows.forEach((r, i) => r.forEach((v, j) => this.writeValue(s as MemorySheet, i + 1, j + 1, v)));
   }
 
@@ -287,10 +280,8 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         e.formulas.forEach((r, i) =>
           r.forEach((f, j) => {
             if (f === null || f === undefined) return;
-            const k = key(e.row + i, e.col + j);
             s.set(e.row + i, e.col + j, null);
-            s.text.delete(k);
-            s.formulas.set(k, f.startsWith("=") ? f : "=" + f);
+            s.formulas.set(key(e.row + i, e.col + j), f.startsWith("=") ? f : "=" + f);
           }),
         );
         return;
@@ -299,10 +290,8 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         const s = this.need(e.sheet);
         for (let i = 0; i < e.rows; i++)
           for (let j = 0; j < e.cols; j++) {
-            const k = key(e.row + i, e.col + j);
             if (s.get(e.row + i, e.col + j) !== null) s.set(e.row + i, e.col + j, null);
-            s.formulas.delete(k);
-            s.text.delete(k);
+            s.formulas.delete(key(e.row + i, e.col + j));
           }
         return;
       }
@@ -318,8 +307,8 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         const s = this.need(e.sheet);
         for (const run of runsBottomUp(e.rows)) {
           if (run.start <= s.values.length) s.values.splice(run.start - 1, run.count);
-          s.shiftRows(run.start, -run.count, run.count);
         }
+        s.remapRows(rowAfterDeleting(e.rows));
         moveMarksSync(this, e.sheet, rowAfterDeleting(e.rows));
         return;
       }
@@ -328,7 +317,7 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         const n = e.values.length;
         if (n === 0) return;
         if (e.row <= s.values.length) s.values.splice(e.row - 1, 0, ...Array.from({ length: n }, () => [] as CellValue[]));
-        s.shiftRows(e.row, n);
+        s.remapRows(rowAfterInserting(e.row, n));
         e.values.forEach((r, i) => r.forEach((v, j) => this.writeValue(s, e.row + i, e.col + j, v)));
         moveMarksSync(this, e.sheet, rowAfterInserting(e.row, n));
         return;
@@ -356,13 +345,10 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
     }
   }
 
-  /** A value write: strings become text cells, a formula in the cell is replaced. */
+  /** A value write: strings are stored as text, a formula in the cell is replaced. */
   private writeValue(s: MemorySheet, row: number, col: number, v: CellValue): void {
-    const k = key(row, col);
     s.set(row, col, v);
-    s.formulas.delete(k);
-    if (typeof v === "string" && v !== "") s.text.add(k);
-    else s.text.delete(k);
+    if (s.formulas.size) s.formulas.delete(key(row, col));
   }
 
   private addSheet(name: string): MemorySheet {

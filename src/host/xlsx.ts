@@ -11,7 +11,6 @@ import type ExcelJS from "exceljs";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { cellAddress } from "../text";
-import { runsBottomUp } from "./chunking";
 import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
@@ -230,7 +229,8 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
         return;
       case "deleteRows": {
         const ws = this.need(e.sheet);
-        for (const run of runsBottomUp(e.rows)) spliceRowsWithNotes(ws, run.start, run.count, 0);
+        // Not spliceRows: it leaves the last rows in place when they are deleted (exceljs 4.4).
+        deleteScatteredRows(ws, e.rows);
         moveMarksSync(this, e.sheet, rowAfterDeleting(e.rows));
         return;
       }
@@ -327,6 +327,56 @@ function spliceRowsWithNotes(ws: ExcelJS.Worksheet, start: number, deleteCount: 
   for (const n of lifted) {
     if (n.row < start + deleteCount) continue;
     (ws.getCell(n.row - deleteCount + insertCount, n.col) as unknown as NoteHolder)._comment = n.comment;
+  }
+}
+
+/**
+ * Deletes rows, however scattered, in one pass (a spliceRows per run would move every row
+ * below once per run): each kept row is copied up to where it ends, then the freed rows at the
+ * bottom are removed. Values, styles, heights and notes move like spliceRows moves them.
+ */
+function deleteScatteredRows(ws: ExcelJS.Worksheet, rows: readonly number[]): void {
+  const gone = [...new Set(rows.filter((r) => Number.isInteger(r) && r >= 1))].sort((a, b) => a - b);
+  const last = ws.rowCount;
+  const inSheet = gone.filter((r) => r <= last);
+  if (inSheet.length === 0) return;
+  const move = rowAfterDeleting(inSheet);
+  const lifted: { row: number; col: number; comment: unknown }[] = [];
+  for (let r = inSheet[0]; r <= last; r++) {
+    ws.getRow(r).eachCell({ includeEmpty: true }, (cell, col) => {
+      const comment = (cell as unknown as NoteHolder)._comment;
+      if (comment) lifted.push({ row: r, col, comment });
+      if (comment || (cell as unknown as NoteHolder)._value?.model?.comment) dropNote(cell);
+    });
+  }
+  for (let r = inSheet[0]; r <= last; r++) {
+    const to = move(r);
+    if (to === null || to === r) continue;
+    const src = ws.getRow(r);
+    const dst = ws.getRow(to);
+    dst.eachCell({ includeEmpty: true }, (cell) => {
+      cell.value = null;
+      cell.style = {};
+    });
+    dst.values = src.values as ExcelJS.CellValue[];
+    (dst as unknown as { style: unknown }).style = (src as unknown as { style: unknown }).style;
+    dst.height = src.height;
+    src.eachCell({ includeEmpty: true }, (cell, col) => (dst.getCell(col).style = cell.style));
+  }
+  // The freed rows at the bottom are emptied and dropped (spliceRows does not drop trailing rows).
+  for (let r = last - inSheet.length + 1; r <= last; r++) {
+    const row = ws.getRow(r);
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cell.value = null;
+      cell.style = {};
+    });
+    row.height = undefined as unknown as number;
+  }
+  const store = (ws as unknown as { _rows?: unknown[] })._rows;
+  if (Array.isArray(store) && store.length > last - inSheet.length) store.length = last - inSheet.length;
+  for (const n of lifted) {
+    const to = move(n.row);
+    if (to !== null) (ws.getCell(to, n.col) as unknown as NoteHolder)._comment = n.comment;
   }
 }
 

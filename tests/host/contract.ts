@@ -305,7 +305,7 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
     });
 
     it("deleteRows then insertRows restores every cell", async () => {
-      const { host } = await makeHost(ledgerSeed());
+      const { host, inspect } = await makeHost(ledgerSeed());
       const original = await host.readSheet(LEDGER);
       const row = (n: number) => original.values[n - original.firstRow];
       await host.apply([{ type: "deleteRows", sheet: LEDGER, rows: [6, 3, 4] }]);
@@ -313,6 +313,9 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.equal(cut.values.length, original.values.length - 3);
       assertGrid([cut.values[2]], [row(5)], "row 5 moved up to row 3");
       assertGrid([cut.values[3]], [row(7)], "row 7 moved up to row 4");
+      assert.equal(inspect.note(LEDGER, 4, 3), "另一条用户批注", "a note moves with its row");
+      assert.equal(inspect.fill(LEDGER, 3, 3), null, "the deleted row's fill is gone, not left behind");
+      assert.equal(inspect.note(LEDGER, 4, 2), null, "the deleted row's note is gone, not left behind");
       await host.apply([
         { type: "insertRows", sheet: LEDGER, row: 3, col: original.firstCol, values: [row(3), row(4)] },
         { type: "insertRows", sheet: LEDGER, row: 6, col: original.firstCol, values: [row(6)] },
@@ -321,6 +324,14 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.equal(back.firstRow, original.firstRow);
       assert.equal(back.firstCol, original.firstCol);
       assertGrid(back.values, original.values, "restored");
+    });
+
+    it("deleteRows removes the last rows of a sheet too", async () => {
+      const { host } = await makeHost(ledgerSeed());
+      await host.apply([{ type: "deleteRows", sheet: LEDGER, rows: [8, 7] }]);
+      const snap = await host.readSheet(LEDGER);
+      assert.equal(snap.values.length, 6);
+      assert.ok(sameCell(snap.values[5][0], "枣庄丙电子有限公司"));
     });
 
     it("marks follow their rows when rows are deleted or inserted", async () => {
