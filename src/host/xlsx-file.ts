@@ -439,6 +439,7 @@ function protectTextForXml(workbook: ExcelJS.Workbook): () => void {
   for (const ws of workbook.worksheets) {
     ws.eachRow({ includeEmpty: false }, (row) =>
       row.eachCell({ includeEmpty: false }, (cell) => {
+        if (cell.type === ExcelJS.ValueType.Merge) return; // its master holds (and gets) the text
         const v = cell.value;
         if (typeof v !== "string" || !NEEDS_ESCAPE.test(v)) return;
         changed.push({ cell, value: v });

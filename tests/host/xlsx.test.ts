@@ -52,6 +52,18 @@ describe("xlsx host: text safety in the saved file", () => {
     }
     assert.match(await cellXml(file, 1, "B1"), /<f>SUM\(1,2\)<\/f>/);
   });
+
+  it("keeps carriage returns and literal _x000D_ text exactly, merged cells included", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("说明");
+    ws.mergeCells("A1:C1");
+    ws.getCell("A1").value = "第一行\r\n第二行";
+    ws.getCell("A2").value = "字面的 _x000D_ 不是回车";
+    const { wb: back } = await roundTrip(wb);
+    assert.equal(back.getWorksheet("说明")!.getCell("A1").value, "第一行\r\n第二行");
+    assert.equal(back.getWorksheet("说明")!.getCell("A2").value, "字面的 _x000D_ 不是回车");
+    assert.equal(ws.getCell("A1").value, "第一行\r\n第二行", "the workbook in memory is unchanged after saving");
+  });
 });
 
 describe("xlsx host: reading cells", () => {
