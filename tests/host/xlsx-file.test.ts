@@ -231,6 +231,19 @@ describe("readXlsxSnapshot (streamed, read-only)", () => {
     assert.deepEqual(only.sheets.map((s) => s.name), ["说明"]);
   });
 
+  it("keeps Chinese text intact across chunk boundaries, shared and inline strings alike", async () => {
+    for (const useSharedStrings of [true, false]) {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet("企业培育库");
+      for (let i = 1; i <= 4000; i++) ws.addRow([`薛城区第${i}家科技企业（枣庄）有限公司`, `${i}号·临城街道`, i % 7 === 0 ? null : i, new Date(Date.UTC(2020, i % 12, 1 + (i % 27)))]);
+      const file = path.join(dir, `中文-${useSharedStrings}.xlsx`);
+      await wb.xlsx.writeFile(file, { useSharedStrings });
+      const streamed = await readXlsxSnapshot(file);
+      const full = await new XlsxHost(await openXlsx(file)).readSheet("企业培育库");
+      assert.deepEqual(streamed.sheets[0], full, `same snapshot (${useSharedStrings ? "shared" : "inline"} strings)`);
+    }
+  });
+
   it("refuses what openXlsx refuses", async () => {
     const file = path.join(dir, "流式.csv.xlsx");
     fs.writeFileSync(file, "a,b\n1,2\n");

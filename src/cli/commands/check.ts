@@ -3,7 +3,7 @@ import * as path from "path";
 import { formatDay } from "../../dates";
 import { readWorkbook } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx";
-import { openXlsx, saveXlsxAtomic } from "../../host/xlsx-file";
+import { openXlsx, readXlsxSnapshot, saveXlsxAtomic } from "../../host/xlsx-file";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { Issue } from "../../jobs/types";
 import { SheetValidation, validateWorkbook, ValidationReport } from "../../jobs/validate";
@@ -43,9 +43,10 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   if (opts.out !== undefined && path.extname(opts.out).toLowerCase() !== ".xlsx") {
     throw new CliError("out_not_xlsx", `--out 的文件名应以 .xlsx 结尾（现在是“${opts.out}”）`);
   }
-  const workbook = await openXlsx(file);
-  const host = new XlsxHost(workbook);
-  const snapshot = await readWorkbook(host);
+  // Without --out nothing is written: a streamed snapshot reads large files in a fraction of the memory.
+  const workbook = opts.out !== undefined ? await openXlsx(file) : null;
+  const host = workbook ? new XlsxHost(workbook) : null;
+  const snapshot = host ? await readWorkbook(host) : await readXlsxSnapshot(file);
   const names = snapshot.sheets.map((s) => s.name);
   if (opts.sheet !== undefined && !names.includes(opts.sheet)) {
     const visible = names.filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
@@ -65,7 +66,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   }
 
   let written: string | undefined;
-  if (opts.out !== undefined) {
+  if (opts.out !== undefined && host && workbook) {
     await host.apply(edits);
     written = (await saveXlsxAtomic(workbook, opts.out, { inputPath: file })).path;
   }

@@ -1,0 +1,316 @@
+/**
+ * A streamed, read-only snapshot of an .xlsx package: the sheet XML goes through a SAX parser
+ * entry by entry and only the snapshot arrays are kept, so a 100,000 x 50 ledger is read in a
+ * few hundred MB. (exceljs' own streaming reader decodes every chunk separately and breaks
+ * Chinese characters that straddle a chunk boundary; here a StringDecoder carries them over.)
+ * Values follow exceljs' conventions, as XlsxHost.readSheet gives them: shared and inline
+ * strings, numbers, booleans, { error }, Date for numbers in a date format (and for dates
+ * stored as ISO text), formulas with their cached results.
+ */
+import JSZip from "jszip";
+import { SaxesParser } from "saxes";
+import { StringDecoder } from "string_decoder";
+import { CellValue } from "../ledger/cells";
+import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
+
+/** Built-in number formats that show dates or times (ECMA-376 18.8.30, and the CJK date ids). */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** exceljs' rule: date letters outside quoted text and [..] sections. */
+function isDateFormat(code: string): boolean {
+  return /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""));
+}
+
+/** OOXML's _xHHHH_ escapes in text. */
+function unescapeOoxml(s: string): string {
+  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+const localName = (n: string) => {
+  const at = n.indexOf(":");
+  return at < 0 ? n : n.slice(at + 1);
+};
+
+interface XmlHandlers {
+  open(name: string, attrs: Record<string, string>): void;
+  text?(text: string): void;
+  close?(name: string): void;
+}
+
+/** Parses one zip entry as a stream of SAX events. */
+async function parseEntry(zip: JSZip, entryPath: string, h: XmlHandlers): Promise<boolean> {
+  const file = zip.file(entryPath);
+  if (!file) return false;
+  const parser = new SaxesParser();
+  let failure: Error | null = null;
+  parser.on("error", (e) => (failure ??= e));
+  parser.on("opentag", (tag) => {
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(tag.attributes as Record<string, unknown>)) attrs[localName(k)] = typeof v === "string" ? v : String((v as { value?: unknown }).value ?? "");
+    h.open(localName(tag.name), attrs);
+  });
+  if (h.text) parser.on("text", h.text);
+  if (h.close) {
+    const close = h.close;
+    parser.on("closetag", (tag) => close(localName(tag.name)));
+  }
+  const decoder = new StringDecoder("utf8");
+  // JSZip's stream is an old-style stream (not async-iterable): consume its events.
+  await new Promise<void>((resolve, reject) => {
+    const stream = file.nodeStream("nodebuffer");
+    stream.on("data", (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        parser.write(decoder.write(chunk));
+      } catch (e) {
+        failure ??= e as Error;
+      }
+    });
+    stream.on("end", () => resolve());
+    stream.on("error", (e: Error) => reject(e));
+  });
+  if (failure) throw failure;
+  parser.write(decoder.end());
+  parser.close();
+  if (failure) throw failure;
+  return true;
+}
+
+/** "worksheets/sheet1.xml" relative to xl/, or an absolute "/xl/...". */
+function resolveTarget(target: string): string {
+  if (target.startsWith("/")) return target.slice(1);
+  const parts = ("xl/" + target).split("/");
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === "..") out.pop();
+    else if (p !== "." && p !== "") out.push(p);
+  }
+  return out.join("/");
+}
+
+function columnNumber(ref: string): number {
+  let col = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
+    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
+    else break;
+  }
+  return col;
+}
+
+export interface StreamSnapshotOptions {
+  /** Only these sheets; default all. */
+  sheets?: ReadonlySet<string> | null;
+  /** Sheets never to read (e.g. the mark registry). */
+  skip?: ReadonlySet<string>;
+  progress?: ProgressFn;
+}
+
+/** Reads every (wanted) sheet of an .xlsx package into snapshots, in workbook order. */
+export async function streamSnapshot(bytes: Buffer, options: StreamSnapshotOptions = {}): Promise<WorkbookSnapshot> {
+  const zip = await JSZip.loadAsync(bytes);
+
+  const sheetsInOrder: { name: string; rid: string }[] = [];
+  let date1904 = false;
+  await parseEntry(zip, "xl/workbook.xml", {
+    open(name, a) {
+      if (name === "sheet") sheetsInOrder.push({ name: a.name, rid: a.id });
+      else if (name === "workbookPr") date1904 = a.date1904 === "1" || a.date1904 === "true";
+    },
+  });
+  const targets = new Map<string, string>();
+  await parseEntry(zip, "xl/_rels/workbook.xml.rels", {
+    open(name, a) {
+      if (name === "Relationship" && a.Id && a.Target) targets.set(a.Id, resolveTarget(a.Target));
+    },
+  });
+
+  const shared = await readSharedStrings(zip);
+  const dateStyles = await readDateStyles(zip);
+  const sheets: SheetSnapshot[] = [];
+  for (const s of sheetsInOrder) {
+    if (options.skip?.has(s.name) || (options.sheets && !options.sheets.has(s.name))) continue;
+    const target = targets.get(s.rid);
+    if (!target || !zip.file(target)) continue;
+    sheets.push(await readSheetXml(zip, target, s.name, shared, dateStyles, date1904, options.progress));
+  }
+  return { sheets };
+}
+
+async function readSharedStrings(zip: JSZip): Promise<string[]> {
+  const out: string[] = [];
+  let current = "";
+  let inT = false;
+  let phonetic = 0;
+  await parseEntry(zip, "xl/sharedStrings.xml", {
+    open(name) {
+      if (name === "si") current = "";
+      else if (name === "rPh") phonetic++;
+      else if (name === "t" && phonetic === 0) inT = true;
+    },
+    text(t) {
+      if (inT) current += t;
+    },
+    close(name) {
+      if (name === "t") inT = false;
+      else if (name === "rPh") phonetic--;
+      else if (name === "si") out.push(unescapeOoxml(current));
+    },
+  });
+  return out;
+}
+
+/** For each cellXfs index: does its number format show a date? */
+async function readDateStyles(zip: JSZip): Promise<boolean[]> {
+  const custom = new Map<number, string>();
+  const out: boolean[] = [];
+  let inCellXfs = false;
+  await parseEntry(zip, "xl/styles.xml", {
+    open(name, a) {
+      if (name === "numFmt") custom.set(Number(a.numFmtId), a.formatCode ?? "");
+      else if (name === "cellXfs") inCellXfs = true;
+      else if (name === "xf" && inCellXfs) {
+        const id = Number(a.numFmtId ?? 0);
+        const code = custom.get(id);
+        out.push(code !== undefined ? isDateFormat(code) : BUILTIN_DATE_FORMATS.has(id));
+      }
+    },
+    close(name) {
+      if (name === "cellXfs") inCellXfs = false;
+    },
+  });
+  return out;
+}
+
+function dateFromSerial(serial: number, date1904: boolean): Date {
+  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
+}
+
+async function readSheetXml(zip: JSZip, entry: string, name: string, shared: string[], dateStyles: boolean[], date1904: boolean, progress?: ProgressFn): Promise<SheetSnapshot> {
+  const rows: { row: number; first: number; values: CellValue[]; formulas: (string | null)[] | null }[] = [];
+  let firstCol = Infinity;
+  let lastCol = 0;
+  let rowNumber = 0;
+  let cur: { first: number; values: CellValue[]; formulas: (string | null)[] | null } | null = null;
+  // The cell being read.
+  let col = 0;
+  let type = "";
+  let style = 0;
+  let v = "";
+  let f: string | null = null;
+  let inline = "";
+  let into: "v" | "f" | "t" | null = null;
+  let phonetic = 0;
+
+  await parseEntry(zip, entry, {
+    open(tag, a) {
+      switch (tag) {
+        case "row":
+          rowNumber = a.r ? Number(a.r) : rowNumber + 1;
+          cur = { first: 0, values: [], formulas: null };
+          col = 0;
+          return;
+        case "c":
+          col = a.r ? columnNumber(a.r) : col + 1;
+          type = a.t ?? "";
+          style = a.s ? Number(a.s) : 0;
+          v = "";
+          f = null;
+          inline = "";
+          return;
+        case "v":
+          into = "v";
+          return;
+        case "f":
+          into = "f";
+          f = "";
+          return;
+        case "rPh":
+          phonetic++;
+          return;
+        case "t":
+          if (phonetic === 0) into = "t";
+          return;
+      }
+    },
+    text(t) {
+      if (into === "v") v += t;
+      else if (into === "f") f += t;
+      else if (into === "t") inline += t;
+    },
+    close(tag) {
+      if (tag === "v" || tag === "f" || tag === "t") {
+        into = null;
+        return;
+      }
+      if (tag === "rPh") {
+        phonetic--;
+        return;
+      }
+      if (tag === "c" && cur) {
+        const value = cellValue(type, v, inline, dateStyles[style] === true, shared, date1904);
+        const formula = f ? "=" + f : null;
+        if (value === null && formula === null) return;
+        if (!cur.first) cur.first = col;
+        cur.values[col - cur.first] = value;
+        if (formula) (cur.formulas ??= [])[col - cur.first] = formula;
+        if (col < firstCol) firstCol = col;
+        if (col > lastCol) lastCol = col;
+        return;
+      }
+      if (tag === "row" && cur) {
+        if (cur.first) rows.push({ row: rowNumber, ...cur });
+        cur = null;
+        if (rowNumber % 10_000 === 0) progress?.(rowNumber, 0, `读取工作表“${name}”`);
+      }
+    },
+  });
+
+  if (rows.length === 0) return { name, firstRow: 1, firstCol: 1, values: [] };
+  rows.sort((x, y) => x.row - y.row);
+  const firstRow = rows[0].row;
+  const width = lastCol - firstCol + 1;
+  const values: CellValue[][] = Array.from({ length: rows[rows.length - 1].row - firstRow + 1 }, () => new Array<CellValue>(width).fill(null));
+  const anyFormula = rows.some((r) => r.formulas);
+  const formulas = anyFormula ? values.map(() => new Array<string | null>(width).fill(null)) : undefined;
+  for (const r of rows) {
+    const out = values[r.row - firstRow];
+    const shift = r.first - firstCol;
+    for (let j = 0; j < r.values.length; j++) {
+      const x = r.values[j];
+      out[shift + j] = x === undefined ? null : x;
+    }
+    if (formulas && r.formulas) r.formulas.forEach((x, j) => (formulas[r.row - firstRow][shift + j] = x ?? null));
+  }
+  return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+}
+
+function cellValue(type: string, v: string, inline: string, isDate: boolean, shared: string[], date1904: boolean): CellValue {
+  switch (type) {
+    case "s": {
+      const s = v === "" ? undefined : shared[Number(v)];
+      return s === undefined || s === "" ? null : s;
+    }
+    case "inlineStr": {
+      const s = unescapeOoxml(inline);
+      return s === "" ? null : s;
+    }
+    case "str":
+      return v === "" ? null : unescapeOoxml(v);
+    case "b":
+      return v === "" ? null : v === "1" || v === "true";
+    case "e":
+      return v === "" ? null : { error: v };
+    case "d": {
+      const d = new Date(v);
+      return v === "" || Number.isNaN(d.getTime()) ? null : d;
+    }
+    default: {
+      if (v === "") return null;
+      const n = Number(v);
+      if (!Number.isFinite(n)) return null;
+      return isDate ? dateFromSerial(n, date1904) : n;
+    }
+  }
+}
