@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -200,6 +201,19 @@ describe("kj recalc", function () {
     assert.notEqual(sha(input), before);
     assert.equal((await load(input)).getWorksheet("奖励")!.getCell("E3").result, 200);
     assert.deepEqual(strayFiles("台账.xlsx", "台账.xlsx.bak"), []);
+  });
+
+  it("keeps package parts that a cell-model round trip would drop (charts, pictures, custom XML)", async () => {
+    const input = path.join(dir, "台账.xlsx");
+    await ledgerWorkbook(input);
+    const zip = await JSZip.loadAsync(fs.readFileSync(input));
+    zip.file("customXml/kj-extra.xml", "<extra>保留</extra>");
+    fs.writeFileSync(input, await zip.generateAsync({ type: "nodebuffer" }));
+    const out = path.join(dir, "结果.xlsx");
+    await kj("recalc", input, "--out", out);
+    const back = await JSZip.loadAsync(fs.readFileSync(out));
+    assert.equal(await back.file("customXml/kj-extra.xml")?.async("string"), "<extra>保留</extra>");
+    assert.equal((await load(out)).getWorksheet("奖励")!.getCell("E3").result, 200);
   });
 
   it("exit 0 when every formula computes", async () => {

@@ -1,8 +1,11 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
+import type ExcelJS from "exceljs";
+import { recalcXlsxPackage } from "../../engine/xlsx-package";
 import { recalcWorkbook, RecalcReport } from "../../engine/xlsx-recalc";
-import { openXlsx, saveXlsxAtomic } from "../../host/xlsx-file";
+import { ProgressFn } from "../../host/port";
+import { openXlsx, readXlsxBytes, saveXlsxAtomic } from "../../host/xlsx-file";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
@@ -52,19 +55,48 @@ export async function recalcCommand(file: string, opts: RecalcCommandOptions, io
   }
 
   const bar = progressBar(io.isTTY ? (s) => process.stderr.write(s) : null);
-  let report: RecalcReport;
-  let saved: { path: string; backup?: string };
+  let result: { report: RecalcReport; saved: { path: string; backup?: string } };
   try {
-    const workbook = await openXlsx(file, { progress: bar.update });
-    report = recalcWorkbook(workbook, { today, progress: bar.update, maxListed: LISTED });
-    saved = await saveXlsxAtomic(workbook, outPath, { inputPath: file, inPlace: Boolean(opts.inPlace), progress: bar.update });
+    result = await recalcFile(file, outPath, { today, inPlace: Boolean(opts.inPlace), progress: bar.update });
   } finally {
     bar.done();
   }
+  const { report, saved } = result;
 
   if (opts.json) io.out(JSON.stringify(recalcJson(file, today, report, saved)));
   else printRecalcSummary(io, report, saved);
   return report.errors > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * Recalculates a file and saves it atomically. The package path rewrites only the cached values
+ * in the sheet XML (everything else byte for byte, little memory); a package it cannot read goes
+ * through exceljs instead, which also gives the Chinese message for a damaged file.
+ */
+export async function recalcFile(
+  file: string,
+  outPath: string,
+  opts: { today: number; inPlace: boolean; progress?: ProgressFn },
+): Promise<{ report: RecalcReport; saved: { path: string; backup?: string } }> {
+  const bytes = await readXlsxBytes(file, { progress: opts.progress });
+  let packaged: Awaited<ReturnType<typeof recalcXlsxPackage>> | null = null;
+  try {
+    packaged = await recalcXlsxPackage(bytes, { today: opts.today, progress: opts.progress, maxListed: LISTED });
+  } catch {
+    packaged = null;
+  }
+  if (packaged) {
+    const pkg = packaged;
+    // saveXlsxAtomic writes through `xlsx.write(stream)`: the package streams itself there (its
+    // cells are already XML, so the text escaping it does over `worksheets` has nothing to do).
+    const writer = { worksheets: [], xlsx: { write: (stream: NodeJS.WritableStream) => pkg.writeTo(stream) } } as unknown as ExcelJS.Workbook;
+    const saved = await saveXlsxAtomic(writer, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
+    return { report: pkg.report, saved };
+  }
+  const workbook = await openXlsx(file, { progress: opts.progress });
+  const report = recalcWorkbook(workbook, { today: opts.today, progress: opts.progress, maxListed: LISTED });
+  const saved = await saveXlsxAtomic(workbook, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
+  return { report, saved };
 }
 
 /** The --json document. */

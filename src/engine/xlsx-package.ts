@@ -1,0 +1,380 @@
+/**
+ * Recalculation at the level of the .xlsx package: the sheet XML is read for values and formulas,
+ * HyperFormula evaluates, and only the cached value (<v>) of each formula cell is rewritten.
+ * Every other byte of every other part (styles, widths, validation, charts, pictures, pivot
+ * tables, comments) is kept as it was, and a 100,000-row sheet never becomes a cell-object model,
+ * which is what keeps large workbooks within memory. No file access here: bytes in, zip out.
+ */
+import JSZip from "jszip";
+import { DayNumber } from "../dates";
+import { ProgressFn } from "../host/port";
+import { columnLetter } from "../text";
+import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./xlsx-recalc";
+
+/** The package holds something this path does not read (callers fall back to the exceljs path). */
+export class PackageNotHandled extends Error {}
+
+export interface PackageRecalcOptions {
+  today: DayNumber;
+  progress?: ProgressFn;
+  maxListed?: number;
+}
+
+export interface PackageRecalc {
+  report: RecalcReport;
+  /** Writes the recalculated package to a stream (not ending it). */
+  writeTo(stream: NodeJS.WritableStream): Promise<void>;
+}
+
+interface SheetPart {
+  name: string;
+  path: string;
+}
+
+const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+const FORMULA = /<f\b([^>]*?)(?:\/>|>([\s\S]*?)<\/f>)/;
+const VALUE = /<v>([\s\S]*?)<\/v>|<v\/>/;
+const INLINE = /<is>([\s\S]*?)<\/is>/;
+const CELL_REF = /\br\s*=\s*"([^"]+)"/;
+const CELL_TYPE = /\bt\s*=\s*"([^"]*)"/;
+
+/**
+ * Sheet XML is handled as "binary" text (one char per UTF-8 byte): half the memory of a UTF-16
+ * string for sheets holding Chinese, the markup is ASCII either way, and untouched bytes go back
+ * out exactly as they came. Text that is read or written is converted at that point.
+ */
+function fromBinary(s: string): string {
+  return Buffer.from(s, "latin1").toString("utf8");
+}
+function toBinary(s: string): string {
+  return Buffer.from(s, "utf8").toString("latin1");
+}
+
+function attributes(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of s.matchAll(/([\w:]+)\s*=\s*"([^"]*)"/g)) out[m[1]] = m[2];
+  return out;
+}
+
+/** XML text to a JS string: entities and OOXML's _xHHHH_ escapes. */
+export function xmlText(s: string): string {
+  return s
+    .replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) => {
+      switch (e) {
+        case "lt":
+          return "<";
+        case "gt":
+          return ">";
+        case "quot":
+          return '"';
+        case "apos":
+          return "'";
+        case "amp":
+          return "&";
+        default:
+          return String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      }
+    })
+    .replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The raw (still escaped) text of a <si> or <is>: every <t> run, phonetic guides (<rPh>) left out. */
+function richText(xml: string): string {
+  const plain = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, "");
+  let out = "";
+  for (const m of plain.matchAll(/<t\b[^>]*?(?:\/>|>([\s\S]*?)<\/t>)/g)) out += m[1] ?? "";
+  return out;
+}
+
+/** "AB12" -> { row: 12, col: 28 }. */
+function decodeAddress(ref: string): { row: number; col: number } | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref);
+  if (!m) return null;
+  let col = 0;
+  for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
+  return { row: Number(m[2]), col };
+}
+
+/**
+ * A shared formula's text at another cell: relative references move by the offset, absolute
+ * ($) parts and text inside string literals or quoted sheet names stay.
+ */
+export function slideFormula(formula: string, from: { row: number; col: number }, to: { row: number; col: number }): string {
+  const dr = to.row - from.row;
+  const dc = to.col - from.col;
+  return formula
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
+    .map((part, i) => {
+      if (i % 2 === 1) return part;
+      return part.replace(/(^|[^\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])/g, (m, lead: string, cd: string, letters: string, rd: string, digits: string) => {
+        const at = decodeAddress(letters + digits);
+        if (!at || at.col > 16_384) return m;
+        const col = cd ? at.col : at.col + dc;
+        const row = rd ? at.row : at.row + dr;
+        if (col < 1 || row < 1) return m;
+        return `${lead}${cd}${columnLetter(col)}${rd}${row}`;
+      });
+    })
+    .join("");
+}
+
+async function text(zip: JSZip, path: string): Promise<string | null> {
+  const f = zip.file(path);
+  return f ? f.async("string") : null;
+}
+
+/** A part as binary text (see fromBinary); refuses encodings other than UTF-8. */
+async function binaryText(zip: JSZip, path: string): Promise<string | null> {
+  const f = zip.file(path);
+  if (!f) return null;
+  const s = (await f.async("nodebuffer")).toString("latin1");
+  const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(s.slice(0, 200));
+  if (decl && !/^utf-?8$/i.test(decl[1])) throw new PackageNotHandled(`encoding ${decl[1]}`);
+  if (s.charCodeAt(0) === 0xfe || s.charCodeAt(0) === 0xff) throw new PackageNotHandled("UTF-16 part");
+  return s;
+}
+
+function resolveTarget(base: string, target: string): string {
+  if (target.startsWith("/")) return target.slice(1);
+  const parts = base.split("/").slice(0, -1);
+  for (const seg of target.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+/** The worksheets (name and part path), the shared strings and the defined names. */
+async function readWorkbookParts(zip: JSZip): Promise<{ sheets: SheetPart[]; sharedStrings: string[]; names: { name: string; expression: string }[] }> {
+  const rootRels = await text(zip, "_rels/.rels");
+  const officeDoc = rootRels && /Target="([^"]+)"[^>]*Type="[^"]*\/officeDocument"|Type="[^"]*\/officeDocument"[^>]*Target="([^"]+)"/.exec(rootRels);
+  const workbookPath = officeDoc ? resolveTarget("", officeDoc[1] ?? officeDoc[2]) : "xl/workbook.xml";
+  const workbookXml = await text(zip, workbookPath);
+  if (workbookXml === null) throw new PackageNotHandled("no workbook part");
+  const relsPath = workbookPath.replace(/[^/]+$/, (f) => `_rels/${f}.rels`);
+  const relsXml = (await text(zip, relsPath)) ?? "";
+  const rels = new Map<string, { type: string; target: string }>();
+  for (const m of relsXml.matchAll(/<Relationship\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    if (a.Id && a.Target) rels.set(a.Id, { type: a.Type ?? "", target: resolveTarget(workbookPath, a.Target) });
+  }
+  const sheets: SheetPart[] = [];
+  for (const m of workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    const rel = rels.get(a["r:id"] ?? "");
+    if (!rel || !/\/worksheet$/.test(rel.type)) continue;
+    sheets.push({ name: xmlText(a.name ?? ""), path: rel.target });
+  }
+  const sstRel = [...rels.values()].find((r) => /\/sharedStrings$/.test(r.type));
+  const sstXml = (await binaryText(zip, sstRel?.target ?? "xl/sharedStrings.xml")) ?? "";
+  const sharedStrings: string[] = [];
+  for (const m of sstXml.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) sharedStrings.push(m[1] === undefined ? "" : xmlText(fromBinary(richText(m[1]))));
+  const names: { name: string; expression: string }[] = [];
+  for (const m of workbookXml.matchAll(/<definedName\b([^>]*)>([\s\S]*?)<\/definedName>/g)) {
+    const a = attributes(m[1]);
+    if (!a.name || a.name.startsWith("_xlnm.") || a.localSheetId !== undefined) continue;
+    if (!/^[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*$/.test(a.name)) continue;
+    names.push({ name: a.name, expression: "=" + xmlText(m[2]) });
+  }
+  return { sheets, sharedStrings, names };
+}
+
+interface SiteInSheet extends FormulaSite {
+  ref: string;
+  /** Where the <c> element is in the sheet XML, and its parts, for rewriting it. */
+  start: number;
+  end: number;
+  attrs: string;
+  inner: string;
+}
+
+/** The formula cells of one sheet, shared formulas expanded (masters come before their clones). */
+function formulaSites(sheet: string, xml: string): SiteInSheet[] {
+  const sites: SiteInSheet[] = [];
+  const masters = new Map<string, { at: { row: number; col: number }; formula: string }>();
+  for (const m of xml.matchAll(CELL)) {
+    const inner = m[2];
+    if (!inner || !inner.includes("<f")) continue;
+    const a = attributes(m[1]);
+    const at = a.r ? decodeAddress(a.r) : null;
+    if (!at) throw new PackageNotHandled("cell without an address");
+    const f = FORMULA.exec(inner);
+    if (!f) continue;
+    const fa = attributes(f[1] ?? "");
+    if (fa.t === "dataTable") continue; // what-if tables: Excel's own, kept as they are
+    let formula = f[2] === undefined ? "" : xmlText(fromBinary(f[2]));
+    if (fa.t === "shared" && fa.si !== undefined) {
+      if (formula.trim() !== "") masters.set(fa.si, { at, formula });
+      else {
+        const master = masters.get(fa.si);
+        if (!master) throw new PackageNotHandled("shared formula clone before its master");
+        formula = slideFormula(master.formula, master.at, at);
+      }
+    }
+    if (formula.trim() === "") continue;
+    const start = m.index ?? 0;
+    sites.push({ sheet, row: at.row, col: at.col, formula, ref: a.r, start, end: start + m[0].length, attrs: m[1], inner });
+  }
+  return sites;
+}
+
+/** One sheet's cells as engine contents: formulas, and values of the wanted columns. */
+function sheetContents(xml: string, sharedStrings: readonly string[], wanted: (col: number) => boolean, formulas: Map<string, string>): unknown[][] {
+  const rows: unknown[][] = [];
+  for (const m of xml.matchAll(CELL)) {
+    // Most cells are neither formulas nor in a wanted column: decide from the address alone.
+    const ref = CELL_REF.exec(m[1])?.[1];
+    if (ref === undefined) continue;
+    const formula = formulas.get(ref);
+    let content: unknown;
+    if (formula !== undefined) content = formulaForEngine(formula);
+    else {
+      const at = decodeAddress(ref);
+      if (!at || !wanted(at.col) || !m[2]) continue;
+      content = cellValue(CELL_TYPE.exec(m[1])?.[1], m[2], sharedStrings);
+    }
+    const at = decodeAddress(ref) as { row: number; col: number };
+    const row = (rows[at.row - 1] ??= []);
+    row[at.col - 1] = content;
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const row = (rows[r] ??= []);
+    for (let c = 0; c < row.length; c++) if (row[c] === undefined) row[c] = null;
+  }
+  return rows;
+}
+
+/** A stored cell value as engine content (strings with the apostrophe that keeps them text). */
+function cellValue(type: string | undefined, inner: string, sharedStrings: readonly string[]): unknown {
+  if (type === "inlineStr") {
+    const is = INLINE.exec(inner);
+    return is ? "'" + xmlText(fromBinary(richText(is[1]))) : null;
+  }
+  const v = VALUE.exec(inner);
+  if (!v || v[1] === undefined) return null;
+  switch (type) {
+    case "s": {
+      const s = sharedStrings[Number(v[1])];
+      return s === undefined ? null : "'" + s;
+    }
+    case "str":
+      return "'" + xmlText(fromBinary(v[1]));
+    case "b":
+      return v[1].trim() === "1";
+    case "e":
+      return xmlText(v[1]);
+    case "d": {
+      const ms = Date.parse(v[1]);
+      return Number.isFinite(ms) ? 25_569 + ms / 86_400_000 : null;
+    }
+    default: {
+      const n = Number(v[1]);
+      return Number.isFinite(n) ? n : null;
+    }
+  }
+}
+
+/** The <c> element with its cached value replaced by `value`; the formula and every other attribute kept. */
+function patchedCell(attrs: string, inner: string, value: Exclude<ComputedValue, null>): string {
+  let type: string | null;
+  let v: string;
+  if (typeof value === "number") {
+    type = null;
+    v = Number.isFinite(value) ? String(value) : "#NUM!";
+    if (!Number.isFinite(value)) type = "e";
+  } else if (typeof value === "boolean") {
+    type = "b";
+    v = value ? "1" : "0";
+  } else if (typeof value === "string") {
+    type = "str";
+    v = toBinary(escapeXml(value));
+  } else {
+    type = "e";
+    v = escapeXml(value.error);
+  }
+  const keptAttrs = attrs.replace(/\s+t\s*=\s*"[^"]*"/, "");
+  const f = FORMULA.exec(inner);
+  const fPart = f ? f[0] : "";
+  const rest = inner.replace(FORMULA, "").replace(VALUE, "").replace(INLINE, "");
+  return `<c${keptAttrs}${type ? ` t="${type}"` : ""}>${fPart}<v>${v}</v>${rest}</c>`;
+}
+
+/**
+ * Recalculates the workbook in `bytes`. Throws PackageNotHandled (or JSZip's error for a broken
+ * zip) when this path cannot read it; the exceljs path is the fallback.
+ */
+export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOptions): Promise<PackageRecalc> {
+  const progress = opts.progress ?? (() => undefined);
+  const zip = await JSZip.loadAsync(bytes);
+  const { sheets, sharedStrings, names } = await readWorkbookParts(zip);
+  if (sheets.length === 0) throw new PackageNotHandled("no worksheets");
+
+  // Pass 1: every formula cell.
+  const xmlOf = new Map<string, string>();
+  const sitesBySheet = new Map<string, SiteInSheet[]>();
+  const allSites: SiteInSheet[] = [];
+  for (let i = 0; i < sheets.length; i++) {
+    const part = sheets[i];
+    const xml = await binaryText(zip, part.path);
+    if (xml === null) throw new PackageNotHandled(`missing part ${part.path}`);
+    const sites = formulaSites(part.name, xml);
+    if (sites.length > 0) {
+      sitesBySheet.set(part.name, sites);
+      allSites.push(...sites);
+    }
+    xmlOf.set(part.name, xml);
+    progress(i + 1, sheets.length, "读取工作表");
+  }
+
+  const formulasBySheet = new Map<string, Map<string, string>>();
+  for (const [sheet, sites] of sitesBySheet) formulasBySheet.set(sheet, new Map(sites.map((s) => [s.ref, s.formula])));
+  const contents = (sheet: string, wanted: (col: number) => boolean) =>
+    sheetContents(xmlOf.get(sheet) as string, sharedStrings, wanted, formulasBySheet.get(sheet) ?? new Map());
+  const { values, report } = evaluateSites(
+    allSites,
+    sheets.map((s) => s.name),
+    contents,
+    { today: opts.today, progress, maxListed: opts.maxListed },
+    names,
+  );
+  const valueOf = new Map<SiteInSheet, ComputedValue>();
+  allSites.forEach((site, i) => valueOf.set(site, values[i]));
+
+  // Pass 2: rewrite the cached values of the formula sheets, copying the XML between formula
+  // cells as it is (a few hundred thousand slices, not one piece per cell).
+  let done = 0;
+  const patchedSheets = sheets.filter((part) => sitesBySheet.has(part.name));
+  for (const part of patchedSheets) {
+    const xml = xmlOf.get(part.name) as string;
+    const chunks: Buffer[] = [];
+    let pos = 0;
+    for (const site of sitesBySheet.get(part.name) as SiteInSheet[]) {
+      const value = valueOf.get(site);
+      if (value === undefined || value === null) continue;
+      chunks.push(Buffer.from(xml.slice(pos, site.start), "latin1"), Buffer.from(patchedCell(site.attrs, site.inner, value), "latin1"));
+      pos = site.end;
+    }
+    chunks.push(Buffer.from(xml.slice(pos), "latin1"));
+    xmlOf.delete(part.name);
+    zip.file(part.path, Buffer.concat(chunks));
+    chunks.length = 0;
+    progress(++done, patchedSheets.length, "写回结果");
+  }
+  xmlOf.clear();
+
+  return {
+    report,
+    writeTo(stream: NodeJS.WritableStream): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const out = zip.generateNodeStream({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, streamFiles: true });
+        out.on("error", reject);
+        out.on("end", () => resolve());
+        out.pipe(stream, { end: false });
+      });
+    },
+  };
+}
