@@ -8,7 +8,6 @@ import { Command, Help, HelpConfiguration } from "commander";
 /** Terminal columns a text takes: CJK and full-width characters count two, ANSI colour codes none. */
 export function displayWidth(s: string): number {
   let w = 0;
-  // eslint-disable-next-line no-control-regex
   for (const ch of s.replace(/\u001b\[[\d;]*m/g, "")) {
     w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
   }
