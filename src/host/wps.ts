@@ -392,6 +392,11 @@ export class WpsHost implements SpreadsheetHost {
     if (values.length === 0) return;
     const ws = this.sheet(sheetName);
     prop(this.block(ws, row, 1, values.length, 1), "EntireRow").Insert();
+    // Inserted rows take the fill of the row above (a user's colour or a KJ mark): restored rows
+    // must not look marked, so the fill goes across the used width.
+    const used = prop(ws, "UsedRange");
+    const width = Number(prop(used, "Column")) + count(prop(used, "Columns")) - 1;
+    if (width >= 1) prop(this.block(ws, row, 1, values.length, width), "Interior").ColorIndex = XL_NONE;
     this.shiftMarks(sheetName, (r) => (r >= row ? r + values.length : r));
     this.writeValues(ws, sheetName, row, col, values);
   }
