@@ -102,7 +102,8 @@ export async function writeSeedXlsx(seed: readonly MemorySheetInit[], file: stri
     for (const f of s.fills ?? []) ws.getCell(f.row, f.col).fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF" + f.color.slice(1) } };
     for (const n of s.notes ?? []) ws.getCell(n.row, n.col).note = n.text;
   }
-  await wb.xlsx.writeFile(file);
+  // Saved the way Excel writes text (a carriage return as _x000D_), which exceljs alone does not do.
+  await saveXlsxAtomic(wb, file);
 }
 
 async function xlsxRun(file: string): Promise<HostRun> {
