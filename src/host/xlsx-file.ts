@@ -417,7 +417,9 @@ async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?
   closed.catch(() => undefined); // awaited below; a failed write must not surface as unhandled
   counter.pipe(out);
   try {
-    await workbook.xlsx.write(counter);
+    // A writer that waits for the stream to drain would wait forever once the file cannot be
+    // written (e.g. it cannot even be created): the failure ends the wait.
+    await Promise.race([workbook.xlsx.write(counter), closed]);
     counter.end();
     await closed;
   } catch (e) {
