@@ -157,7 +157,8 @@ export function without(sum: Checksum, sheets: readonly string[]): Checksum {
 
 /**
  * A checksum for comparing a ledger across removal + undo. `decorationsOf` rows keep only
- * value and formula (their fills and notes are not archived: see the pending test). An error
+ * value and formula: fills and notes of removed rows are not archived (see the pending test),
+ * so the original's are dropped and the restored rows must come back without any. An error
  * constant written back comes as the host can write one: Excel as the formula "=#N/A", WPS as
  * the text "#N/A" (both read back as that error, DOMAIN §8), so those compare as the error.
  */
