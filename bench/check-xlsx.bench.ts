@@ -7,14 +7,19 @@
  * Both sides run as child processes of plain node (kj through bin/kj.js, exactly as a user
  * starts it, so tsx's start-up is part of its time). A preloaded script writes the child's
  * process.resourceUsage().maxRSS at exit: portable (no /usr/bin/time needed) and it measures
- * the child alone. Rounds alternate which side goes first; the figures are medians of the rounds.
+ * the child alone. Every 20th row has a wrong 统一社会信用代码 check character, so kj writes 5%
+ * of the rows' marks (fill and note) into its copy. Rounds alternate which side goes first; the figures are medians of the rounds.
  */
 import { spawnSync } from "child_process";
 import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { dayFromParts, DayNumber } from "../src/dates";
+import { readXlsxSnapshot } from "../src/host/xlsx-file";
+import { validateWorkbook } from "../src/jobs/validate";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
+import { breakCheckChars } from "./excel-adapter.bench";
 
 const REPO = path.resolve(__dirname, "..");
 
@@ -36,33 +41,44 @@ export interface CheckXlsxBenchResult {
   exceljsMs: number;
   /** kjMs / exceljsMs; goal <= 1.3. */
   ratio: number;
+  /** Medians of CPU time (user + system) of the children: steadier than wall time on a shared machine. */
+  kjCpuMs: number;
+  exceljsCpuMs: number;
+  cpuRatio: number;
   /** Largest peak RSS of kj over the rounds, bytes; goal <= 1.5 GB. */
   kjPeakRssBytes: number;
   exceljsPeakRssBytes: number;
   kjRuns: ChildRun[];
   exceljsRuns: ChildRun[];
+  /**
+   * For comparison only, not a goal: the read-only path that does not build exceljs's cell model
+   * (readXlsxSnapshot, streamed) followed by the same validation, in a child process, once.
+   */
+  streamedCheck: (ChildRun & { errors: number; warnings: number }) | null;
   /** Issues kj reported in its first run (from --json). */
   kjErrors: number;
   kjWarnings: number;
 }
 
-/** Writes a ledger of `rows` generated enterprises (header in row 1) with exceljs's streaming writer. */
-export async function writeLedgerXlsx(file: string, rows: number, seed = 1): Promise<void> {
+/**
+ * Writes a ledger of `rows` generated enterprises (header in row 1) with exceljs's streaming
+ * writer; with `breakEvery` > 0 every so many rows get a wrong 统一社会信用代码 check character.
+ */
+export async function writeLedgerXlsx(file: string, rows: number, breakEvery = 0, seed = 1): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
   const ws = wb.addWorksheet("企业培育库");
   ws.addRow(ENTERPRISE_HEADERS.slice()).commit();
   const dateStyle = { numFmt: "yyyy-mm-dd" };
-  // In slices, so the generated rows never all sit in memory next to the writer's buffers.
-  const slice = 10_000;
-  for (let done = 0; done < rows; done += slice) {
-    const part = generateEnterpriseRows(Math.min(slice, rows - done), seed + done);
-    for (const values of part) {
-      const row = ws.addRow(values.map((v) => (v === null || v === undefined ? null : v)));
-      values.forEach((v, j) => {
-        if (v instanceof Date) row.getCell(j + 1).style = dateStyle;
-      });
-      row.commit();
-    }
+  // One call, so the ledger is the same one the in-memory validate bench uses (names and
+  // codes are unique within one call only).
+  const data = generateEnterpriseRows(rows, seed);
+  if (breakEvery > 0) breakCheckChars(data, breakEvery);
+  for (const values of data) {
+    const row = ws.addRow(values.map((v) => (v === null || v === undefined ? null : v)));
+    values.forEach((v, j) => {
+      if (v instanceof Date) row.getCell(j + 1).style = dateStyle;
+    });
+    row.commit();
   }
   await wb.commit();
 }
@@ -121,7 +137,8 @@ export async function benchCheckXlsx(rows = 100_000, rounds = 3, log: (s: string
     fs.writeFileSync(baseline, exceljsRoundTripScript(require.resolve("exceljs")));
     const input = path.join(dir, "big.xlsx");
     const t0 = performance.now();
-    await writeLedgerXlsx(input, rows);
+    // 5% of the rows broken, as in the Excel adapter case, so --out writes fills and notes.
+    await writeLedgerXlsx(input, rows, 20);
     const fileBytes = fs.statSync(input).size;
     log(`  生成 ${rows} 行台账 ${(fileBytes / 1e6).toFixed(1)} MB，用时 ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -170,7 +187,19 @@ export async function benchCheckXlsx(rows = 100_000, rounds = 3, log: (s: string
     } catch {
       // The counts are informative only.
     }
+    let streamedCheck: CheckXlsxBenchResult["streamedCheck"] = null;
+    try {
+      const out = path.join(dir, "streamed.json");
+      const run = runChild(["--require", require.resolve("tsx/cjs"), __filename, "--streamed-check", input], dir, out);
+      const counts = JSON.parse(fs.readFileSync(out, "utf8")) as { errors: number; warnings: number };
+      streamedCheck = { ...run, ...counts };
+      log(`  对照：流式只读快照 + 校验 ${(run.wallMs / 1000).toFixed(1)} s（峰值 ${(run.peakRssBytes / 1e9).toFixed(2)} GB）`);
+    } catch (e) {
+      log(`  对照（流式只读快照）失败：${e instanceof Error ? e.message : String(e)}`);
+    }
     const kjMs = median(kjRuns.map((r) => r.wallMs));
+    const kjCpuMs = median(kjRuns.map((r) => r.cpuMs));
+    const exceljsCpuMs = median(exceljsRuns.map((r) => r.cpuMs));
     const exceljsMs = median(exceljsRuns.map((r) => r.wallMs));
     return {
       rows,
@@ -180,10 +209,14 @@ export async function benchCheckXlsx(rows = 100_000, rounds = 3, log: (s: string
       kjMs: Math.round(kjMs),
       exceljsMs: Math.round(exceljsMs),
       ratio: kjMs / exceljsMs,
+      kjCpuMs: Math.round(kjCpuMs),
+      exceljsCpuMs: Math.round(exceljsCpuMs),
+      cpuRatio: kjCpuMs / exceljsCpuMs,
       kjPeakRssBytes: Math.max(...kjRuns.map((r) => r.peakRssBytes)),
       exceljsPeakRssBytes: Math.max(...exceljsRuns.map((r) => r.peakRssBytes)),
       kjRuns,
       exceljsRuns,
+      streamedCheck,
       kjErrors,
       kjWarnings,
     };
@@ -192,7 +225,21 @@ export async function benchCheckXlsx(rows = 100_000, rounds = 3, log: (s: string
   }
 }
 
-if (require.main === module) {
+/** Child mode for the comparison: streamed read-only snapshot, then the validate job; prints the counts. */
+async function streamedCheckMain(file: string): Promise<void> {
+  const snapshot = await readXlsxSnapshot(file);
+  const { report } = validateWorkbook(snapshot, { asOf: dayFromParts(2024, 12, 31) as DayNumber });
+  const errors = report.sheets.reduce((n, s) => n + s.counts.error, 0);
+  const warnings = report.sheets.reduce((n, s) => n + s.counts.warning, 0);
+  process.stdout.write(JSON.stringify({ errors, warnings }));
+}
+
+if (require.main === module && process.argv[2] === "--streamed-check") {
+  streamedCheckMain(process.argv[3]).catch((e) => {
+    console.error(e);
+    process.exitCode = 2;
+  });
+} else if (require.main === module) {
   const rows = Number(process.argv[2] ?? 100_000);
   benchCheckXlsx(rows, 3, (s) => console.log(s)).then(
     (r) =>

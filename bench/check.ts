@@ -56,6 +56,12 @@ export function compareResults(recorded: readonly SuiteResult[], fresh: readonly
   return out;
 }
 
+/** "+12%", "-30%", "0%" (no "-0%" for a change that rounds to nothing). */
+function percent(change: number): string {
+  const p = Math.round(change * 100);
+  return p === 0 ? "0%" : `${p > 0 ? "+" : ""}${p}%`;
+}
+
 function unitOf(id: string, recorded: readonly SuiteResult[], fresh: readonly SuiteResult[]): Measure | undefined {
   for (const s of [...fresh, ...recorded]) for (const m of s.measures) if (m.id === id) return m;
   return undefined;
@@ -87,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   const rows = comparisons.map((c) => {
     const m = unitOf(c.id, record.suites, fresh);
     const fmt = (v: number | null) => (m ? formatValue(m.unit, v, c.id) : String(v));
-    const change = c.change === null ? "—" : !Number.isFinite(c.change) ? (c.change > 0 ? "+∞" : "-∞") : `${c.change >= 0 ? "+" : ""}${(c.change * 100).toFixed(0)}%`;
+    const change = c.change === null ? "—" : !Number.isFinite(c.change) ? (c.change > 0 ? "+∞" : "-∞") : percent(c.change);
     return [c.label, fmt(c.recorded), fmt(c.fresh), change, c.regressed ? "退步" : c.note ? c.note : "正常"];
   });
   console.log("");

@@ -12,6 +12,7 @@ import { dayFromParts, DayNumber } from "../src/dates";
 import { MAX_REQUEST_BYTES } from "../src/host/chunking";
 import { ExcelHost } from "../src/host/excel";
 import { validateWorkbook } from "../src/jobs/validate";
+import { CellValue } from "../src/ledger/cells";
 import { withCheckChar } from "../src/uscc";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
 import { FakeExcel } from "../tests/support/excel-mock";
@@ -33,13 +34,18 @@ export interface ExcelAdapterBenchResult {
   wallMs: number;
 }
 
-export async function benchExcelAdapter(rows = 100_000, asOf: DayNumber = dayFromParts(2024, 12, 31) as DayNumber): Promise<ExcelAdapterBenchResult> {
-  const data = generateEnterpriseRows(rows);
-  for (let i = 0; i < rows; i += 20) {
-    const code = String(data[i][1]);
+/** Gives every `every`-th row (from the first) a wrong check character in its 统一社会信用代码 (column 2). */
+export function breakCheckChars(rows: CellValue[][], every = 20): CellValue[][] {
+  for (let i = 0; i < rows.length; i += every) {
+    const code = String(rows[i][1]);
     const good = withCheckChar(code.slice(0, 17));
-    data[i][1] = code.slice(0, 17) + (good.endsWith("0") ? "1" : "0");
+    rows[i][1] = code.slice(0, 17) + (good.endsWith("0") ? "1" : "0");
   }
+  return rows;
+}
+
+export async function benchExcelAdapter(rows = 100_000, asOf: DayNumber = dayFromParts(2024, 12, 31) as DayNumber): Promise<ExcelAdapterBenchResult> {
+  const data = breakCheckChars(generateEnterpriseRows(rows));
   const excel = new FakeExcel([{ name: "企业培育库", values: [ENTERPRISE_HEADERS.slice(), ...data] }]);
   const host = new ExcelHost({ run: excel.run, notes: true });
 
