@@ -4,31 +4,12 @@
  * {"error":{"code","message"}} on stdout (Chinese message on stderr) when no amount exists.
  */
 import { strict as assert } from "assert";
-import { Io } from "../src/cli/common";
-import { main } from "../src/cli/main";
 import { dayFromParts } from "../src/dates";
+import { KjRun, kjRunner } from "./support/cli";
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+const kj = kjRunner(dayFromParts(2024, 6, 1)!);
 
-async function kj(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    today: () => dayFromParts(2024, 6, 1)!,
-    isTTY: false,
-  };
-  const code = await main(["node", "kj", ...args], io);
-  process.exitCode = 0;
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function json(run: Run): any {
+function json(run: KjRun): any {
   const lines = run.out.trim().split("\n");
   assert.equal(lines.length, 1, `--json should print one line, got:\n${run.out}`);
   return JSON.parse(lines[0]);

@@ -1,51 +1,19 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import { createHash } from "crypto";
 import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Io } from "../../src/cli/common";
-import { main } from "../../src/cli/main";
 import { WorkbookSnapshot } from "../../src/host/port";
 import { columnLetter } from "../../src/text";
 import { generateSampleWorkbook, SAMPLE_BROKEN_CELLS } from "../../samples/generate";
 import { AS_OF, codeFor, enterpriseCol, enterpriseSheet, sheetOf } from "../ledger/fixtures";
+import { kjRunner, sha256File as sha, writeSnapshotXlsx } from "../support/cli";
 
 let dir: string;
 
-async function writeXlsx(name: string, wb: WorkbookSnapshot): Promise<string> {
-  const book = new ExcelJS.Workbook();
-  for (const s of wb.sheets) {
-    const ws = book.addWorksheet(s.name);
-    s.values.forEach((row, r) =>
-      row.forEach((v, c) => {
-        if (v !== null && v !== undefined) ws.getCell(s.firstRow + r, s.firstCol + c).value = v as ExcelJS.CellValue;
-      }),
-    );
-  }
-  const file = path.join(dir, name);
-  await book.xlsx.writeFile(file);
-  return file;
-}
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function kj(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), today: () => AS_OF, isTTY: false };
-  const code = await main(["node", "kj", ...args], io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function sha(file: string): string {
-  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
+const writeXlsx = (name: string, wb: WorkbookSnapshot) => writeSnapshotXlsx(dir, name, wb);
+const kj = kjRunner(AS_OF);
 
 function brokenEnterprise() {
   const s = enterpriseSheet(6);

@@ -1,34 +1,16 @@
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Io } from "../../src/cli/common";
-import { main } from "../../src/cli/main";
-import { dayFromParts } from "../../src/dates";
+import { dayFromParts, DayNumber } from "../../src/dates";
+import { kjRunner, sha256File as sha } from "../support/cli";
 
-const TODAY = dayFromParts(2024, 6, 30) as number;
+const TODAY = dayFromParts(2024, 6, 30) as DayNumber;
 let dir: string;
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function kj(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), today: () => TODAY, isTTY: false };
-  const code = await main(["node", "kj", ...args], io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function sha(file: string): string {
-  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
+const kj = kjRunner(TODAY);
 
 /** Files in the folder other than the ones named: nothing else may be left behind. */
 function strayFiles(...expected: string[]): string[] {

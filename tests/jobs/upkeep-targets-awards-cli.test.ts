@@ -1,40 +1,22 @@
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generateSampleWorkbook } from "../../samples/generate";
-import { Io } from "../../src/cli/common";
 import { snapshotEdits } from "../../src/cli/commands/demo";
-import { main } from "../../src/cli/main";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import { recalcWorkbook } from "../../src/engine/xlsx-recalc";
 import { XlsxHost } from "../../src/host/xlsx";
 import { CellValue } from "../../src/ledger/cells";
 import { PLAN_PACKS } from "../../src/policy/plans";
+import { kjRunner, sha256File as sha } from "../support/cli";
 
 const TODAY = dayFromParts(2024, 12, 31) as DayNumber;
 let dir: string;
 let sample: string;
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function kj(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (s) => out.push(s), err: (s) => err.push(s), today: () => TODAY, isTTY: false };
-  const code = await main(["node", "kj", ...args], io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function sha(file: string): string {
-  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
+const kj = kjRunner(TODAY);
 
 async function load(file: string): Promise<XlsxHost> {
   const wb = new ExcelJS.Workbook();
