@@ -9,10 +9,10 @@ import JSZip from "jszip";
 import { DayNumber } from "../dates";
 import { ProgressFn } from "../host/port";
 import { columnLetter } from "../text";
+import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, toBinary, writeZip, xmlText } from "./ooxml";
 import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./xlsx-recalc";
 
-/** The package holds something this path does not read (callers fall back to the exceljs path). */
-export class PackageNotHandled extends Error {}
+export { PackageNotHandled, xmlText };
 
 export interface PackageRecalcOptions {
   today: DayNumber;
@@ -26,78 +26,12 @@ export interface PackageRecalc {
   writeTo(stream: NodeJS.WritableStream): Promise<void>;
 }
 
-interface SheetPart {
-  name: string;
-  path: string;
-}
-
 const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
 const FORMULA = /<f\b([^>]*?)(?:\/>|>([\s\S]*?)<\/f>)/;
 const VALUE = /<v>([\s\S]*?)<\/v>|<v\/>/;
 const INLINE = /<is>([\s\S]*?)<\/is>/;
 const CELL_REF = /\br\s*=\s*"([^"]+)"/;
 const CELL_TYPE = /\bt\s*=\s*"([^"]*)"/;
-
-/**
- * Sheet XML is handled as "binary" text (one char per UTF-8 byte): half the memory of a UTF-16
- * string for sheets holding Chinese, the markup is ASCII either way, and untouched bytes go back
- * out exactly as they came. Text that is read or written is converted at that point.
- */
-function fromBinary(s: string): string {
-  return Buffer.from(s, "latin1").toString("utf8");
-}
-function toBinary(s: string): string {
-  return Buffer.from(s, "utf8").toString("latin1");
-}
-
-function attributes(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of s.matchAll(/([\w:]+)\s*=\s*"([^"]*)"/g)) out[m[1]] = m[2];
-  return out;
-}
-
-/** XML text to a JS string: entities and OOXML's _xHHHH_ escapes. */
-export function xmlText(s: string): string {
-  return s
-    .replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) => {
-      switch (e) {
-        case "lt":
-          return "<";
-        case "gt":
-          return ">";
-        case "quot":
-          return '"';
-        case "apos":
-          return "'";
-        case "amp":
-          return "&";
-        default:
-          return String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-      }
-    })
-    .replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** The raw (still escaped) text of a <si> or <is>: every <t> run, phonetic guides (<rPh>) left out. */
-function richText(xml: string): string {
-  const plain = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, "");
-  let out = "";
-  for (const m of plain.matchAll(/<t\b[^>]*?(?:\/>|>([\s\S]*?)<\/t>)/g)) out += m[1] ?? "";
-  return out;
-}
-
-/** "AB12" -> { row: 12, col: 28 }. */
-function decodeAddress(ref: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref);
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { row: Number(m[2]), col };
-}
 
 /**
  * A shared formula's text at another cell: relative references move by the offset, absolute
@@ -122,54 +56,10 @@ export function slideFormula(formula: string, from: { row: number; col: number }
     .join("");
 }
 
-async function text(zip: JSZip, path: string): Promise<string | null> {
-  const f = zip.file(path);
-  return f ? f.async("string") : null;
-}
-
-/** A part as binary text (see fromBinary); refuses encodings other than UTF-8. */
-async function binaryText(zip: JSZip, path: string): Promise<string | null> {
-  const f = zip.file(path);
-  if (!f) return null;
-  const s = (await f.async("nodebuffer")).toString("latin1");
-  const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(s.slice(0, 200));
-  if (decl && !/^utf-?8$/i.test(decl[1])) throw new PackageNotHandled(`encoding ${decl[1]}`);
-  if (s.charCodeAt(0) === 0xfe || s.charCodeAt(0) === 0xff) throw new PackageNotHandled("UTF-16 part");
-  return s;
-}
-
-function resolveTarget(base: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = base.split("/").slice(0, -1);
-  for (const seg of target.split("/")) {
-    if (seg === "..") parts.pop();
-    else if (seg !== ".") parts.push(seg);
-  }
-  return parts.join("/");
-}
-
 /** The worksheets (name and part path), the shared strings and the defined names. */
 async function readWorkbookParts(zip: JSZip): Promise<{ sheets: SheetPart[]; sharedStrings: string[]; names: { name: string; expression: string }[] }> {
-  const rootRels = await text(zip, "_rels/.rels");
-  const officeDoc = rootRels && /Target="([^"]+)"[^>]*Type="[^"]*\/officeDocument"|Type="[^"]*\/officeDocument"[^>]*Target="([^"]+)"/.exec(rootRels);
-  const workbookPath = officeDoc ? resolveTarget("", officeDoc[1] ?? officeDoc[2]) : "xl/workbook.xml";
-  const workbookXml = await text(zip, workbookPath);
-  if (workbookXml === null) throw new PackageNotHandled("no workbook part");
-  const relsPath = workbookPath.replace(/[^/]+$/, (f) => `_rels/${f}.rels`);
-  const relsXml = (await text(zip, relsPath)) ?? "";
-  const rels = new Map<string, { type: string; target: string }>();
-  for (const m of relsXml.matchAll(/<Relationship\b([^>]*?)\/?>/g)) {
-    const a = attributes(m[1]);
-    if (a.Id && a.Target) rels.set(a.Id, { type: a.Type ?? "", target: resolveTarget(workbookPath, a.Target) });
-  }
-  const sheets: SheetPart[] = [];
-  for (const m of workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
-    const a = attributes(m[1]);
-    const rel = rels.get(a["r:id"] ?? "");
-    if (!rel || !/\/worksheet$/.test(rel.type)) continue;
-    sheets.push({ name: xmlText(a.name ?? ""), path: rel.target });
-  }
-  const sstRel = [...rels.values()].find((r) => /\/sharedStrings$/.test(r.type));
+  const { workbookXml, rels, sheets } = await readWorkbookPart(zip);
+  const sstRel = rels.find((r) => /\/sharedStrings$/.test(r.type));
   const sstXml = (await binaryText(zip, sstRel?.target ?? "xl/sharedStrings.xml")) ?? "";
   const sharedStrings: string[] = [];
   for (const m of sstXml.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) sharedStrings.push(m[1] === undefined ? "" : xmlText(fromBinary(richText(m[1]))));
@@ -368,13 +258,6 @@ export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOption
 
   return {
     report,
-    writeTo(stream: NodeJS.WritableStream): Promise<void> {
-      return new Promise((resolve, reject) => {
-        const out = zip.generateNodeStream({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, streamFiles: true });
-        out.on("error", reject);
-        out.on("end", () => resolve());
-        out.pipe(stream, { end: false });
-      });
-    },
+    writeTo: (stream: NodeJS.WritableStream) => writeZip(zip, stream),
   };
 }

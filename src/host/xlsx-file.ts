@@ -8,7 +8,7 @@
 import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
-import { Transform } from "stream";
+import { Transform, Writable } from "stream";
 import { CliError } from "../cli/common";
 import { MARK_REGISTRY_SHEET } from "./marks";
 import { ProgressFn, WorkbookSnapshot } from "./port";
@@ -322,6 +322,27 @@ function sameFile(a: string, b: string): boolean {
  * either complete or untouched. Returns the path written (and the .bak path with inPlace).
  */
 export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string, options: SaveOptions = {}): Promise<{ path: string; backup?: string }> {
+  return saveStreamAtomic(
+    async (stream) => {
+      const restoreText = protectTextForXml(workbook);
+      try {
+        await workbook.xlsx.write(stream);
+      } finally {
+        restoreText();
+      }
+    },
+    outPath,
+    options,
+  );
+}
+
+/**
+ * Saves whatever `write` puts into the stream (e.g. a package rewritten at zip level) with the
+ * same rules as saveXlsxAtomic: the same refusals (output is the input without inPlace, missing
+ * or unwritable folder, a folder as output), a temporary file renamed into place, a .bak of the
+ * input with inPlace, nothing left behind on failure. `write` must not end the stream.
+ */
+export async function saveStreamAtomic(write: (stream: Writable) => Promise<void>, outPath: string, options: SaveOptions = {}): Promise<{ path: string; backup?: string }> {
   const target = path.resolve(outPath);
   const isInput = options.inputPath !== undefined && sameFile(options.inputPath, target);
   if (isInput && !options.inPlace) {
@@ -347,10 +368,9 @@ export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string
     throw new CliError("output_is_directory", `输出路径“${outPath}”是一个文件夹，请写出文件名，例如 结果.xlsx`);
   }
 
-  const restoreText = protectTextForXml(workbook);
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.kj-tmp`);
   try {
-    await writeWorkbook(workbook, temp, options.progress);
+    await writeToFile(write, temp, options.progress);
     let backup: string | undefined;
     if (isInput) {
       backup = target + ".bak";
@@ -369,8 +389,6 @@ export async function saveXlsxAtomic(workbook: ExcelJS.Workbook, outPath: string
     const why =
       code === "ENOSPC" ? "磁盘空间不足" : code === "EACCES" || code === "EPERM" ? "没有写入权限，或文件正被其他程序（如 Excel/WPS）打开" : code === "EBUSY" ? "文件正被其他程序（如 Excel/WPS）打开，请先关闭" : (e as Error).message;
     throw new CliError("write_failed", `保存“${outPath}”失败：${why}。没有留下不完整的文件`);
-  } finally {
-    restoreText();
   }
 }
 
@@ -398,7 +416,7 @@ function protectTextForXml(workbook: ExcelJS.Workbook): () => void {
   return () => changed.forEach(({ cell, value }) => (cell.value = value));
 }
 
-async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?: ProgressFn): Promise<void> {
+async function writeToFile(write: (stream: Writable) => Promise<void>, file: string, progress?: ProgressFn): Promise<void> {
   const out = fs.createWriteStream(file, { flags: "wx" });
   let written = 0;
   const counter = new Transform({
@@ -419,7 +437,7 @@ async function writeWorkbook(workbook: ExcelJS.Workbook, file: string, progress?
   try {
     // A writer that waits for the stream to drain would wait forever once the file cannot be
     // written (e.g. it cannot even be created): the failure ends the wait.
-    await Promise.race([workbook.xlsx.write(counter), closed]);
+    await Promise.race([write(counter), closed]);
     counter.end();
     await closed;
   } catch (e) {

@@ -1,11 +1,10 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import type ExcelJS from "exceljs";
 import { recalcXlsxPackage } from "../../engine/xlsx-package";
 import { recalcWorkbook, RecalcReport } from "../../engine/xlsx-recalc";
 import { ProgressFn } from "../../host/port";
-import { openXlsx, readXlsxBytes, saveXlsxAtomic } from "../../host/xlsx-file";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic } from "../../host/xlsx-file";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
@@ -86,12 +85,8 @@ export async function recalcFile(
     packaged = null;
   }
   if (packaged) {
-    const pkg = packaged;
-    // saveXlsxAtomic writes through `xlsx.write(stream)`: the package streams itself there (its
-    // cells are already XML, so the text escaping it does over `worksheets` has nothing to do).
-    const writer = { worksheets: [], xlsx: { write: (stream: NodeJS.WritableStream) => pkg.writeTo(stream) } } as unknown as ExcelJS.Workbook;
-    const saved = await saveXlsxAtomic(writer, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
-    return { report: pkg.report, saved };
+    const saved = await saveStreamAtomic(packaged.writeTo, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
+    return { report: packaged.report, saved };
   }
   const workbook = await openXlsx(file, { progress: opts.progress });
   const report = recalcWorkbook(workbook, { today: opts.today, progress: opts.progress, maxListed: LISTED });

@@ -1,0 +1,214 @@
+/**
+ * What the package-level writers (kj recalc's cached values, kj check's marks) share about an
+ * .xlsx package: reading parts, XML text and attributes, part paths and relationships, the
+ * workbook's sheet list, and streaming the zip back out. No file access here.
+ */
+import JSZip from "jszip";
+
+/** The package holds something this path does not read (callers fall back to the exceljs path). */
+export class PackageNotHandled extends Error {}
+
+/**
+ * Sheet XML is handled as "binary" text (one char per UTF-8 byte): half the memory of a UTF-16
+ * string for sheets holding Chinese, the markup is ASCII either way, and untouched bytes go back
+ * out exactly as they came. Text that is read or written is converted at that point.
+ */
+export function fromBinary(s: string): string {
+  return Buffer.from(s, "latin1").toString("utf8");
+}
+export function toBinary(s: string): string {
+  return Buffer.from(s, "utf8").toString("latin1");
+}
+
+/** The attributes of a start tag's attribute text (prefixed names kept, e.g. "r:id"). */
+export function attributes(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of s.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out[m[1]] = m[2] ?? m[3];
+  return out;
+}
+
+/** XML text to a JS string: entities and OOXML's _xHHHH_ escapes. */
+export function xmlText(s: string): string {
+  return s
+    .replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) => {
+      switch (e) {
+        case "lt":
+          return "<";
+        case "gt":
+          return ">";
+        case "quot":
+          return '"';
+        case "apos":
+          return "'";
+        case "amp":
+          return "&";
+        default:
+          return String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      }
+    })
+    .replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** For attribute values in double quotes. */
+export function escapeAttribute(s: string): string {
+  return escapeXml(s).replace(/"/g, "&quot;");
+}
+
+/**
+ * Text as OOXML stores it in <t>: XML escapes, plus _xHHHH_ for a carriage return and other
+ * control characters XML cannot hold, and a literal "_xHHHH_" protected as "_x005F_xHHHH_"
+ * (Excel and exceljs decode both back).
+ */
+export function ooxmlText(s: string): string {
+  return escapeXml(
+    s
+      .replace(/_x([0-9A-Fa-f]{4})_/g, "_x005F_x$1_")
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`),
+  );
+}
+
+/** The raw (still escaped) text of a <si>, <is> or comment <text>: every <t> run, phonetic guides (<rPh>) left out. */
+export function richText(xml: string): string {
+  const plain = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, "");
+  let out = "";
+  for (const m of plain.matchAll(/<t\b[^>]*?(?:\/>|>([\s\S]*?)<\/t>)/g)) out += m[1] ?? "";
+  return out;
+}
+
+/** "AB12" -> { row: 12, col: 28 }. */
+export function decodeAddress(ref: string): { row: number; col: number } | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref);
+  if (!m) return null;
+  let col = 0;
+  for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
+  return { row: Number(m[2]), col };
+}
+
+/** A part as a JS string (UTF-8), or null when the package has no such part. */
+export async function text(zip: JSZip, path: string): Promise<string | null> {
+  const f = zip.file(path);
+  return f ? f.async("string") : null;
+}
+
+/** Refuses parts in encodings other than UTF-8 (latin1 view of the first bytes). */
+export function assertUtf8(head: string): void {
+  const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head.slice(0, 200));
+  if (decl && !/^utf-?8$/i.test(decl[1])) throw new PackageNotHandled(`encoding ${decl[1]}`);
+  if (head.charCodeAt(0) === 0xfe || head.charCodeAt(0) === 0xff) throw new PackageNotHandled("UTF-16 part");
+}
+
+/** A part as binary text (see fromBinary); refuses encodings other than UTF-8. */
+export async function binaryText(zip: JSZip, path: string): Promise<string | null> {
+  const f = zip.file(path);
+  if (!f) return null;
+  const s = (await f.async("nodebuffer")).toString("latin1");
+  assertUtf8(s);
+  return s;
+}
+
+/** A relationship target, relative to the part `base` that owns the relationship, as a package path. */
+export function resolveTarget(base: string, target: string): string {
+  if (target.startsWith("/")) return target.slice(1);
+  const parts = base.split("/").slice(0, -1);
+  for (const seg of target.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+/** The relative target from part `from` to part `to` ("xl/worksheets/sheet1.xml" -> "xl/comments1.xml" = "../comments1.xml"). */
+export function relativeTarget(from: string, to: string): string {
+  const a = from.split("/").slice(0, -1);
+  const b = to.split("/");
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => ".."), ...b.slice(i)].join("/");
+}
+
+/** "xl/worksheets/sheet1.xml" -> "xl/worksheets/_rels/sheet1.xml.rels". */
+export function relsPathOf(part: string): string {
+  return part.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
+}
+
+export interface Relationship {
+  id: string;
+  type: string;
+  /** Resolved package path (external targets are kept as written). */
+  target: string;
+  external: boolean;
+}
+
+/** The relationships of a .rels part's XML, owned by `owner`. */
+export function parseRelationships(owner: string, relsXml: string): Relationship[] {
+  const out: Relationship[] = [];
+  for (const m of relsXml.matchAll(/<Relationship\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    if (!a.Id || a.Target === undefined) continue;
+    const external = a.TargetMode === "External";
+    out.push({ id: a.Id, type: a.Type ?? "", target: external ? a.Target : resolveTarget(owner, xmlText(a.Target)), external });
+  }
+  return out;
+}
+
+export interface SheetPart {
+  name: string;
+  path: string;
+}
+
+export interface WorkbookParts {
+  workbookPath: string;
+  workbookXml: string;
+  relsPath: string;
+  relsXml: string;
+  rels: Relationship[];
+  /** The worksheets in workbook order (chart sheets and dialogs left out). */
+  sheets: SheetPart[];
+}
+
+/** The workbook part, its relationships and its worksheets. */
+export async function readWorkbookPart(zip: JSZip): Promise<WorkbookParts> {
+  const rootRels = await text(zip, "_rels/.rels");
+  const officeDoc = rootRels ? parseRelationships("", rootRels).find((r) => /\/officeDocument$/.test(r.type)) : undefined;
+  const workbookPath = officeDoc ? officeDoc.target : "xl/workbook.xml";
+  const workbookXml = await text(zip, workbookPath);
+  if (workbookXml === null) throw new PackageNotHandled("no workbook part");
+  const relsPath = relsPathOf(workbookPath);
+  const relsXml = (await text(zip, relsPath)) ?? "";
+  const rels = parseRelationships(workbookPath, relsXml);
+  const byId = new Map(rels.map((r) => [r.id, r]));
+  const sheets: SheetPart[] = [];
+  for (const m of workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    const rel = byId.get(a["r:id"] ?? "");
+    if (!rel || !/\/worksheet$/.test(rel.type)) continue;
+    sheets.push({ name: xmlText(a.name ?? ""), path: rel.target });
+  }
+  return { workbookPath, workbookXml, relsPath, relsXml, rels, sheets };
+}
+
+/** The package path of a part, as the zip holds it (part names are case-insensitive). */
+export function findPart(zip: JSZip, path: string): string | null {
+  if (zip.file(path)) return path;
+  const lower = path.toLowerCase();
+  let found: string | null = null;
+  zip.forEach((p, f) => {
+    if (!f.dir && p.toLowerCase() === lower) found = p;
+  });
+  return found;
+}
+
+/** Writes the package to a stream (not ending it); unchanged parts keep their compressed bytes. */
+export function writeZip(zip: JSZip, stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = zip.generateNodeStream({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, streamFiles: true });
+    out.on("error", reject);
+    out.on("end", () => resolve());
+    out.pipe(stream, { end: false });
+  });
+}
