@@ -27,9 +27,30 @@ export interface Io {
   isTTY: boolean;
 }
 
+/**
+ * Writes lines to stdout or stderr. A reader that stops early (kj check … | head -3) closes
+ * the pipe: writing then stops quietly, the command runs on and keeps its exit code, and no
+ * EPIPE stack trace reaches the user.
+ */
+export function lineWriter(stream: NodeJS.WritableStream): (s: string) => void {
+  let pipeClosed = false;
+  let guarded = false;
+  return (s) => {
+    if (!guarded) {
+      guarded = true;
+      stream.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPIPE") throw e;
+        pipeClosed = true;
+      });
+    }
+    if (pipeClosed) return;
+    stream.write(s.endsWith("\n") ? s : s + "\n");
+  };
+}
+
 export const processIo: Io = {
-  out: (s) => process.stdout.write(s.endsWith("\n") ? s : s + "\n"),
-  err: (s) => process.stderr.write(s.endsWith("\n") ? s : s + "\n"),
+  out: lineWriter(process.stdout),
+  err: lineWriter(process.stderr),
   today: () => dayFromLocalClock(new Date()),
   isTTY: Boolean(process.stderr.isTTY),
 };
