@@ -99,7 +99,8 @@ function fieldOfError(code: string): "item" | "basis" | "date" {
 
 /**
  * Fills the award ledger(s) with KJ.AWARD formulas, flags what cannot be computed and writes
- * 奖励汇总. Running it twice gives no new formula edits and the same summary.
+ * 奖励汇总. Each run first clears the add-in's marks on the ledger sheet, then marks afresh.
+ * Running it twice gives no new formula edits, the same marks and the same summary.
  */
 export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
   const report: AwardsReport = {
@@ -134,6 +135,8 @@ export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: 
 
 function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsReport, edits: Edit[]): { amountCol: number; lastRow: number } | null {
   const S = l.sheet.name;
+  // The last run's marks go first: a row the user has fixed since must not keep its old mark.
+  const clearPreviousMarks: Edit = { type: "clearMarks", sheet: S };
   const itemCol = l.mapping.columns.item;
   const dateCol = l.mapping.columns.date;
   const basisCol = l.mapping.columns.basis;
@@ -141,6 +144,7 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
     const lacking = [itemCol === undefined ? "奖励事项" : null, dateCol === undefined ? "认定日期" : null].filter(Boolean).join("、");
     report.notes.push(`奖励台账“${S}”缺少列：${lacking}，无法写入奖励公式`);
     report.issues.push({ sheet: S, row: l.mapping.headerRow, column: "", col: 0, field: lacking, severity: "error", message: `缺少列：${lacking}，无法测算奖励` });
+    edits.push(clearPreviousMarks);
     return null;
   }
   let amountCol = l.mapping.columns.amount ?? columnByHeader(l.sheet, l.mapping.headerRow, AMOUNT_HEADER);
@@ -276,6 +280,7 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
     });
   }
   if (formulas.some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: amountCol, formulas });
+  edits.push(clearPreviousMarks);
   if (marks.length > 0) edits.push({ type: "mark", sheet: S, marks });
   report.sheets.push({ sheet: S, headerRow: l.mapping.headerRow, rows: rows.length, amountColumn: columnLetter(amountCol) });
   return { amountCol, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)) };

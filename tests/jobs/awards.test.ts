@@ -174,6 +174,41 @@ describe("awards job (奖励测算)", () => {
     assert.deepEqual(host.snapshot(AWARD_SUMMARY_SHEET), summary);
   });
 
+  it("a re-run after the user fixed rows leaves no stale mark on them, and keeps the marks still due", async () => {
+    const host = memoryHostFromSnapshot(golden());
+    // A fill the user gave the item cell before any run comes back once its mark is gone.
+    host.setFill("奖励", 9, 3, { kind: "solid", color: "#00B0F0" });
+    await host.apply(fillAwards(await readWorkbook(host), { asOf: AS_OF }).edits);
+    assert.match(host.getNote("奖励", 9, 3) ?? "", /未知的奖励事项/);
+    assert.match(host.getNote("奖励", 8, 5) ?? "", /计算依据/);
+    // The user fixes row 9's item and row 10's date (typing over their own cells).
+    await host.apply([
+      { type: "setValues", sheet: "奖励", row: 9, col: 3, values: [["高企"]] },
+      { type: "setValues", sheet: "奖励", row: 10, col: 4, values: [[utc(2023, 6, 1)]] },
+    ]);
+    await host.apply(fillAwards(await readWorkbook(host), { asOf: AS_OF }).edits);
+    assert.equal(host.getNote("奖励", 9, 3), null);
+    assert.deepEqual(host.getFill("奖励", 9, 3), { kind: "solid", color: "#00B0F0" });
+    assert.equal(host.getNote("奖励", 10, 4), null);
+    assert.deepEqual(host.getFill("奖励", 10, 4), { kind: "none" });
+    assert.match(host.getNote("奖励", 8, 5) ?? "", /计算依据/, "row 8 is still not computable");
+    assert.notDeepEqual(host.getFill("奖励", 8, 5), { kind: "none" });
+  });
+
+  it("a second run with nothing changed leaves every fill, note and the mark registry as they were", async () => {
+    const host = memoryHostFromSnapshot(golden());
+    await host.apply(fillAwards(await readWorkbook(host), { asOf: AS_OF }).edits);
+    const marksOf = () => {
+      const cells: unknown[] = [];
+      for (let r = 1; r <= ROWS.length; r++) for (let c = 1; c <= 8; c++) cells.push([r, c, host.getFill("奖励", r, c), host.getNote("奖励", r, c)]);
+      return { cells, registry: host.readRegistry() };
+    };
+    const before = marksOf();
+    assert.ok(before.registry.length > 0);
+    await host.apply(fillAwards(await readWorkbook(host), { asOf: AS_OF }).edits);
+    assert.deepEqual(marksOf(), before);
+  });
+
   it("adds its own amount column when the ledger has none, and uses \"\" for a missing basis column", () => {
     const wb: WorkbookSnapshot = {
       sheets: [{ name: "奖", firstRow: 1, firstCol: 1, values: [["名称", "奖励事项", "认定日期", "备注"], ["甲", "高企", utc(2023, 1, 1), "x"]], formulas: [[null, null, null, null], [null, null, null, null]] }],
