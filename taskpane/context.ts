@@ -70,3 +70,25 @@ export async function runAction(
     settle?.();
   }
 }
+
+/**
+ * One action at a time per page: wraps actions for click handlers so that a click while an
+ * earlier action still runs is ignored; each action goes through runAction.
+ * Example: const guarded = oneAtATime([runButton], notice); runButton.onclick = guarded(run);
+ */
+export function oneAtATime(
+  buttons: readonly HTMLButtonElement[],
+  notice: HTMLElement,
+  /** Recomputes which buttons are enabled once an action is over. */
+  settle?: () => void,
+): (action: () => Promise<void>) => () => void {
+  let busy = false;
+  return (action) => () => {
+    if (busy) return;
+    busy = true;
+    void runAction(buttons, notice, action, () => {
+      busy = false;
+      settle?.();
+    });
+  };
+}

@@ -3,7 +3,7 @@
  * and a SUMIFS summary, and shows the totals and the rows that cannot be computed.
  */
 import { readWorkbook } from "../../src/host/port";
-import { Page, PaneContext, runAction, showNotice } from "../context";
+import { oneAtATime, Page, PaneContext, runAction, showNotice } from "../context";
 import { columnLetter } from "../../src/text";
 import { el, replaceChildren } from "../dom";
 import { awardsView, TotalLine } from "../jobs";
@@ -22,8 +22,6 @@ export function createAwardsPage(ctx: PaneContext): Page {
     totals,
     flagged,
   ]);
-
-  let busy = false;
 
   async function fill(): Promise<void> {
     const wb = await readWorkbook(ctx.host);
@@ -67,11 +65,7 @@ export function createAwardsPage(ctx: PaneContext): Page {
     notice.appendChild(summaryLink);
   }
 
-  runButton.addEventListener("click", () => {
-    if (busy) return;
-    busy = true;
-    void runAction([runButton], notice, fill, () => (busy = false));
-  });
+  runButton.addEventListener("click", oneAtATime([runButton], notice)(fill));
 
   return { title: "奖励测算", id: "awards", root, shown: () => undefined };
 }

@@ -3,7 +3,7 @@
  * ledgers and shows every indicator with a completion bar.
  */
 import { readWorkbook } from "../../src/host/port";
-import { Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
+import { oneAtATime, Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
 import { el, replaceChildren } from "../dom";
 import { IndicatorView, targetsView } from "../jobs";
 import { asOfInput, BAD_DATE_MESSAGE } from "./dates";
@@ -24,8 +24,6 @@ export function createTargetsPage(ctx: PaneContext): Page {
     missing,
     table,
   ]);
-
-  let busy = false;
 
   async function generate(): Promise<void> {
     const day = asOf.value();
@@ -48,11 +46,7 @@ export function createTargetsPage(ctx: PaneContext): Page {
     notice.appendChild(sheetLink);
   }
 
-  runButton.addEventListener("click", () => {
-    if (busy) return;
-    busy = true;
-    void runAction([runButton], notice, generate, () => (busy = false));
-  });
+  runButton.addEventListener("click", oneAtATime([runButton], notice)(generate));
 
   return { title: "目标完成情况", id: "targets", root, shown: () => undefined };
 }

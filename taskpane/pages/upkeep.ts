@@ -3,7 +3,7 @@
  * reason; write them into the add-in's own columns, move chosen rows to 调出记录, undo.
  */
 import { WorkbookSnapshot, readWorkbook } from "../../src/host/port";
-import { Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
+import { oneAtATime, Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
 import { el, replaceChildren } from "../dom";
 import { planUpkeepView, removalEdits, undoRemovalEdits, UndoToken, UpkeepSuggestion } from "../jobs";
 import { asOfInput, BAD_DATE_MESSAGE, startOfYear } from "./dates";
@@ -36,11 +36,9 @@ export function createUpkeepPage(ctx: PaneContext): Page {
   const undoStack: UndoToken[] = [];
   /** 调出记录 holds a batch that can still be put back (e.g. removed in an earlier session). */
   let archiveUndoable = false;
-  let busy = false;
   const buttons = [refreshButton, writeButton, removeButton, undoButton, yearStartButton];
 
   function settle(): void {
-    busy = false;
     writeButton.disabled = suggestions.length === 0;
     removeButton.disabled = chosen.size === 0;
     removeButton.textContent = chosen.size ? `移出培育库（${chosen.size} 家）` : "移出培育库";
@@ -157,11 +155,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
     showNotice(notice, "success", `已撤销：${result.restored} 家企业放回培育库原来的行。`);
   }
 
-  const guarded = (action: () => Promise<void>) => () => {
-    if (busy) return;
-    busy = true;
-    void runAction(buttons, notice, action, settle);
-  };
+  const guarded = oneAtATime(buttons, notice, settle);
   refreshButton.addEventListener("click", guarded(refresh));
   writeButton.addEventListener("click", guarded(write));
   removeButton.addEventListener("click", guarded(remove));

@@ -10,7 +10,7 @@ import { ColumnMapping, detectLedger } from "../../src/ledger/mapping";
 import { columnLetter } from "../../src/text";
 import { Issue } from "../../src/jobs/types";
 import { Edit } from "../../src/host/port";
-import { Page, PaneContext, runAction, showNotice } from "../context";
+import { oneAtATime, Page, PaneContext, runAction, showNotice } from "../context";
 import { el, replaceChildren, yieldToUi } from "../dom";
 import { clearMarksEdits, startValidation } from "../jobs";
 
@@ -55,11 +55,9 @@ export function createValidatePage(ctx: PaneContext): Page {
 
   let mapping: ColumnMapping | null = null;
   let last: LastRun | null = null;
-  let busy = false;
   const buttons = [runButton, markButton, clearButton, reloadButton];
 
   function settle(): void {
-    busy = false;
     runButton.disabled = sheetSelect.value === "" || mapping === null;
     markButton.disabled = !last || last.sheet !== sheetSelect.value || last.issues.length === 0;
     clearButton.disabled = sheetSelect.value === "";
@@ -260,11 +258,7 @@ export function createValidatePage(ctx: PaneContext): Page {
     showNotice(notice, "success", "已清除本加载项在此工作表上的标记，原有的填充色和批注保持不变。");
   }
 
-  const guarded = (action: () => Promise<void>) => () => {
-    if (busy) return;
-    busy = true;
-    void runAction(buttons, notice, action, settle);
-  };
+  const guarded = oneAtATime(buttons, notice, settle);
   runButton.addEventListener("click", guarded(validate));
   markButton.addEventListener("click", guarded(mark));
   clearButton.addEventListener("click", guarded(clearMarks));
