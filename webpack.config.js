@@ -57,6 +57,21 @@ class LocalizedFunctionsMetadataPlugin {
 }
 
 /**
+ * TypeScript through ts-loader, shared by the Excel and WPS builds. Transpile only: typechecking
+ * is `npm run typecheck`. es2017 syntax: WPS on older 信创 builds embeds an older Chromium.
+ */
+function typescriptRule(sourceMap) {
+  return {
+    test: /\.ts$/,
+    exclude: /node_modules/,
+    use: {
+      loader: "ts-loader",
+      options: { transpileOnly: true, compilerOptions: { module: "es2020", target: "es2017", sourceMap } },
+    },
+  };
+}
+
+/**
  * The dev server's https settings: the certificate `npx office-addin-dev-certs install`
  * leaves in ~/.office-addin-dev-certs when present (trusted by Excel on Windows/macOS),
  * otherwise webpack-dev-server's own self-signed one (fine for a browser, not for sideloading).
@@ -93,22 +108,7 @@ module.exports = (env = {}, argv = {}) => {
     resolve: {
       extensions: [".ts", ".js", ".json"],
     },
-    module: {
-      rules: [
-        {
-          test: /\.ts$/,
-          exclude: /node_modules/,
-          use: {
-            loader: "ts-loader",
-            options: {
-              // Typechecking is `npm run typecheck`; the bundle only needs transpiling.
-              transpileOnly: true,
-              compilerOptions: { module: "es2020", target: "es2017", sourceMap: true },
-            },
-          },
-        },
-      ],
-    },
+    module: { rules: [typescriptRule(true)] },
     plugins: [
       new CustomFunctionsMetadataPlugin({ input: FUNCTIONS_INPUT, output: "functions.json" }),
       new LocalizedFunctionsMetadataPlugin(),
@@ -161,5 +161,6 @@ module.exports = (env = {}, argv = {}) => {
 };
 
 module.exports.publicUrl = publicUrl;
+module.exports.typescriptRule = typescriptRule;
 module.exports.DEV_URL = DEV_URL;
 module.exports.PLACEHOLDER_URL = PLACEHOLDER_URL;

@@ -19,6 +19,7 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 // The package files are generated from src/fx/spec.ts by TypeScript; tsx loads it here.
 const tsx = require("tsx/cjs/api");
 const pkg = require("./package.json");
+const { typescriptRule } = require("./webpack.config.js");
 
 const PLACEHOLDER_WPS_URL = "http://kj.example.gov.cn/wps/";
 const TASKPANE_ENTRY = "./taskpane/taskpane.ts";
@@ -75,23 +76,7 @@ module.exports = (env = {}, argv = {}) => {
       clean: true,
     },
     resolve: { extensions: [".ts", ".js", ".json"] },
-    module: {
-      rules: [
-        {
-          test: /\.ts$/,
-          exclude: /node_modules/,
-          use: {
-            loader: "ts-loader",
-            options: {
-              // Typechecking is `npm run typecheck`; the bundle only needs transpiling.
-              transpileOnly: true,
-              // WPS on older 信创 builds embeds an older Chromium: keep the syntax modest.
-              compilerOptions: { module: "es2020", target: "es2017", sourceMap: dev },
-            },
-          },
-        },
-      ],
-    },
+    module: { rules: [typescriptRule(dev)] },
     plugins: [
       new HtmlWebpackPlugin({
         filename: "index.html",
