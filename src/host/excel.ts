@@ -14,12 +14,14 @@
  * their previous fills are kept in the hidden sheet KJ标记 (src/host/marks.ts).
  */
 import { excelSerialFromDay, dayFromDate } from "../dates";
+import { cellAddress } from "../text";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { DEFAULT_CHUNK_BUDGET, jsonBytes, MAX_REQUEST_BYTES, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
 import {
   CellMarkPlan,
   composeNote,
+  entryToClear,
   isKjNote,
   MARK_REGISTRY_SHEET,
   moveRegistryRows,
@@ -35,7 +37,7 @@ import {
   rowAfterInserting,
   SavedFill,
 } from "./marks";
-import { CellMark, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { CellMark, Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
 type Ctx = Excel.RequestContext;
 type RunFn = <T>(batch: (ctx: Ctx) => Promise<T>) => Promise<T>;
@@ -289,7 +291,9 @@ class ApplySession {
       case "mark":
         return this.mark(e.sheet, e.marks);
       case "clearMarks":
-        return this.clearMarks(e.sheet);
+        return this.clearMarks(e.sheet, e.rows);
+      case "copyFormats":
+        return this.copyFormats(e.sheet, e.blocks);
       case "deleteRows": {
         const ws = this.sheet(e.sheet);
         for (const run of runsBottomUp(e.rows)) {
@@ -511,12 +515,13 @@ class ApplySession {
     }
   }
 
-  private async clearMarks(sheet: string): Promise<void> {
+  private async clearMarks(sheet: string, rows?: readonly number[]): Promise<void> {
     const registry = await this.loadRegistry();
-    const mine = registry.filter((e) => e.sheet === sheet);
+    const only = rows ? new Set(rows) : undefined;
+    const mine = registry.filter((e) => entryToClear(e, sheet, only));
     if (mine.length === 0) return;
     const names = await this.loadSheetNames();
-    const kept = registry.filter((e) => e.sheet !== sheet);
+    const kept = registry.filter((e) => !entryToClear(e, sheet, only));
     if (!names.has(sheet)) return this.writeRegistry(kept);
     const ws = this.sheet(sheet);
     const comments = this.notes ? null : await this.loadComments(ws);
@@ -552,6 +557,83 @@ class ApplySession {
     await this.writeRegistry(kept);
   }
 
+  // ---- copying formats and notes --------------------------------------------------------
+
+  /**
+   * One copyFrom(…, "Formats") per block (fill, number format, font, borders; ExcelApi 1.9). Notes
+   * and comments are not formats: they are read once per sheet involved (two syncs) and written
+   * only where the source or the target has one.
+   */
+  private async copyFormats(sheet: string, blocks: readonly FormatCopy[]): Promise<void> {
+    if (blocks.length === 0) return;
+    const target = this.sheet(sheet);
+    for (const b of blocks) {
+      await this.batch.reserve(OP_OVERHEAD_BYTES * 3);
+      const source = this.sheet(b.from.sheet).getRangeByIndexes(b.from.row - 1, b.from.col - 1, b.from.rows, b.from.cols);
+      target.getRangeByIndexes(b.row - 1, b.col - 1, b.from.rows, b.from.cols).copyFrom(source, "Formats");
+    }
+    const sheets = [...new Set([sheet, ...blocks.map((b) => b.from.sheet)])];
+    if (this.notes) return this.copyNotes(sheet, blocks, await this.loadNotes(sheets));
+    const comments = new Map<string, Map<string, LoadedComment>>();
+    for (const s of sheets) comments.set(s, await this.loadComments(this.sheet(s)));
+    return this.copyComments(sheet, blocks, comments);
+  }
+
+  private async copyNotes(sheet: string, blocks: readonly FormatCopy[], notes: Map<string, Map<string, Excel.Note>>): Promise<void> {
+    const ws = this.sheet(sheet);
+    const there = notes.get(sheet) ?? new Map<string, Excel.Note>();
+    for (const { from, at, address } of blockCells(blocks)) {
+      const source = notes.get(from.sheet)?.get(from.address);
+      const target = there.get(address);
+      if (source) {
+        await this.batch.reserve(MARK_WRITE_BYTES + utf8Length(source.content));
+        if (target) target.content = source.content;
+        else ws.notes.add(ws.getRangeByIndexes(at.row - 1, at.col - 1, 1, 1), source.content);
+      } else if (target) {
+        await this.batch.reserve(OP_OVERHEAD_BYTES);
+        target.delete();
+      }
+    }
+  }
+
+  /** A comment thread is copied as its text and its replies (a new thread on the target cell). */
+  private async copyComments(sheet: string, blocks: readonly FormatCopy[], comments: Map<string, Map<string, LoadedComment>>): Promise<void> {
+    const ws = this.sheet(sheet);
+    const there = comments.get(sheet) ?? new Map<string, LoadedComment>();
+    for (const { from, at, address } of blockCells(blocks)) {
+      const source = comments.get(from.sheet)?.get(from.address);
+      const target = there.get(address);
+      if (!source && !target) continue;
+      await this.batch.reserve(MARK_WRITE_BYTES + (source ? utf8Length(source.comment.content) + source.replies.reduce((n, r) => n + utf8Length(r.content), 0) : 0));
+      if (target) target.comment.delete();
+      if (!source) continue;
+      const added = this.ctx.workbook.comments.add(ws.getRangeByIndexes(at.row - 1, at.col - 1, 1, 1), source.comment.content);
+      for (const r of source.replies) added.replies.add(r.content);
+    }
+  }
+
+  /** Every note of the given sheets by sheet and cell address (two syncs for all of them). */
+  private async loadNotes(sheets: readonly string[]): Promise<Map<string, Map<string, Excel.Note>>> {
+    const collections = sheets.map((name) => {
+      const notes = this.sheet(name).notes;
+      notes.load("items/content");
+      return { name, notes };
+    });
+    await this.syncNow();
+    const located = collections.flatMap(({ name, notes }) =>
+      notes.items.map((note) => {
+        const where = note.getLocation();
+        where.load("address");
+        return { name, note, where };
+      }),
+    );
+    const out = new Map<string, Map<string, Excel.Note>>(sheets.map((name) => [name, new Map()]));
+    if (located.length === 0) return out;
+    await this.syncNow();
+    for (const { name, note, where } of located) out.get(name)?.set(bareAddress(where.address), note);
+    return out;
+  }
+
   /** Every comment on a sheet by cell address, with its replies (two syncs). */
   private async loadComments(ws: Excel.Worksheet): Promise<Map<string, LoadedComment>> {
     const all = ws.comments;
@@ -566,11 +648,25 @@ class ApplySession {
     await this.syncNow();
     const out = new Map<string, LoadedComment>();
     for (const { comment, where } of located) {
-      const address = where.address.replace(/^.*!/, "").replace(/\$/g, "").split(":")[0].toUpperCase();
-      out.set(address, { comment, replies: comment.replies.items });
+      out.set(bareAddress(where.address), { comment, replies: comment.replies.items });
     }
     return out;
   }
+}
+
+/** "企业培育库!$B$4" -> "B4" (the first cell of a range address). */
+function bareAddress(address: string): string {
+  return address.replace(/^.*!/, "").replace(/\$/g, "").split(":")[0].toUpperCase();
+}
+
+/** Each cell of the blocks: its source (sheet and address) and where it goes on the edit's sheet. */
+function* blockCells(blocks: readonly FormatCopy[]): Generator<{ from: { sheet: string; address: string }; at: { row: number; col: number }; address: string }> {
+  for (const b of blocks)
+    for (let i = 0; i < b.from.rows; i++)
+      for (let j = 0; j < b.from.cols; j++) {
+        const at = { row: b.row + i, col: b.col + j };
+        yield { from: { sheet: b.from.sheet, address: cellAddress(b.from.row + i, b.from.col + j) }, at, address: cellAddress(at.row, at.col) };
+      }
 }
 
 interface LoadedComment {

@@ -5,7 +5,7 @@
  */
 import { CellValue } from "../ledger/cells";
 import { cellAddress, columnLetter } from "../text";
-import { CellMark, MARK_COLORS, MarkLevel, NOTE_PREFIX } from "./port";
+import { CellMark, Edit, MARK_COLORS, MarkLevel, NOTE_PREFIX } from "./port";
 
 /** The hidden sheet holding one row per marked cell (listed in OWN_SHEETS, so jobs skip it). */
 export const MARK_REGISTRY_SHEET = "KJ标记";
@@ -208,13 +208,22 @@ export function markCellsSync(store: SyncMarkStore, sheet: string, marks: readon
   store.writeRegistry(registryRows(entries));
 }
 
-/** Restores every cell marked on `sheet` and drops them from the registry. */
-export function clearMarksSync(store: SyncMarkStore, sheet: string): void {
+/** True when a registry entry is one of `sheet`'s marks to clear (all of them, or those on `rows`). */
+export function entryToClear(e: RegistryEntry, sheet: string, rows?: ReadonlySet<number>): boolean {
+  if (e.sheet !== sheet) return false;
+  if (!rows) return true;
+  const at = parseAddress(e.address);
+  return at !== null && rows.has(at.row);
+}
+
+/** Restores every cell marked on `sheet` (or on its `rows` only) and drops them from the registry. */
+export function clearMarksSync(store: SyncMarkStore, sheet: string, rows?: readonly number[]): void {
   const entries = parseRegistry(store.readRegistry());
+  const only = rows ? new Set(rows) : undefined;
   const kept: RegistryEntry[] = [];
   let cleared = 0;
   for (const e of entries) {
-    if (e.sheet !== sheet) {
+    if (!entryToClear(e, sheet, only)) {
       kept.push(e);
       continue;
     }
@@ -227,6 +236,12 @@ export function clearMarksSync(store: SyncMarkStore, sheet: string): void {
     else if (next.action === "set") store.setNote(sheet, at.row, at.col, next.text);
   }
   if (cleared > 0) store.writeRegistry(registryRows(kept));
+}
+
+/** The two mark edits on a synchronous store (the memory and exceljs hosts share this). */
+export function applyMarkEditSync(store: SyncMarkStore, e: Extract<Edit, { type: "mark" | "clearMarks" }>): void {
+  if (e.type === "mark") markCellsSync(store, e.sheet, e.marks);
+  else clearMarksSync(store, e.sheet, e.rows);
 }
 
 /**

@@ -6,8 +6,8 @@
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { runsBottomUp } from "./chunking";
-import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
-import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
+import { Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
 /** Initial content of one sheet; rows and columns are 1-based in fills/notes/numberFormats. */
 export interface MemorySheetInit {
@@ -296,12 +296,12 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         return;
       }
       case "mark":
-        this.need(e.sheet);
-        markCellsSync(this, e.sheet, e.marks);
-        return;
       case "clearMarks":
         this.need(e.sheet);
-        clearMarksSync(this, e.sheet);
+        applyMarkEditSync(this, e);
+        return;
+      case "copyFormats":
+        for (const b of e.blocks) this.copyFormats(e.sheet, b);
         return;
       case "deleteRows": {
         const s = this.need(e.sheet);
@@ -342,6 +342,24 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         s.dataBars.push({ row: e.row, col: e.col, rows: e.rows, cols: e.cols, color: e.color });
         return;
       }
+    }
+  }
+
+  /** Fill, note, number format and bold of each source cell replace the target cell's (read first: blocks may overlap). */
+  private copyFormats(sheet: string, b: FormatCopy): void {
+    const from = this.need(b.from.sheet);
+    const to = this.need(sheet);
+    const maps = (s: MemorySheet) => [s.fills, s.notes, s.formats] as Map<number, unknown>[];
+    const picked: { at: number; parts: unknown[]; bold: boolean }[] = [];
+    for (let i = 0; i < b.from.rows; i++)
+      for (let j = 0; j < b.from.cols; j++) {
+        const k = key(b.from.row + i, b.from.col + j);
+        picked.push({ at: key(b.row + i, b.col + j), parts: maps(from).map((m) => m.get(k)), bold: from.bold.has(k) });
+      }
+    for (const p of picked) {
+      maps(to).forEach((m, n) => (p.parts[n] === undefined ? m.delete(p.at) : m.set(p.at, p.parts[n])));
+      if (p.bold) to.bold.add(p.at);
+      else to.bold.delete(p.at);
     }
   }
 

@@ -31,6 +31,22 @@ export type MarkLevel = keyof typeof MARK_COLORS;
 /** Prefix of every note the add-in writes, so clearing marks never touches a user's note. */
 export const NOTE_PREFIX = "【KJ】";
 
+/** A block of cells on a sheet, 1-based. */
+export interface CellBlock {
+  sheet: string;
+  row: number;
+  col: number;
+  rows: number;
+  cols: number;
+}
+
+/** A source block whose formats and notes go to the same-sized block at (row, col) of the edit's sheet. */
+export interface FormatCopy {
+  from: CellBlock;
+  row: number;
+  col: number;
+}
+
 /**
  * What a job asks a host to do. Every string value is written as text (never a formula);
  * formulas come only through `setFormulas`, which jobs build from their own templates.
@@ -46,12 +62,22 @@ export type Edit =
   | { type: "clearRange"; sheet: string; row: number; col: number; rows: number; cols: number }
   /** Marks cells: fill colour + a note starting with NOTE_PREFIX. The host remembers the previous fill to restore it. */
   | { type: "mark"; sheet: string; marks: CellMark[] }
-  /** Removes every mark the add-in made on a sheet, restoring previous fills; user notes are left alone. */
-  | { type: "clearMarks"; sheet: string }
+  /**
+   * Removes every mark the add-in made on a sheet (or, with `rows`, on those rows only), restoring
+   * previous fills; user notes are left alone.
+   */
+  | { type: "clearMarks"; sheet: string; rows?: number[] }
   /** Deletes whole sheet rows (1-based, any order). Only upkeep does this, after archiving them. */
   | { type: "deleteRows"; sheet: string; rows: number[] }
   /** Inserts whole rows before `row` (1-based) holding `values` (starting at column `col`). */
   | { type: "insertRows"; sheet: string; row: number; col: number; values: CellValue[][] }
+  /**
+   * Gives each target block of `sheet` the cell formats (fill, number format, font, borders: whatever the host
+   * keeps per cell) and the notes of its source block, cell for cell, replacing what the target had:
+   * a source cell without a fill or a note leaves its target without one. Values and formulas stay
+   * as they are. Upkeep uses it so a removed row's fills and notes go to 调出记录 and come back on undo.
+   */
+  | { type: "copyFormats"; sheet: string; blocks: FormatCopy[] }
   /** A number format for a block ("0.00", "0.0%"), e.g. for the attainment sheet. */
   | { type: "numberFormat"; sheet: string; row: number; col: number; rows: number; cols: number; format: string }
   /** Data bars over a block of 0..1 ratios (hosts without conditional formats may ignore it). */

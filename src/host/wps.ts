@@ -13,19 +13,8 @@ import { dayFromDate, excelSerialFromDay } from "../dates";
 import { CellValue } from "../ledger/cells";
 import { cellAddress } from "../text";
 import { KjError } from "../errors";
-import {
-  clearMarksSync,
-  MARK_REGISTRY_SHEET,
-  markCellsSync,
-  normalizeColor,
-  parseAddress,
-  parseRegistry,
-  registryRows,
-  RegistryEntry,
-  SavedFill,
-  SyncMarkStore,
-} from "./marks";
-import { CellMark, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
+import { CellMark, Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
 /** An object of the ET object model (a COM dispatch proxy in WPS). */
 type Com = any;
@@ -34,6 +23,10 @@ type Com = any;
 export const XL_NONE = -4142;
 /** XlSheetVisibility.xlSheetHidden. */
 export const XL_SHEET_HIDDEN = 0;
+
+/** XlPasteType.xlPasteFormats / xlPasteComments, for Range.PasteSpecial. */
+export const XL_PASTE_FORMATS = -4122;
+export const XL_PASTE_COMMENTS = -4144;
 
 /** Rows per block write: keeps each COM call's array moderate and lets progress move. */
 const WRITE_CHUNK_ROWS = 2000;
@@ -222,7 +215,9 @@ export class WpsHost implements SpreadsheetHost {
       case "mark":
         return this.mark(e.sheet, e.marks);
       case "clearMarks":
-        return this.clearMarks(e.sheet);
+        return this.clearMarks(e.sheet, e.rows);
+      case "copyFormats":
+        return this.copyFormats(e.sheet, e.blocks);
       case "deleteRows":
         return this.deleteRows(e.sheet, e.rows);
       case "insertRows":
@@ -367,9 +362,35 @@ export class WpsHost implements SpreadsheetHost {
     markCellsSync(this.markStore(), sheetName, marks);
   }
 
-  private clearMarks(sheetName: string): void {
+  private clearMarks(sheetName: string, rows?: readonly number[]): void {
     if (!this.findSheet(sheetName)) return;
-    clearMarksSync(this.markStore(), sheetName);
+    clearMarksSync(this.markStore(), sheetName, rows);
+  }
+
+  /**
+   * Per block: Copy, then PasteSpecial of the formats (fill, number format, font, borders) and,
+   * after clearing the target's own, of the comments; values stay. A handful of calls per block,
+   * none per cell. It goes through the clipboard (ET's only formats-only copy), which is emptied after.
+   */
+  private copyFormats(sheetName: string, blocks: readonly FormatCopy[]): void {
+    if (blocks.length === 0) return;
+    const target = this.sheet(sheetName);
+    try {
+      for (const b of blocks) {
+        if (b.from.rows < 1 || b.from.cols < 1) continue;
+        const dest = this.block(target, b.row, b.col, b.from.rows, b.from.cols);
+        this.block(this.sheet(b.from.sheet), b.from.row, b.from.col, b.from.rows, b.from.cols).Copy();
+        dest.PasteSpecial(XL_PASTE_FORMATS);
+        dest.ClearComments();
+        dest.PasteSpecial(XL_PASTE_COMMENTS);
+      }
+    } finally {
+      try {
+        this.app.CutCopyMode = false;
+      } catch {
+        // Only the copy marquee stays; the workbook is as intended.
+      }
+    }
   }
 
   private deleteRows(sheetName: string, rows: readonly number[]): void {
@@ -385,7 +406,7 @@ export class WpsHost implements SpreadsheetHost {
       prop(this.block(ws, top, 1, n, 1), "EntireRow").Delete();
       i = j;
     }
-    this.shiftMarks(sheetName, (row) => (sorted.includes(row) ? null : row - sorted.filter((r) => r < row).length));
+    moveMarksSync(this.markStore(), sheetName, rowAfterDeleting(sorted));
   }
 
   private insertRows(sheetName: string, row: number, col: number, values: readonly CellValue[][]): void {
@@ -397,7 +418,7 @@ export class WpsHost implements SpreadsheetHost {
     const used = prop(ws, "UsedRange");
     const width = Number(prop(used, "Column")) + count(prop(used, "Columns")) - 1;
     if (width >= 1) prop(this.block(ws, row, 1, values.length, width), "Interior").ColorIndex = XL_NONE;
-    this.shiftMarks(sheetName, (r) => (r >= row ? r + values.length : r));
+    moveMarksSync(this.markStore(), sheetName, rowAfterInserting(row, values.length));
     this.writeValues(ws, sheetName, row, col, values);
   }
 
@@ -414,27 +435,7 @@ export class WpsHost implements SpreadsheetHost {
 
   // ---- marks: the shared registry logic (marks.ts) over the ET object model -------------------
 
-  /**
-   * Registry rows follow their cells when rows are deleted or inserted (the fill moves with the
-   * row in WPS); a row that is gone takes its entry with it.
-   */
-  private shiftMarks(sheetName: string, moveRow: (row: number) => number | null): void {
-    const store = this.markStore();
-    const entries = parseRegistry(store.readRegistry());
-    if (!entries.some((e) => e.sheet === sheetName)) return;
-    const next: RegistryEntry[] = [];
-    for (const e of entries) {
-      const at = e.sheet === sheetName ? parseAddress(e.address) : null;
-      if (!at) {
-        next.push(e);
-        continue;
-      }
-      const row = moveRow(at.row);
-      if (row !== null) next.push({ ...e, address: cellAddress(row, at.col) });
-    }
-    store.writeRegistry(registryRows(next));
-  }
-
+  /** The ET object model as the store the shared mark logic (marks.ts) works on. */
   private markStore(): SyncMarkStore {
     const cell = (sheet: string, row: number, col: number): Com => this.sheet(sheet).Range(cellAddress(row, col));
     return {

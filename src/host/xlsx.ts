@@ -11,8 +11,8 @@ import type ExcelJS from "exceljs";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { cellAddress } from "../text";
-import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
-import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
+import { CellBlock, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
 
 type Cell = ExcelJS.Cell;
 
@@ -220,13 +220,15 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
         return;
       }
       case "mark":
-        this.need(e.sheet);
-        markCellsSync(this, e.sheet, e.marks);
-        return;
       case "clearMarks":
         this.need(e.sheet);
-        clearMarksSync(this, e.sheet);
+        applyMarkEditSync(this, e);
         return;
+      case "copyFormats": {
+        const ws = this.need(e.sheet);
+        for (const b of e.blocks) copyStylesAndNotes(this.need(b.from.sheet), b.from, ws, b.row, b.col);
+        return;
+      }
       case "deleteRows": {
         const ws = this.need(e.sheet);
         // Not spliceRows: it leaves the last rows in place when they are deleted (exceljs 4.4).
@@ -298,6 +300,30 @@ function dropNote(cell: Cell): void {
   const inner = cell as unknown as NoteHolder;
   inner._comment = undefined;
   if (inner._value?.model && "comment" in inner._value.model) delete inner._value.model.comment;
+}
+
+/**
+ * Each cell of the target block takes the style (fill, number format, font, borders, alignment)
+ * and the note of its source cell; a source cell without a note leaves its target without one.
+ * Everything is read before anything is written, so overlapping blocks copy what was there.
+ */
+function copyStylesAndNotes(from: ExcelJS.Worksheet, block: CellBlock, to: ExcelJS.Worksheet, row: number, col: number): void {
+  const picked: { style: Partial<ExcelJS.Style>; note: unknown }[] = [];
+  for (let i = 0; i < block.rows; i++)
+    for (let j = 0; j < block.cols; j++) {
+      const cell = from.getCell(block.row + i, block.col + j);
+      const note = cell.note as unknown;
+      picked.push({ style: JSON.parse(JSON.stringify(cell.style ?? {})) as Partial<ExcelJS.Style>, note: note ? JSON.parse(JSON.stringify(note)) : null });
+    }
+  let n = 0;
+  for (let i = 0; i < block.rows; i++)
+    for (let j = 0; j < block.cols; j++) {
+      const { style, note } = picked[n++];
+      const cell = to.getCell(row + i, col + j);
+      cell.style = style;
+      if (note) cell.note = note as ExcelJS.Comment;
+      else dropNote(cell);
+    }
 }
 
 /**

@@ -6,13 +6,15 @@
  *
  * The 调出记录 sheet (the add-in's own): row 1 is the header
  *   批次号 | 状态 | 来源表 | 原行号 | 调出日期 | 调出原因 | 撤销日期 | <the ledger's columns from A>
- * and each removed row is one line below it. Undo does not delete archive lines: it sets
- * 状态 to 已撤销 and fills 撤销日期, so the record of what happened stays.
+ * and each removed row is one line below it, the ledger's column c at column 7 + c with the
+ * cell's formats and note (the user's own: KJ's marks on the row are cleared first). Undo puts
+ * values, formats and notes back and does not delete archive lines: it sets 状态 to 已撤销 and
+ * fills 撤销日期, so the record of what happened stays.
  */
 import { DayNumber, formatDay, yearOf, addYears } from "../dates";
 import { KjError } from "../errors";
 import { CellValue, isBlankCell, readText } from "../ledger/cells";
-import { Edit, SheetSnapshot, WorkbookSnapshot } from "../host/port";
+import { Edit, FormatCopy, SheetSnapshot, WorkbookSnapshot } from "../host/port";
 import { columnLetter, lookupKey } from "../text";
 import {
   cellAt,
@@ -383,10 +385,29 @@ function pickLedger(snapshot: WorkbookSnapshot, opts: JobOptions): Ledger {
   return ledgers[0];
 }
 
+/** Where a ledger column sits on 调出记录: after the archive's own columns. */
+export const ARCHIVE_COLUMN_OFFSET = ARCHIVE_META.length;
+
+/**
+ * Format copies for rows that move as a group: `pairs` (source row -> target row, in order) are
+ * merged into one block wherever both sides continue on consecutive rows.
+ */
+function rowBlocks(fromSheet: string, fromCol: number, toCol: number, cols: number, pairs: readonly { from: number; to: number }[]): FormatCopy[] {
+  const blocks: FormatCopy[] = [];
+  for (const p of pairs) {
+    const last = blocks[blocks.length - 1];
+    if (last && last.from.row + last.from.rows === p.from && last.row + last.from.rows === p.to) last.from.rows++;
+    else blocks.push({ from: { sheet: fromSheet, row: p.from, col: fromCol, rows: 1, cols }, row: p.to, col: toCol });
+  }
+  return cols > 0 ? blocks : [];
+}
+
 /**
  * Moves rows of 企业培育库 to 调出记录. The edits first write the archive (ensureSheet, header,
- * rows with 批次号, 状态 已调出, 来源表, 原行号, 调出日期, 调出原因 and every user column), and
- * only then delete the rows from the ledger, so a host that fails on the archive never deletes.
+ * rows with 批次号, 状态 已调出, 来源表, 原行号, 调出日期, 调出原因 and every user column with its
+ * formats and notes), and only then delete the rows from the ledger, so a host that fails on the
+ * archive never deletes. KJ's validation marks on those rows are cleared before the copy, so the
+ * archive keeps the user's own fill and note (and the mark registry keeps no row that moved).
  * Rows that are no longer in the ledger (already removed) are skipped: running twice is a no-op.
  */
 export function removeFromPool(
@@ -436,7 +457,12 @@ export function removeFromPool(
     lines.push([batchId, ARCHIVE_REMOVED, sheetName, row, formatDay(opts.asOf), why, null, ...cells]);
     report.removed.push({ row, name: textOf(l, row, "name"), uscc: codeOf(l, row), reasons: why });
   }
-  edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: archive.lastRow + 1 < 2 ? 2 : archive.lastRow + 1, col: 1, values: lines });
+  const firstLine = Math.max(2, archive.lastRow + 1);
+  const copies = rowBlocks(sheetName, 1, ARCHIVE_COLUMN_OFFSET + 1, width, ordered.map((row, i) => ({ from: row, to: firstLine + i })));
+  edits.push({ type: "clearMarks", sheet: sheetName, rows: ordered });
+  // Formats before values: the values then give text cells the text format on every host.
+  if (copies.length > 0) edits.push({ type: "copyFormats", sheet: ARCHIVE_SHEET, blocks: copies });
+  edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: firstLine, col: 1, values: lines });
   edits.push({ type: "deleteRows", sheet: sheetName, rows: ordered });
   report.batchId = batchId;
   return { report, edits };
@@ -466,7 +492,8 @@ function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[
 
 /**
  * Puts a removal batch back: the archived rows are inserted at their original row numbers in
- * ascending order (so the numbers line up again), then their archive lines are marked 已撤销.
+ * ascending order (so the numbers line up again), take their archived formats and notes, then
+ * their archive lines are marked 已撤销.
  * Without `batchId`, the latest batch in 调出记录; a batch already undone is left alone, so
  * running twice changes nothing. Undo batches newest first for rows to land exactly.
  */
@@ -485,6 +512,7 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     return { report, edits: [] };
   }
   const edits: Edit[] = [];
+  const formatEdits: Edit[] = [];
   const marks: ArchiveRecord[] = [];
   const bySource = new Map<string, ArchiveRecord[]>();
   for (const r of batch) {
@@ -508,6 +536,7 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     };
     records.sort((a, b) => a.originalRow - b.originalRow);
     let inserted = 0;
+    const moved: { from: number; to: number }[] = [];
     let run: { row: number; values: CellValue[][] } | null = null;
     const flush = () => {
       if (run) edits.push({ type: "insertRows", sheet: source, row: run.row, col: 1, values: run.values });
@@ -528,11 +557,16 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
         run = { row: at, values: [r.cells] };
       }
       inserted++;
+      moved.push({ from: r.archiveRow, to: at });
       const name = nameCol !== undefined ? readText(r.cells[nameCol - 1]) : null;
       report.restored.push({ sheet: source, row: at, name: name && name.status === "ok" ? name.value : "" });
     }
     flush();
+    // After every insert of this sheet, when the restored rows stand where they stay.
+    const blocks = rowBlocks(ARCHIVE_SHEET, ARCHIVE_COLUMN_OFFSET + 1, 1, archive.copyWidth, moved);
+    if (blocks.length > 0) formatEdits.push({ type: "copyFormats", sheet: source, blocks });
   }
+  edits.push(...formatEdits);
   for (const r of marks) {
     edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: 2, values: [[ARCHIVE_UNDONE]] });
     edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: ARCHIVE_META.indexOf("撤销日期") + 1, values: [[formatDay(opts.asOf)]] });

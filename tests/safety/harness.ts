@@ -156,22 +156,18 @@ export function without(sum: Checksum, sheets: readonly string[]): Checksum {
 }
 
 /**
- * A checksum for comparing a ledger across removal + undo. `decorationsOf` rows keep only
- * value and formula: fills and notes of removed rows are not archived (see the pending test),
- * so the original's are dropped and the restored rows must come back without any. An error
- * constant written back comes as the host can write one: Excel as the formula "=#N/A", WPS as
- * the text "#N/A" (both read back as that error, DOMAIN §8), so those compare as the error.
+ * A checksum for comparing a ledger across removal + undo: values, formulas, fills and notes
+ * (removed rows' fills and notes go to 调出记录 with their values and come back on undo, so
+ * they are compared like every other cell). An error constant written back comes as the host
+ * can write one: Excel as the formula "=#N/A", WPS as the text "#N/A" (both read back as that
+ * error, DOMAIN §8), so those compare as the error.
  */
-export function forRoundTrip(sum: Checksum, sheet: string, width: number, decorationsOf: readonly number[]): Checksum {
+export function forRoundTrip(sum: Checksum, sheet: string, width: number): Checksum {
   const cells = new Map<string, CellState>();
   for (const [key, s] of columns(sum, sheet, width).get(sheet) ?? []) {
-    const row = Number(key.split(",")[0]);
     const m = /^(?:error|string):(#[A-Z/0!?]+[!?A]?)$/.exec(s.value);
     const error = m && (s.formula === null || s.formula === "=" + m[1]) ? `error:${m[1]}` : null;
-    const value = error ?? s.value;
-    const formula = error ? null : s.formula;
-    const bare = decorationsOf.includes(row);
-    cells.set(key, { value, formula, fill: bare ? null : s.fill, note: bare ? null : s.note });
+    cells.set(key, { value: error ?? s.value, formula: error ? null : s.formula, fill: s.fill, note: s.note });
   }
   return new Map([[sheet, cells]]);
 }

@@ -2,17 +2,20 @@
  * Nothing lost, on every host: each job leaves every user cell (value, formula, fill, note)
  * as it was except the cells its edits declare as its own; a second run changes nothing;
  * marks clear back to the exact previous state; upkeep removal + undo is an exact round trip
- * of the ledger sheet. One list of jobs x one list of hosts (tests/safety/hosts.ts).
+ * of the ledger sheet, the user's fills and notes on removed rows included, and KJ's own marks
+ * on removed rows neither travel nor leave the mark registry pointing at rows that moved.
+ * One list of jobs x one list of hosts (tests/safety/hosts.ts).
  */
 import { strict as assert } from "assert";
-import { Edit, readWorkbook, WorkbookSnapshot } from "../../src/host/port";
+import { MARK_REGISTRY_SHEET, parseAddress, parseRegistry, RegistryEntry } from "../../src/host/marks";
+import { Edit, NOTE_PREFIX, readWorkbook, WorkbookSnapshot } from "../../src/host/port";
 import { fillAwards } from "../../src/jobs/awards";
 import { computeTargets } from "../../src/jobs/targets";
-import { ARCHIVE_SHEET, planUpkeep, removeFromPool, undoRemoval } from "../../src/jobs/upkeep";
+import { ARCHIVE_COLUMN_OFFSET, ARCHIVE_SHEET, planUpkeep, removeFromPool, undoRemoval } from "../../src/jobs/upkeep";
 import { clearMarkEdits, validateWorkbook } from "../../src/jobs/validate";
 import { AS_OF, ENTERPRISE, safetyFixture } from "./fixture";
-import { assertOnlyDeclaredChanged, assertSame, checksum, declaredBy, forRoundTrip, without } from "./harness";
-import { HostRun, SAFETY_HOSTS } from "./hosts";
+import { assertOnlyDeclaredChanged, assertSame, Checksum, checksum, declaredBy, forRoundTrip, without } from "./harness";
+import { CellProbe, HostRun, SAFETY_HOSTS } from "./hosts";
 
 interface SafetyJob {
   name: string;
@@ -35,6 +38,25 @@ async function runJob(run: HostRun, job: SafetyJob): Promise<{ next: HostRun; ed
 }
 
 const fixture = safetyFixture();
+
+/** The mark registry as the host stores it (read through the probe, not the port). */
+function registryOf(probe: CellProbe): RegistryEntry[] {
+  if (!probe.sheetNames().includes(MARK_REGISTRY_SHEET)) return [];
+  const { rows, cols } = probe.extent(MARK_REGISTRY_SHEET);
+  return parseRegistry(Array.from({ length: rows }, (_, i) => Array.from({ length: Math.max(cols, 3) }, (_, j) => probe.value(MARK_REGISTRY_SHEET, i + 1, j + 1))));
+}
+
+/** The widest column of a sheet in a checksum. */
+function widthOf(sum: Checksum, sheet: string): number {
+  return Math.max(...[...(sum.get(sheet) ?? new Map()).keys()].map((k) => Number(k.split(",")[1])));
+}
+
+/** The user's fill and note on the removed row the fixture decorated (a removed row that validation does not mark). */
+const decoratedRemoved = (() => {
+  const d = fixture.decorated.find((x) => x.sheet === ENTERPRISE && fixture.removedRows.includes(x.row));
+  if (!d) throw new Error("the fixture decorates a removed row");
+  return d;
+})();
 
 for (const target of SAFETY_HOSTS) {
   describe(`nothing lost: ${target.name}`, function () {
@@ -71,10 +93,10 @@ for (const target of SAFETY_HOSTS) {
       assertSame(before, checksum(cleared.probe), "after clearing marks");
     });
 
-    it("upkeep: removal then undo is an exact round trip of the ledger; each runs twice as once", async () => {
+    it("upkeep: removal then undo is an exact round trip of the ledger, fills and notes included; each runs twice as once", async () => {
       const start = await target.make(fixture.seed);
       const original = checksum(start.probe);
-      const width = Math.max(...[...(original.get(ENTERPRISE) ?? new Map()).keys()].map((k) => Number(k.split(",")[1])));
+      const width = widthOf(original, ENTERPRISE);
 
       const planned = await runJob(start, { name: "upkeep suggestions", edits: (s) => planUpkeep(s, { asOf: AS_OF }).edits });
       const suggestions = planUpkeep(await readWorkbook(planned.next.host), { asOf: AS_OF }).report.suggestions;
@@ -89,6 +111,12 @@ for (const target of SAFETY_HOSTS) {
       assert.equal(ledgerRows(afterRemoval), ledgerRows(original) - suggestions.length, "the removed rows left the ledger");
       assert.ok(afterRemoval.get(ARCHIVE_SHEET), "the rows are archived in 调出记录");
       assertSame(without(original, [ENTERPRISE]), without(afterRemoval, [ENTERPRISE, ARCHIVE_SHEET]), "other sheets during removal");
+      // The user's colour and note travel with the row into the archive, beside its values.
+      const line = 2 + suggestions.map((x) => x.row).sort((a, b) => a - b).indexOf(decoratedRemoved.row);
+      const archived = afterRemoval.get(ARCHIVE_SHEET)?.get(`${line},${ARCHIVE_COLUMN_OFFSET + decoratedRemoved.col}`);
+      const own = original.get(ENTERPRISE)?.get(`${decoratedRemoved.row},${decoratedRemoved.col}`);
+      assert.ok(own?.fill && own.note, "the fixture's removed cell has a user fill and note");
+      assert.deepEqual([archived?.fill, archived?.note], [own.fill, own.note], "调出记录 holds the removed cell's fill and note");
 
       const removeAgain = removeFromPool(await readWorkbook(removed.host), { asOf: AS_OF }, suggestions);
       assert.deepEqual(removeAgain.edits, [], "removing the same firms again does nothing");
@@ -98,11 +126,9 @@ for (const target of SAFETY_HOSTS) {
       await removed.host.apply(undo.edits);
       const restored = await removed.persist();
       const afterUndo = checksum(restored.probe);
-      const removedRows = suggestions.map((x) => x.row);
-      // Restored rows come back bare (no fill or note of their own, none inherited from a neighbour).
-      assertSame(forRoundTrip(original, ENTERPRISE, width, removedRows), forRoundTrip(afterUndo, ENTERPRISE, width, []), "the ledger's user columns after undo");
-      const kept = fixture.decorated.filter((d) => d.sheet === ENTERPRISE && !removedRows.includes(d.row));
-      assert.ok(kept.length >= 2, "user fills and notes on kept rows are part of the comparison");
+      assertSame(forRoundTrip(original, ENTERPRISE, width), forRoundTrip(afterUndo, ENTERPRISE, width), "the ledger's user columns after undo");
+      const decorated = fixture.decorated.filter((d) => d.sheet === ENTERPRISE);
+      assert.ok(decorated.some((d) => !fixture.removedRows.includes(d.row)) && decorated.some((d) => fixture.removedRows.includes(d.row)), "fills and notes on kept and on removed rows are part of the comparison");
       assertSame(without(original, [ENTERPRISE]), without(afterUndo, [ENTERPRISE, ARCHIVE_SHEET]), "other sheets after undo");
 
       const undoAgain = undoRemoval(await readWorkbook(restored.host), { asOf: AS_OF });
@@ -111,8 +137,49 @@ for (const target of SAFETY_HOSTS) {
       assertSame(afterUndo, checksum((await restored.persist()).probe), "undo run twice");
     });
 
-    // Known gap (see SECURITY.md): 调出记录 archives a removed row's values, not its fills and
-    // notes, so a user's colour or note on a removed row does not come back with undo.
-    it("upkeep: undo also gives back the user's fills and notes on removed rows (not yet: the archive holds values only)");
+    it("upkeep: a KJ mark on a removed row stays behind, the user's fill and note travel, and the registry follows every row", async () => {
+      const start = await target.make(fixture.seed);
+      const original = checksum(start.probe);
+      const width = widthOf(original, ENTERPRISE);
+      const kept = fixture.decorated.find((d) => d.sheet === ENTERPRISE && !fixture.removedRows.includes(d.row) && d.row > Math.max(...fixture.removedRows));
+      assert.ok(kept, "a decorated kept row below the removed ones");
+      const bare = { row: fixture.removedRows[0], col: 2 };
+      const marks = [
+        { row: decoratedRemoved.row, col: decoratedRemoved.col, level: "error" as const, note: "名称含公式字符" },
+        { row: bare.row, col: bare.col, level: "warning" as const, note: "代码待核实" },
+        { row: kept.row, col: kept.col, level: "suggestion" as const, note: "保留行上的标记" },
+      ];
+      await start.host.apply([{ type: "mark", sheet: ENTERPRISE, marks }]);
+      const marked = await start.persist();
+      assert.ok(marked.probe.note(ENTERPRISE, decoratedRemoved.row, decoratedRemoved.col)?.includes(NOTE_PREFIX), "the removed cell carries a KJ mark");
+
+      const removal = removeFromPool(await readWorkbook(marked.host), { asOf: AS_OF }, fixture.removedRows);
+      await marked.host.apply(removal.edits);
+      const removed = await marked.persist();
+      const afterRemoval = checksum(removed.probe);
+      const lineOf = (row: number) => 2 + [...fixture.removedRows].sort((a, b) => a - b).indexOf(row);
+      const inArchive = (at: { row: number; col: number }) => afterRemoval.get(ARCHIVE_SHEET)?.get(`${lineOf(at.row)},${ARCHIVE_COLUMN_OFFSET + at.col}`);
+      const own = original.get(ENTERPRISE)?.get(`${decoratedRemoved.row},${decoratedRemoved.col}`);
+      assert.deepEqual([inArchive(decoratedRemoved)?.fill, inArchive(decoratedRemoved)?.note], [own?.fill, own?.note], "the archive holds the user's fill and note, not KJ's mark");
+      assert.deepEqual([inArchive(bare)?.fill ?? null, inArchive(bare)?.note ?? null], [null, null], "a cell only KJ had marked is archived bare");
+      const movedUp = kept.row - fixture.removedRows.length;
+      const rows = (entries: RegistryEntry[]) => entries.filter((e) => e.sheet === ENTERPRISE).map((e) => parseAddress(e.address)?.row);
+      assert.deepEqual(rows(registryOf(removed.probe)), [movedUp], "the registry keeps only the kept row's mark, where that row now is");
+      assert.equal(removed.probe.fill(ENTERPRISE, movedUp, kept.col), afterRemoval.get(ENTERPRISE)?.get(`${movedUp},${kept.col}`)?.fill);
+
+      const undo = undoRemoval(await readWorkbook(removed.host), { asOf: AS_OF });
+      await removed.host.apply(undo.edits);
+      const restored = await removed.persist();
+      assert.deepEqual(rows(registryOf(restored.probe)), [kept.row], "after undo the kept row's mark is back at its row in the registry");
+      const back = checksum(restored.probe);
+      const at = `${decoratedRemoved.row},${decoratedRemoved.col}`;
+      assert.deepEqual([back.get(ENTERPRISE)?.get(at)?.fill, back.get(ENTERPRISE)?.get(at)?.note], [own?.fill, own?.note], "the restored row has the user's fill and note");
+
+      // Clearing the remaining mark gives back exactly the workbook before the mark.
+      await restored.host.apply(clearMarkEdits([ENTERPRISE]));
+      const cleared = checksum((await restored.persist()).probe);
+      assertSame(forRoundTrip(original, ENTERPRISE, width), forRoundTrip(cleared, ENTERPRISE, width), "the ledger after mark, removal, undo and clearing marks");
+      assert.deepEqual(rows(registryOf((await restored.persist()).probe)), [], "no registry row is left for the ledger");
+    });
   });
 }

@@ -532,6 +532,29 @@ class FakeRange extends Loadable {
     this.sheet().shiftRows(this.r0 + 1, this.rowCountValue);
     return this;
   }
+  /**
+   * copyFrom(source, "Formats") (ExcelApi 1.9): number format, fill and font go cell for cell;
+   * values, formulas, notes and comments stay. Other copy types are not modelled.
+   */
+  copyFrom(source: FakeRange | string, copyType: string = "All"): void {
+    this.excel.action(jsonBytes(copyType) + (typeof source === "string" ? jsonBytes(source) : 16));
+    if (typeof source === "string" || copyType !== "Formats") throw new Error(`fake: copyFrom(${typeof source === "string" ? source : "range"}, ${copyType}) not modelled`);
+    if (source.rowCountValue !== this.rowCountValue || source.colCountValue !== this.colCountValue) throw new Error("fake: copyFrom is modelled for same-sized ranges only");
+    const from = source.sheet();
+    const picked: Pick<FakeCell, "numberFormat" | "fill" | "bold">[][] = Array.from({ length: this.rowCountValue }, (_, i) =>
+      Array.from({ length: this.colCountValue }, (_, j) => {
+        const c = from.peek(source.r0 + i + 1, source.c0 + j + 1);
+        return { numberFormat: c?.numberFormat ?? "General", fill: c?.fill ? { ...c.fill } : null, bold: c?.bold };
+      }),
+    );
+    this.each((c, i, j) => {
+      const p = picked[i][j];
+      c.numberFormat = p.numberFormat;
+      c.fill = p.fill;
+      if (p.bold) c.bold = true;
+      else delete c.bold;
+    });
+  }
   select(): void {
     this.excel.action();
     this.excel.selection = { sheet: this.sheetName, row: this.r0 + 1, col: this.c0 + 1 };
@@ -613,8 +636,25 @@ function cellKeyOf(excel: FakeExcel, sheetName: string, where: FakeRange | strin
   return key(p.row, p.col);
 }
 
-class FakeNoteCollection {
-  constructor(private readonly excel: FakeExcel, private readonly sheetName: string) {}
+class FakeNoteCollection extends Loadable {
+  constructor(excel: FakeExcel, private readonly sheetName: string) {
+    super(excel);
+  }
+  get items(): FakeNote[] {
+    return this.got("items");
+  }
+  /** load("items/content"): every note of the sheet, content loaded. */
+  load(_props: string): this {
+    this.excel.queueLoad(() => {
+      const s = this.excel.find(this.sheetName) as FakeSheet;
+      const entries = [...s.notes.entries()];
+      return {
+        bytes: jsonBytes(entries.map(([, t]) => t)),
+        commit: () => (this.loaded.items = entries.map(([k, t]) => new FakeNote(this.excel, this.sheetName, k, t))),
+      };
+    });
+    return this;
+  }
   getItemOrNullObject(address: string): FakeNote {
     this.excel.action(jsonBytes(address));
     return new FakeNote(this.excel, this.sheetName, cellKeyOf(this.excel, this.sheetName, address));
@@ -630,9 +670,18 @@ class FakeNoteCollection {
 }
 
 class FakeNote extends Loadable {
-  constructor(excel: FakeExcel, private readonly sheetName: string, private readonly k: number) {
+  constructor(excel: FakeExcel, private readonly sheetName: string, private readonly k: number, loadedContent?: string) {
     super(excel);
-    this.resolveNull(() => !this.sheet().notes.has(this.k));
+    if (loadedContent === undefined) this.resolveNull(() => !this.sheet().notes.has(this.k));
+    else {
+      this.loaded.content = loadedContent;
+      this.nullResolved = false;
+    }
+  }
+  getLocation(): FakeRange {
+    this.excel.action();
+    const row = Math.floor(this.k / COL_SPAN);
+    return new FakeRange(this.excel, this.sheetName, row - 1, this.k - row * COL_SPAN - 1, 1, 1);
   }
   private sheet(): FakeSheet {
     return this.excel.find(this.sheetName) as FakeSheet;
@@ -660,11 +709,13 @@ class FakeNote extends Loadable {
 
 class FakeWorkbookComments {
   constructor(private readonly excel: FakeExcel) {}
-  add(where: FakeRange, content: string): void {
+  add(where: FakeRange, content: string): FakeCommentProxy {
     this.excel.action(jsonBytes(content) + 16);
     const s = where.sheet();
     if (s.comments.has(where.cellKey())) throw Object.assign(new Error("InvalidArgument: the cell already has a comment"), { code: "InvalidArgument" });
-    s.comments.set(where.cellKey(), { content, replies: [] });
+    const state = { content, replies: [] };
+    s.comments.set(where.cellKey(), state);
+    return new FakeCommentProxy(this.excel, where.sheetNameOf, where.cellKey(), state);
   }
 }
 

@@ -14,6 +14,11 @@
  * - Range.Select() throws unless its sheet is active; Sheets.Add activates the new sheet;
  * - sheet names: unique (case-insensitive), at most 31 characters, none of : \ / ? * [ ];
  * - UsedRange covers every cell with content or formatting, A1 for an empty sheet;
+ * - Range.Copy() puts the range on the clipboard (Application.CutCopyMode becomes xlCopy = 1);
+ *   Range.PasteSpecial(xlPasteFormats) gives the target the copied number formats, fills and bold,
+ *   PasteSpecial(xlPasteComments) the copied comments (cells whose source has none keep theirs);
+ *   the paste covers the copied size from the target's top-left cell; nothing copied -> it throws;
+ *   CutCopyMode = False empties the clipboard. Copy(Destination) and other paste types are not modelled;
  * - members that are properties in one mode are zero-argument methods in the other
  *   ("method" mode), while assignment still works (as through a COM dispatch proxy).
  */
@@ -100,15 +105,28 @@ export interface CallLog {
   formulaReads: number;
   blockWrites: number;
   cellWrites: number;
+  /** Range.Copy and Range.PasteSpecial calls. */
+  copies: number;
+  pastes: number;
   screenUpdating: boolean[];
+}
+
+export const XL_PASTE_FORMATS = -4122;
+export const XL_PASTE_COMMENTS = -4144;
+const XL_COPY = 1;
+
+/** What Range.Copy() put on the clipboard: the cells as they were, row by row. */
+interface Clipboard {
+  cells: FakeCell[][];
 }
 
 export class FakeApplication {
   readonly mode: MemberMode;
   readonly options: FakeEtOptions;
   readonly workbook: FakeWorkbook;
-  readonly log: CallLog = { value2Reads: 0, formulaReads: 0, blockWrites: 0, cellWrites: 0, screenUpdating: [] };
+  readonly log: CallLog = { value2Reads: 0, formulaReads: 0, blockWrites: 0, cellWrites: 0, copies: 0, pastes: 0, screenUpdating: [] };
   private screen = true;
+  clipboard: Clipboard | null = null;
   /** Value of ScreenUpdating at each Value2/Formula write (to prove it was off). */
   readonly screenDuringWrites: boolean[] = [];
 
@@ -128,6 +146,15 @@ export class FakeApplication {
       (v) => {
         this.screen = Boolean(v);
         this.log.screenUpdating.push(this.screen);
+      },
+    );
+    member(
+      this,
+      this.mode,
+      "CutCopyMode",
+      () => (this.clipboard ? XL_COPY : false),
+      (v) => {
+        if (v === false || v === 0) this.clipboard = null;
       },
     );
   }
@@ -587,6 +614,40 @@ export class FakeRange {
       const [r, col] = key.split(",").map(Number);
       if (r >= this.r1 && r <= this.r2 && col >= this.c1 && col <= this.c2) c.comment = null;
     }
+  }
+
+  /** Copy() with no destination: the range goes on the clipboard. */
+  Copy(destination?: unknown): void {
+    if (destination !== undefined) throw new Error("模拟未实现 Copy(Destination)");
+    const app = this.sheet.workbook.app;
+    app.log.copies++;
+    const cells: FakeCell[][] = [];
+    for (let r = this.r1; r <= this.r2; r++) {
+      const row: FakeCell[] = [];
+      for (let c = this.c1; c <= this.c2; c++) row.push({ ...this.sheet.peek(r, c) });
+      cells.push(row);
+    }
+    app.clipboard = { cells };
+  }
+
+  /** PasteSpecial(Paste): formats or comments of the clipboard, from this range's top-left cell. */
+  PasteSpecial(paste: number): void {
+    const app = this.sheet.workbook.app;
+    app.log.pastes++;
+    if (!app.clipboard) throw new Error("Range 类的 PasteSpecial 方法无效：剪贴板中没有复制的内容");
+    if (paste !== XL_PASTE_FORMATS && paste !== XL_PASTE_COMMENTS) throw new Error(`模拟未实现粘贴类型 ${paste}`);
+    app.clipboard.cells.forEach((row, i) =>
+      row.forEach((from, j) => {
+        if (paste === XL_PASTE_COMMENTS) {
+          if (from.comment !== null) this.sheet.cell(this.r1 + i, this.c1 + j).comment = from.comment;
+          return;
+        }
+        const to = this.sheet.cell(this.r1 + i, this.c1 + j);
+        to.numberFormat = from.numberFormat;
+        to.fill = from.fill;
+        to.bold = from.bold;
+      }),
+    );
   }
 
   Select(): void {
