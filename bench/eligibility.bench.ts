@@ -20,6 +20,7 @@ import { dayFromParts, DayNumber } from "../src/dates";
 import { isKjError } from "../src/errors";
 import { fxEligible } from "../src/fx/eligibility";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
+import { timed } from "./timing";
 
 export interface EligibilityBenchFigure {
   category: string;
@@ -38,15 +39,6 @@ export interface EligibilityBenchResult {
   sme: EligibilityBenchFigure;
   hitech: EligibilityBenchFigure;
   giant: EligibilityBenchFigure;
-}
-
-function timed(fn: () => void): { wall: number; cpu: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
 function benchCategory(category: string, header: unknown[][], rows: unknown[][][], asOf: DayNumber, runs: number): EligibilityBenchFigure {

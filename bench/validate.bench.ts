@@ -14,6 +14,7 @@ import { dayFromParts, DayNumber } from "../src/dates";
 import { SheetSnapshot } from "../src/host/port";
 import { createSheetValidator, validateWorkbook } from "../src/jobs/validate";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
+import { timed } from "./timing";
 
 export interface ValidateBenchResult {
   rows: number;
@@ -24,15 +25,6 @@ export interface ValidateBenchResult {
   rowsPerCpuSecond: number;
   chunkedWallMs: number;
   issues: number;
-}
-
-function timed(fn: () => void): { wall: number; cpu: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
 /** Measures the validate job; returns the best of `runs` runs (after one warm-up). */
