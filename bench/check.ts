@@ -13,6 +13,7 @@
  */
 import * as path from "path";
 import { formatTable, formatValue, Measure, readResults, RESULTS_FILE, runSuites, SUITE_IDS, SuiteId, SuiteResult } from "./run";
+import { runScript } from "./timing";
 
 /** A figure may move this much against its better direction before it counts as a regression. */
 export const TOLERANCE = 0.2;
@@ -110,14 +111,4 @@ async function main(argv: string[]): Promise<number> {
   return 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runScript(main);

@@ -20,6 +20,7 @@ import { benchCheckXlsx } from "./check-xlsx.bench";
 import { benchEligibility } from "./eligibility.bench";
 import { benchExcelAdapter } from "./excel-adapter.bench";
 import { benchHyperformula } from "./hyperformula.bench";
+import { runScript } from "./timing";
 import { benchValidate } from "./validate.bench";
 
 export const RESULTS_FILE = path.join(__dirname, "results.json");
@@ -438,14 +439,4 @@ async function main(argv: string[]): Promise<number> {
   return suites.some((s) => s.error !== undefined) ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runScript(main);
