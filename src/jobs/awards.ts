@@ -16,7 +16,7 @@ import { PAY_STATES } from "../ledger/catalogue";
 import { computeAward, findAwardItem, LoadedPlan, PLAN_PACKS, planFor } from "../policy/plans";
 import { AwardItem } from "../policy/schema";
 import { columnLetter, lookupKey } from "../text";
-import { cellAt, cellIssue, columnByHeader, dataRows, findLedgers, formulaAt, Ledger, lastUsedCol, lastUsedRow, readAt, sheetNamed } from "./ledgers";
+import { cellAt, cellIssue, columnByHeader, dataRows, findLedgers, formulaAt, Ledger, lastUsedCol, lastUsedRow, readAt, rewriteOwnSheetEdits } from "./ledgers";
 import { Issue, JobOptions, JobResult } from "./types";
 
 export const AWARD_SUMMARY_SHEET = "奖励汇总";
@@ -315,13 +315,7 @@ function statusNames(value: string): string[] {
 
 function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, lastRow: number, packs: readonly LoadedPlan[], report: AwardsReport): Edit[] {
   const S = AWARD_SUMMARY_SHEET;
-  const edits: Edit[] = [{ type: "ensureSheet", sheet: S }];
-  const previous = sheetNamed(snapshot, S);
-  if (previous) {
-    const rows = lastUsedRow(previous);
-    const cols = lastUsedCol(previous);
-    if (rows > 0 && cols > 0) edits.push({ type: "clearRange", sheet: S, row: 1, col: 1, rows, cols });
-  }
+  const edits = rewriteOwnSheetEdits(snapshot, S);
   const from = l.mapping.headerRow + 1;
   const to = Math.max(lastRow + RANGE_SLACK_ROWS, from + RANGE_SLACK_ROWS);
   const pre = sheetRef(l.sheet.name);

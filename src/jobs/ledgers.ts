@@ -8,7 +8,7 @@ import { CellValue, isBlankCell, readCode, Reading } from "../ledger/cells";
 import { FieldDef, kindDef, LedgerKind, LedgerKindDef, OWN_SHEETS } from "../ledger/catalogue";
 import { FieldValue, readField } from "../ledger/fields";
 import { ColumnMapping, detectLedger, HEADER_SEARCH_ROWS } from "../ledger/mapping";
-import { SheetSnapshot, WorkbookSnapshot } from "../host/port";
+import { Edit, SheetSnapshot, WorkbookSnapshot } from "../host/port";
 import { columnLetter } from "../text";
 import { Issue } from "./types";
 
@@ -144,6 +144,21 @@ export function columnByHeader(sheet: SheetSnapshot, headerRow: number, text: st
 /** A sheet of the snapshot by name, or undefined. */
 export function sheetNamed(snapshot: WorkbookSnapshot, name: string): SheetSnapshot | undefined {
   return snapshot.sheets.find((s) => s.name === name);
+}
+
+/**
+ * The first edits of rewriting one of the add-in's own sheets (目标完成情况, 奖励汇总): the sheet
+ * exists, and what it held from the last run is cleared, so a shorter table leaves nothing stale.
+ */
+export function rewriteOwnSheetEdits(snapshot: WorkbookSnapshot, name: string): Edit[] {
+  const edits: Edit[] = [{ type: "ensureSheet", sheet: name }];
+  const previous = sheetNamed(snapshot, name);
+  if (previous) {
+    const rows = lastUsedRow(previous);
+    const cols = lastUsedCol(previous);
+    if (rows > 0 && cols > 0) edits.push({ type: "clearRange", sheet: name, row: 1, col: 1, rows, cols });
+  }
+  return edits;
 }
 
 /**

@@ -14,7 +14,7 @@ import { Edit, WorkbookSnapshot } from "../host/port";
 import { kindDef, LedgerKind } from "../ledger/catalogue";
 import { LoadedPlan, PLAN_PACKS } from "../policy/plans";
 import { Target } from "../policy/schema";
-import { cellIssue, dataRows, enterpriseKey, fieldName, findLedgers, Ledger, readAt, sheetNamed, lastUsedRow, lastUsedCol } from "./ledgers";
+import { cellIssue, dataRows, enterpriseKey, fieldName, findLedgers, Ledger, readAt, rewriteOwnSheetEdits } from "./ledgers";
 import { hitechExpiry, POOL_RULES, PoolRules } from "./pool-rules";
 import { Issue, JobOptions, JobResult } from "./types";
 
@@ -372,13 +372,7 @@ function pad(rows: Cell[][]): Cell[][] {
 /** The edits that write 目标完成情况: clear what the add-in wrote last time, then the sheet anew. */
 export function targetSheetEdits(snapshot: WorkbookSnapshot, report: TargetsReport): Edit[] {
   const S = TARGETS_SHEET;
-  const edits: Edit[] = [{ type: "ensureSheet", sheet: S }];
-  const previous = sheetNamed(snapshot, S);
-  if (previous) {
-    const rows = lastUsedRow(previous);
-    const cols = lastUsedCol(previous);
-    if (rows > 0 && cols > 0) edits.push({ type: "clearRange", sheet: S, row: 1, col: 1, rows, cols });
-  }
+  const edits = rewriteOwnSheetEdits(snapshot, S);
   const lines: Cell[][] = [];
   lines.push([`${report.policy.title} 目标完成情况`]);
   lines.push([`评价日期：${report.asOf}　　政策：${report.policy.title}（${report.policy.from} 至 ${report.policy.to}）`]);
