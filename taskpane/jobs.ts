@@ -2,12 +2,14 @@
  * The one place where the pane meets the core jobs: each function turns a job's report into
  * the plain view the pages render, so the pages do not depend on the jobs' report shapes.
  */
-import { DayNumber } from "../src/dates";
+import { DayNumber, yearOf } from "../src/dates";
 import { Edit, SheetSnapshot, WorkbookSnapshot } from "../src/host/port";
 import { Issue } from "../src/jobs/types";
 import { fillAwards, Total } from "../src/jobs/awards";
 import { computeTargets, TARGETS_SHEET } from "../src/jobs/targets";
+import { POOL_RULES } from "../src/jobs/pool-rules";
 import { planUpkeep, removeFromPool, undoRemoval } from "../src/jobs/upkeep";
+import { planFor } from "../src/policy/plans";
 import { clearMarkEdits, createSheetValidator, markEdits } from "../src/jobs/validate";
 import { UserMessage } from "./context";
 
@@ -49,6 +51,11 @@ export function clearMarksEdits(sheet: string): Edit[] {
 }
 
 // ---------------------------------------------------------------- 动态管理
+
+/** The upkeep page's hint: what a suggestion looks at, the certificate's validity from the pool rules pack. */
+export function upkeepRulesHint(): string {
+  return `按基准日期判断：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出，高企证书满 ${POOL_RULES.hitechValidityYears.value} 年，科小当年未入库。`;
+}
 
 export interface UpkeepSuggestion {
   /** Stable while the ledger is unchanged: sheet, row and code. */
@@ -123,6 +130,12 @@ export function undoRemovalEdits(wb: WorkbookSnapshot, token: UndoToken | null, 
 }
 
 // ---------------------------------------------------------------- 目标完成情况
+
+/** The targets page's hint: stock vs flow indicators, with the latest plan's period from its pack. */
+export function targetsCountingHint(): string {
+  const plan = planFor();
+  return `存量指标按基准日期有效的数量计，增量指标按 ${yearOf(plan.from)}—${yearOf(plan.to)} 年内（或当年）发生的数量计。`;
+}
 
 export interface IndicatorView {
   key: string;

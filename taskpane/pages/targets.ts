@@ -5,7 +5,7 @@
 import { readWorkbook } from "../../src/host/port";
 import { oneAtATime, Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
 import { el, replaceChildren } from "../dom";
-import { IndicatorView, targetsView } from "../jobs";
+import { IndicatorView, targetsCountingHint, targetsView } from "../jobs";
 import { asOfInput, BAD_DATE_MESSAGE } from "./dates";
 
 export function createTargetsPage(ctx: PaneContext): Page {
@@ -18,7 +18,7 @@ export function createTargetsPage(ctx: PaneContext): Page {
 
   const root = el("section", { class: "page", attrs: { id: "page-targets", "aria-label": "目标完成情况" } }, [
     asOf.element,
-    el("p", { class: "hint", text: "存量指标按基准日期有效的数量计，增量指标按 2022—2024 年内（或当年）发生的数量计。" }),
+    el("p", { class: "hint", text: targetsCountingHint() }),
     el("div", { class: "button-row" }, [runButton]),
     notice,
     missing,

@@ -5,7 +5,7 @@
 import { WorkbookSnapshot, readWorkbook } from "../../src/host/port";
 import { oneAtATime, Page, PaneContext, runAction, showNotice, UserMessage } from "../context";
 import { el, replaceChildren } from "../dom";
-import { planUpkeepView, removalEdits, undoRemovalEdits, UndoToken, UpkeepSuggestion } from "../jobs";
+import { planUpkeepView, removalEdits, undoRemovalEdits, UndoToken, upkeepRulesHint, UpkeepSuggestion } from "../jobs";
 import { asOfInput, BAD_DATE_MESSAGE, startOfYear } from "./dates";
 
 export function createUpkeepPage(ctx: PaneContext): Page {
@@ -23,7 +23,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
 
   const root = el("section", { class: "page", attrs: { id: "page-upkeep", "aria-label": "动态管理" } }, [
     el("div", { class: "field-row" }, [asOf.element, yearStartButton]),
-    el("p", { class: "hint", text: "按基准日期判断：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出，高企证书满 3 年，科小当年未入库。" }),
+    el("p", { class: "hint", text: upkeepRulesHint() }),
     el("div", { class: "button-row" }, [refreshButton, writeButton]),
     notice,
     summary,
