@@ -75,7 +75,9 @@ export type Edit =
    * Gives each target block of `sheet` the cell formats (fill, number format, font, borders: whatever the host
    * keeps per cell) and the notes of its source block, cell for cell, replacing what the target had:
    * a source cell without a fill or a note leaves its target without one. Values and formulas stay
-   * as they are. Upkeep uses it so a removed row's fills and notes go to 调出记录 and come back on undo.
+   * as they are. The number format goes too, the text format "@" included: write strings after
+   * copying, or copy from cells that hold them as text. Upkeep uses it so a removed row's fills
+   * and notes go to 调出记录 and come back on undo.
    */
   | { type: "copyFormats"; sheet: string; blocks: FormatCopy[] }
   /** A number format for a block ("0.00", "0.0%"), e.g. for the attainment sheet. */

@@ -138,6 +138,19 @@ const emptyInspector: HostInspector = {
   extent: () => ({ rows: 0, cols: 0 }),
 };
 
+/** Fills and notes of one sheet as they are now, read through the same inspector interface. */
+function frozen(x: HostInspector, sheet: string): Pick<HostInspector, "fill" | "note"> {
+  const fills = new Map<string, string | null>();
+  const notes = new Map<string, string | null>();
+  const { rows, cols } = x.extent(sheet);
+  for (let r = 1; r <= Math.max(rows, 8); r++)
+    for (let c = 1; c <= Math.max(cols, 5); c++) {
+      fills.set(`${r},${c}`, x.fill(sheet, r, c));
+      notes.set(`${r},${c}`, x.note(sheet, r, c));
+    }
+  return { fill: (_s, r, c) => fills.get(`${r},${c}`) ?? null, note: (_s, r, c) => notes.get(`${r},${c}`) ?? null };
+}
+
 /** True when (row, col) of `sheet` lies in one of the blocks. */
 function inside(blocks: { sheet: string; row: number; col: number; rows: number; cols: number }[], sheet: string, row: number, col: number): boolean {
   return blocks.some((b) => b.sheet === sheet && row >= b.row && row < b.row + b.rows && col >= b.col && col < b.col + b.cols);
@@ -355,6 +368,92 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.equal(inspect.note(LEDGER, 6, 5), null);
       assert.equal(inspect.fill(LEDGER, 3, 2), null, "the row now at 3 was never marked and is left alone");
       assert.equal(inspect.note(LEDGER, 4, 2), "用户自己的批注：待核实");
+    });
+
+    it("clearMarks with rows clears only the marks on those rows", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        {
+          type: "mark",
+          sheet: LEDGER,
+          marks: [
+            { row: 3, col: 3, level: "error", note: "代码错误" },
+            { row: 4, col: 2, level: "warning", note: "名称重复" },
+            { row: 6, col: 5, level: "error", note: "职工总数过小" },
+          ],
+        },
+        { type: "clearMarks", sheet: LEDGER, rows: [3, 4] },
+      ]);
+      assert.equal(inspect.fill(LEDGER, 3, 3), "#00B050", "row 3 has its own fill back");
+      assert.equal(inspect.note(LEDGER, 3, 3), null);
+      assert.equal(inspect.note(LEDGER, 4, 2), "用户自己的批注：待核实", "row 4 has only the user's note again");
+      assert.equal(inspect.fill(LEDGER, 6, 5), MARK_COLORS.error, "row 6 keeps its mark");
+      await host.apply([{ type: "clearMarks", sheet: LEDGER }]);
+      assert.equal(inspect.fill(LEDGER, 6, 5), "#FFFF00", "the remaining mark still clears to the original fill");
+      assert.equal(inspect.fill(LEDGER, 3, 3), "#00B050", "a cleared row is not restored twice");
+    });
+
+    it("copyFormats gives target cells the source's fills, notes and number formats, and leaves values alone", async () => {
+      const seed = ledgerSeed();
+      seed[0].numberFormats = [{ row: 6, col: 5, format: "0.00" }];
+      const { host, inspect } = await makeHost(seed);
+      const before = fingerprint(inspect);
+      await host.apply([
+        { type: "ensureSheet", sheet: "调出记录" },
+        { type: "setValues", sheet: "调出记录", row: 1, col: 1, values: [["甲", "乙", "丙", "丁"], ["戊", null, "己", 1]] },
+        {
+          type: "copyFormats",
+          sheet: "调出记录",
+          blocks: [
+            { from: { sheet: LEDGER, row: 3, col: 2, rows: 2, cols: 2 }, row: 1, col: 2 },
+            { from: { sheet: LEDGER, row: 6, col: 5, rows: 2, cols: 1 }, row: 1, col: 4 },
+          ],
+        },
+      ]);
+      assert.equal(inspect.fill("调出记录", 1, 3), "#00B050", "C3's fill went to C1");
+      assert.equal(inspect.note("调出记录", 2, 2), "用户自己的批注：待核实", "B4's note went to B2");
+      assert.equal(inspect.fill("调出记录", 1, 4), "#FFFF00", "E6's fill went to D1");
+      assert.equal(inspect.numberFormat("调出记录", 1, 4), "0.00", "E6's number format went to D1");
+      assert.equal(inspect.note("调出记录", 2, 4), null, "E7 has no note, so D2 has none");
+      assert.deepEqual([inspect.value("调出记录", 1, 2), inspect.value("调出记录", 1, 3), inspect.value("调出记录", 2, 3), inspect.value("调出记录", 2, 4)], ["乙", "丙", "己", 1], "values stay");
+      for (const [k, v] of before) if (k.startsWith(LEDGER + "!")) assert.equal(fingerprint(inspect).get(k), v, `${k}: the source is unchanged`);
+
+      // Copying blank source cells takes fills and notes away from the target.
+      await host.apply([{ type: "copyFormats", sheet: "调出记录", blocks: [{ from: { sheet: "说明", row: 5, col: 1, rows: 2, cols: 3 }, row: 1, col: 2 }] }]);
+      for (const [r, c] of [[1, 2], [1, 3], [1, 4], [2, 2], [2, 3], [2, 4]]) {
+        assert.equal(inspect.fill("调出记录", r, c), null, `fill of ${r},${c} removed`);
+        assert.equal(inspect.note("调出记录", r, c), null, `note of ${r},${c} removed`);
+      }
+      assert.equal(inspect.value("调出记录", 2, 3), "己");
+    });
+
+    it("copyFormats brings a removed row's fills and notes back after deleteRows and insertRows", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const original = frozen(inspect, LEDGER);
+      const snap = await host.readSheet(LEDGER);
+      const row = (n: number) => [null, ...snap.values[n - snap.firstRow]];
+      await host.apply([
+        { type: "ensureSheet", sheet: "调出记录" },
+        { type: "copyFormats", sheet: "调出记录", blocks: [{ from: { sheet: LEDGER, row: 3, col: 1, rows: 2, cols: 5 }, row: 2, col: 8 }] },
+        { type: "setValues", sheet: "调出记录", row: 2, col: 8, values: [row(3), row(4)] },
+        { type: "deleteRows", sheet: LEDGER, rows: [3, 4] },
+      ]);
+      assert.equal(inspect.fill("调出记录", 2, 10), "#00B050");
+      assert.equal(inspect.note("调出记录", 3, 9), "用户自己的批注：待核实");
+      await host.apply([
+        { type: "insertRows", sheet: LEDGER, row: 3, col: 1, values: [row(3), row(4)] },
+        { type: "copyFormats", sheet: LEDGER, blocks: [{ from: { sheet: "调出记录", row: 2, col: 8, rows: 2, cols: 5 }, row: 3, col: 1 }] },
+      ]);
+      assertGrid((await host.readSheet(LEDGER)).values, snap.values, "values back");
+      // The archive's strings were written after its formats were copied, so they are text, and so are the restored ones.
+      assert.ok(inspect.isText("调出记录", 2, 9) && inspect.isText(LEDGER, 3, 2) && inspect.isText(LEDGER, 4, 2), "restored strings are stored as text");
+      // Fills and notes: every ledger cell as it was (number formats of text cells may become "@").
+      const { rows, cols } = inspect.extent(LEDGER);
+      for (let r = 1; r <= Math.max(rows, 8); r++)
+        for (let c = 1; c <= Math.max(cols, 5); c++) {
+          const was = [original.fill(LEDGER, r, c), original.note(LEDGER, r, c)];
+          assert.deepEqual([inspect.fill(LEDGER, r, c), inspect.note(LEDGER, r, c)], was, `fill and note of ${r},${c}`);
+        }
     });
 
     it("clearRange empties values only inside the block", async () => {

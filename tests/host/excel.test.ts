@@ -8,7 +8,8 @@ import { OfficeMockObject } from "office-addin-mock";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import { MAX_REQUEST_BYTES } from "../../src/host/chunking";
 import { ExcelHost } from "../../src/host/excel";
-import { NOTE_PREFIX } from "../../src/host/port";
+import { NOTE_PREFIX, readWorkbook } from "../../src/host/port";
+import { removeFromPool, undoRemoval } from "../../src/jobs/upkeep";
 import { validateWorkbook } from "../../src/jobs/validate";
 import { withCheckChar } from "../../src/uscc";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../../samples/generate";
@@ -144,6 +145,45 @@ describe("Excel host on the counting fake", () => {
     assert.deepEqual(comment.replies, []);
     assert.equal(excel.find("表")!.comments.get(1 * 16_385 + 1), undefined);
   });
+
+  for (const notes of [true, false]) {
+    it(`removes and restores rows with their fills and ${notes ? "notes" : "comments"} in the same few syncs for 5 rows as for 100`, async () => {
+      const asOf = dayFromParts(2025, 1, 1) as DayNumber;
+      const counts: number[][] = [];
+      for (const k of [5, 100]) {
+        const rows = Array.from({ length: k }, (_, i) => 3 + i * 9);
+        const excel = new FakeExcel(
+          [
+            {
+              name: "企业培育库",
+              values: [["企业培育库"], [...ENTERPRISE_HEADERS], ...generateEnterpriseRows(1000)],
+              fills: rows.map((row) => ({ row, col: 1, color: "#FF0000" })),
+              notes: rows.map((row) => ({ row, col: 2, text: `用户批注${row}` })),
+            },
+          ],
+          { notes },
+        );
+        const host = new ExcelHost({ run: excel.run, notes });
+        const removal = removeFromPool(await readWorkbook(host), { asOf }, rows);
+        excel.resetCounts();
+        await host.apply(removal.edits);
+        const removed = excel.syncs.length;
+        const archive = excel.find("调出记录")!;
+        assert.equal(archive.peek(2 + k - 1, 8)?.fill?.color, "#FF0000", "the last removed row's fill is archived");
+        const noteAt = (sheet: string, row: number, col: number) =>
+          notes ? excel.find(sheet)!.notes.get(row * 16_385 + col) : excel.find(sheet)!.comments.get(row * 16_385 + col)?.content;
+        assert.equal(noteAt("调出记录", 2 + k - 1, 9), `用户批注${rows[k - 1]}`, "and its note");
+        const undo = undoRemoval(await readWorkbook(host), { asOf });
+        excel.resetCounts();
+        await host.apply(undo.edits);
+        counts.push([removed, excel.syncs.length]);
+        assert.equal(excel.find("企业培育库")!.peek(rows[k - 1], 1)?.fill?.color, "#FF0000", "the fill is back on the restored row");
+        assert.equal(noteAt("企业培育库", rows[k - 1], 2), `用户批注${rows[k - 1]}`, "and the note");
+      }
+      assert.deepEqual(counts[1], counts[0], `syncs for removal and undo do not grow with the rows: ${JSON.stringify(counts)}`);
+      assert.ok(counts[0].every((n) => n <= 8), `a handful of syncs each: ${JSON.stringify(counts)}`);
+    });
+  }
 
   it("validates 100,000 rows and marks 5% of them within 10 syncs plus one per 4 MB", async function () {
     this.timeout(300_000);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MARK_COLORS, NOTE_PREFIX } from "../../src/host/port";
 import { bgrFromHex, cellFromValue2, codeFromError, hexFromBgr, matrixFromValue2, prop, WpsHost, XL_NONE } from "../../src/host/wps";
-import { FakeApplication, fakeEt, MemberMode } from "./fake-et";
+import { FakeApplication, fakeEt, MemberMode, XL_PASTE_COMMENTS, XL_PASTE_FORMATS } from "./fake-et";
 
 describe("WPS host helpers", () => {
   it("converts #RRGGBB mark colours to BGR integers and back", () => {
@@ -219,6 +219,35 @@ for (const mode of ["property", "method"] as MemberMode[]) {
       assert.equal(ws.peek(5, 1).comment, null);
     });
 
+    it("copies formats and comments block by block through Copy/PasteSpecial (no call per cell) and empties the clipboard", async () => {
+      const rows = Array.from({ length: 40 }, (_, i) => [`企业${i}`, i, `备注${i}`]);
+      const app = fakeEt({ 表: rows, 调出记录: [] }, { mode });
+      const ws = app.sheet("表");
+      ws.cell(5, 1).fill = 0x0000ff;
+      ws.cell(5, 3).comment = "用户批注";
+      ws.cell(6, 2).numberFormat = "0.00";
+      app.sheet("调出记录").cell(2, 1).comment = "旧批注";
+      const before = { ...app.log };
+      await new WpsHost(app).apply([
+        {
+          type: "copyFormats",
+          sheet: "调出记录",
+          blocks: [
+            { from: { sheet: "表", row: 5, col: 1, rows: 2, cols: 3 }, row: 1, col: 1 },
+            { from: { sheet: "表", row: 10, col: 1, rows: 30, cols: 3 }, row: 3, col: 1 },
+          ],
+        },
+      ]);
+      const archive = app.sheet("调出记录");
+      assert.equal(archive.peek(1, 1).fill, 0x0000ff);
+      assert.equal(archive.peek(1, 3).comment, "用户批注");
+      assert.equal(archive.peek(2, 2).numberFormat, "0.00");
+      assert.equal(archive.peek(2, 1).comment, null, "a target comment where the source has none is removed");
+      assert.deepEqual([app.log.copies - before.copies, app.log.pastes - before.pastes], [2, 4], "one Copy and two PasteSpecial per block");
+      assert.equal(app.log.cellWrites - before.cellWrites + app.log.blockWrites - before.blockWrites, 0, "no value is written");
+      assert.equal(prop(app, "CutCopyMode"), false, "the clipboard is emptied afterwards");
+    });
+
     it("deletes scattered rows bottom-up", async () => {
       const app = fakeEt({ 表: [["r1"], ["r2"], ["r3"], ["r4"], ["r5"], ["r6"]] }, { mode });
       await new WpsHost(app).apply([{ type: "deleteRows", sheet: "表", rows: [2, 5, 3] }]);
@@ -296,6 +325,24 @@ describe("the fake ET object model itself", () => {
     ws.Range("A1").AddComment("x");
     assert.throws(() => ws.Range("A1").AddComment("y"));
     assert.throws(() => sheets.Item(2).Range("A1").Select(), /未激活/);
+  });
+
+  it("pastes formats or comments only from what Copy put on the clipboard, values untouched", () => {
+    const app = fakeEt({ 甲: [["a", "b"]], 乙: [["x", "y"]] });
+    const from = app.sheet("甲");
+    from.cell(1, 1).fill = 255;
+    from.cell(1, 2).comment = "批注";
+    const to = app.sheet("乙").Range("A1:B1");
+    assert.throws(() => to.PasteSpecial(XL_PASTE_FORMATS), /剪贴板/);
+    from.Range("A1:B1").Copy();
+    assert.equal(prop(app, "CutCopyMode"), 1);
+    to.PasteSpecial(XL_PASTE_FORMATS);
+    assert.deepEqual([app.sheet("乙").peek(1, 1).fill, app.sheet("乙").peek(1, 2).comment], [255, null], "formats only");
+    to.PasteSpecial(XL_PASTE_COMMENTS);
+    assert.equal(app.sheet("乙").peek(1, 2).comment, "批注");
+    assert.deepEqual([app.sheet("乙").peek(1, 1).value, app.sheet("乙").peek(1, 2).value], ["x", "y"]);
+    (app as unknown as { CutCopyMode: unknown }).CutCopyMode = false;
+    assert.throws(() => to.PasteSpecial(XL_PASTE_COMMENTS), /剪贴板/);
   });
 
   it("exposes members as methods in method mode", () => {
