@@ -85,6 +85,51 @@ export function reportError(e: unknown, io: Io, json: boolean): number {
   return exitCode;
 }
 
+/**
+ * Why a file or folder operation failed, in plain Chinese (Node's own message is English).
+ * Example: fileErrorReason({ code: "EACCES" }) -> "没有权限".
+ */
+export function fileErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "路径不存在";
+    case "EACCES":
+    case "EPERM":
+      return "没有权限";
+    case "EROFS":
+      return "所在磁盘只读";
+    case "ENOSPC":
+      return "磁盘空间不足";
+    case "EEXIST":
+    case "ENOTDIR":
+      return "路径中有一项是文件而不是文件夹";
+    case "EISDIR":
+      return "这是一个文件夹";
+    case "EBUSY":
+      return "正被其他程序占用";
+    default:
+      return code ? `系统错误 ${code}` : "原因不明";
+  }
+}
+
+/**
+ * Where and why JSON.parse refused a text, in plain Chinese: the line and column from the
+ * position Node reports, or that the text ends too early.
+ * Example: jsonErrorReason(e, '{"a": 1,}') -> "第 1 行第 9 个字符附近格式有误（…）".
+ */
+export function jsonErrorReason(e: unknown, text: string): string {
+  const hint = "键和文字要用英文双引号 \"…\"，各项之间用英文逗号，最后一项后面不加逗号";
+  const message = e instanceof Error ? e.message : String(e);
+  if (/end of JSON input/i.test(message)) return text.trim() === "" ? "内容为空" : `内容不完整，可能缺少结尾的 } 或 "（${hint}）`;
+  const at = /position (\d+)/.exec(message);
+  if (!at) return `格式有误（${hint}）`;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `第 ${line} 行第 ${column} 个字符附近格式有误（${hint}）`;
+}
+
 /** Amounts as JSON numbers: Decimal -> number happens only here, at the very last step. */
 export function jsonNumber(d: { toNumber(): number } | null | undefined): number | null {
   return d === null || d === undefined ? null : d.toNumber();

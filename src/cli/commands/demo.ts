@@ -14,7 +14,7 @@ import { Issue } from "../../jobs/types";
 import { planUpkeep, UpkeepReport } from "../../jobs/upkeep";
 import { validateWorkbook, ValidationReport } from "../../jobs/validate";
 import { PLAN_PACKS } from "../../policy/plans";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { CliError, EXIT, fileErrorReason, Io, parseDateOption } from "../common";
 import { displayWidth } from "../help-zh";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
@@ -80,7 +80,7 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new CliError("output_dir_unwritable", `无法建立输出目录“${dir}”：${(e as Error).message}`);
+    throw new CliError("output_dir_unwritable", `无法建立输出目录“${dir}”：${fileErrorReason(e)}`);
   }
   const bar = progressBar(io.isTTY ? (s) => process.stderr.write(s) : null);
   let result: DemoResult;

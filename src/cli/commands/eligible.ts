@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { formatDay } from "../../dates";
 import { eligibilityOf, parseCategory, Verdict, whyText } from "../../rules";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { CliError, EXIT, fileErrorReason, Io, jsonErrorReason, parseDateOption } from "../common";
 import { run } from "../run";
 
 /** Reads the --row JSON: a file path, or "-" for standard input. */
@@ -11,14 +11,15 @@ function readRowJson(source: string, readStdin: () => string): Record<string, un
   try {
     text = source === "-" ? readStdin() : readFileSync(source, "utf8");
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "文件不存在" : "无法读取";
+    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "文件不存在" : `无法读取：${fileErrorReason(e)}`;
     throw new CliError("bad_row", `企业资料文件“${source}”${why}`);
   }
+  const json = text.replace(/^\uFEFF/, "");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ""));
+    parsed = JSON.parse(json);
   } catch (e) {
-    throw new CliError("bad_row", `企业资料“${source}”不是有效的 JSON：${(e as Error).message}`);
+    throw new CliError("bad_row", `企业资料“${source}”不是有效的 JSON：${jsonErrorReason(e, json)}`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new CliError("bad_row", `企业资料“${source}”应为一个 JSON 对象，以列名为键，如 {"职工总数": 120, "科技人员数": 30}`);
