@@ -6,7 +6,7 @@
 import { MARK_REGISTRY_SHEET } from "../../src/host/marks";
 import { SheetSnapshot } from "../../src/host/port";
 import { kindDef, LedgerKindDef } from "../../src/ledger/catalogue";
-import { ColumnMapping, detectLedger } from "../../src/ledger/mapping";
+import { ColumnMapping, detectLedger, HEADER_SEARCH_ROWS } from "../../src/ledger/mapping";
 import { columnLetter } from "../../src/text";
 import { Issue } from "../../src/jobs/types";
 import { Edit } from "../../src/host/port";
@@ -88,7 +88,7 @@ export function createValidatePage(ctx: PaneContext): Page {
 
   function renderMapping(snap: SheetSnapshot): void {
     if (!mapping) {
-      replaceChildren(kindLine, [`“${snap.name}”不是可识别的台账（前 10 行中没有找到台账表头），无需校验。`]);
+      replaceChildren(kindLine, [`“${snap.name}”不是可识别的台账（前 ${HEADER_SEARCH_ROWS} 行中没有找到台账表头），无需校验。`]);
       replaceChildren(mappingBox);
       return;
     }
