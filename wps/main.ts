@@ -134,7 +134,8 @@ function OnAction(control: { Id?: string; id?: string }): boolean {
   try {
     openTaskPane(page);
   } catch (e) {
-    tell(e instanceof Error ? e.message : String(e));
+    // WPS's own failures come in English: say first, in Chinese, what did not work.
+    tell(`无法打开科技台账任务窗格：${e instanceof Error ? e.message : String(e)}`);
   }
   return true;
 }
