@@ -16,7 +16,7 @@ import { decideWithPending, packFor, rowFromRanges, scoreFor, unknownMessage, Ve
 export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
   if (date === undefined || date === null || isBlankCell(date)) {
     if (today === undefined || !Number.isInteger(today)) {
-      throw new KjError("no_date", "缺少评价日期：请填写第 4 个参数（如 2024-12-31），或在支持的宿主中使用", "value");
+      throw new KjError("no_date", "缺少评价日期：请在第 4 个参数填写评价日期，如 2024-12-31", "value");
     }
     return today;
   }
