@@ -81,6 +81,10 @@ export function declaredBy(edits: readonly Edit[], existingSheets: readonly stri
       case "clearMarks":
         d.clearedMarks.add(e.sheet);
         break;
+      case "copyFormats":
+        // The targets' fills and notes may change, their values may not.
+        for (const b of e.blocks) block(e.sheet, b.row, b.col, b.from.rows, b.from.cols, d.marks);
+        break;
       case "deleteRows":
       case "insertRows":
         throw new Error("row moves are checked by the removal round trip, not by declared cells");
