@@ -47,7 +47,7 @@ export interface HostRun {
 
 export interface SafetyHost {
   name: string;
-  /** Whether the probe sees fills and notes (the xlsx probe sees them too, after a save). */
+  /** Builds the host from the seed (values, formulas, fills, notes); its probe sees fills and notes too. */
   make(seed: readonly MemorySheetInit[]): Promise<HostRun>;
 }
 
