@@ -512,7 +512,6 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     return { report, edits: [] };
   }
   const edits: Edit[] = [];
-  const formatEdits: Edit[] = [];
   const marks: ArchiveRecord[] = [];
   const bySource = new Map<string, ArchiveRecord[]>();
   for (const r of batch) {
@@ -562,11 +561,10 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
       report.restored.push({ sheet: source, row: at, name: name && name.status === "ok" ? name.value : "" });
     }
     flush();
-    // After every insert of this sheet, when the restored rows stand where they stay.
+    // After every insert into this sheet, when the restored rows stand where they stay.
     const blocks = rowBlocks(ARCHIVE_SHEET, ARCHIVE_COLUMN_OFFSET + 1, 1, archive.copyWidth, moved);
-    if (blocks.length > 0) formatEdits.push({ type: "copyFormats", sheet: source, blocks });
+    if (blocks.length > 0) edits.push({ type: "copyFormats", sheet: source, blocks });
   }
-  edits.push(...formatEdits);
   for (const r of marks) {
     edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: 2, values: [[ARCHIVE_UNDONE]] });
     edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: ARCHIVE_META.indexOf("撤销日期") + 1, values: [[formatDay(opts.asOf)]] });
