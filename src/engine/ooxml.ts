@@ -67,7 +67,6 @@ export function ooxmlText(s: string): string {
   return escapeXml(
     s
       .replace(/_x([0-9A-Fa-f]{4})_/g, "_x005F_x$1_")
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`),
   );
 }

@@ -219,7 +219,14 @@ export interface SnapshotOptions {
  * cell's formula give their cached value only). The mark registry is left out unless asked for.
  */
 export async function readXlsxSnapshot(filePath: string, options: SnapshotOptions = {}): Promise<WorkbookSnapshot> {
-  const bytes = await readXlsxBytes(filePath, { progress: options.progress });
+  return snapshotOfXlsxBytes(filePath, await readXlsxBytes(filePath, { progress: options.progress }), options);
+}
+
+/**
+ * readXlsxSnapshot over bytes already read with readXlsxBytes (for a caller that also writes a
+ * copy of the package, e.g. kj check --out); a damaged package gives the same Chinese message.
+ */
+export async function snapshotOfXlsxBytes(filePath: string, bytes: Buffer, options: SnapshotOptions = {}): Promise<WorkbookSnapshot> {
   try {
     return await streamSnapshot(bytes, {
       sheets: options.sheets ? new Set(options.sheets) : null,

@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import { readWorkbook } from "../../host/port";
+import { markXlsxPackage, PackageMarks } from "../../engine/xlsx-marks-package";
+import { Edit } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx";
-import { openXlsx, readXlsxSnapshot, saveXlsxAtomic } from "../../host/xlsx-file";
+import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx-file";
 import { OWN_SHEETS } from "../../ledger/catalogue";
-import { Issue } from "../../jobs/types";
+import { Issue, JobResult } from "../../jobs/types";
 import { SheetValidation, validateWorkbook, ValidationReport } from "../../jobs/validate";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { run } from "../run";
@@ -43,20 +44,32 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   if (opts.out !== undefined && path.extname(opts.out).toLowerCase() !== ".xlsx") {
     throw new CliError("out_not_xlsx", `--out 的文件名应以 .xlsx 结尾（现在是“${opts.out}”）`);
   }
-  // Without --out nothing is written: a streamed snapshot reads large files in a fraction of the memory.
-  const workbook = opts.out !== undefined ? await openXlsx(file) : null;
-  const host = workbook ? new XlsxHost(workbook) : null;
-  const snapshot = host ? await readWorkbook(host) : await readXlsxSnapshot(file);
+  // A streamed snapshot, never exceljs' cell model: large ledgers are read in a fraction of the memory.
+  // With --out the bytes are kept to write the marked copy at package level.
+  const bytes = opts.out !== undefined ? await readXlsxBytes(file) : null;
+  const { report, edits } = await validateFile(file, bytes, opts, asOf);
+
+  let written: string | undefined;
+  if (opts.out !== undefined && bytes) written = await saveMarkedCopy(file, bytes, edits, opts.out);
+
+  const errors = report.sheets.reduce((n, s) => n + s.counts.error, 0);
+  if (opts.json) io.out(JSON.stringify(checkJson(file, asOf, report, written)));
+  else printSummary(io, file, asOf, report, written);
+  return errors > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** Reads the snapshot and validates it; the snapshot is not kept (the marked copy is written without it). */
+async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptions, asOf: number): Promise<JobResult<ValidationReport>> {
+  const snapshot = bytes ? await snapshotOfXlsxBytes(file, bytes) : await readXlsxSnapshot(file);
   const names = snapshot.sheets.map((s) => s.name);
   if (opts.sheet !== undefined && !names.includes(opts.sheet)) {
     const visible = names.filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
     throw new CliError("sheet_not_found", `工作簿中没有名为“${opts.sheet}”的工作表（现有：${visible.join("、") || "无"}）`);
   }
-
-  const { report, edits } = validateWorkbook(snapshot, { asOf, sheet: opts.sheet, mark: opts.out !== undefined });
-  if (report.sheets.length === 0) {
+  const result = validateWorkbook(snapshot, { asOf, sheet: opts.sheet, mark: opts.out !== undefined });
+  if (result.report.sheets.length === 0) {
     if (opts.sheet !== undefined) {
-      const reason = report.skipped.find((s) => s.sheet === opts.sheet)?.reason ?? "";
+      const reason = result.report.skipped.find((s) => s.sheet === opts.sheet)?.reason ?? "";
       throw new CliError("not_a_ledger", `工作表“${opts.sheet}”不是台账：${reason}`);
     }
     throw new CliError(
@@ -64,17 +77,27 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
       `“${path.basename(file)}”中没有找到台账工作表：表头需要有台账的列名，如 企业名称、统一社会信用代码、注册日期（企业培育库）或 平台名称、依托单位（创新平台）`,
     );
   }
+  return result;
+}
 
-  let written: string | undefined;
-  if (opts.out !== undefined && host && workbook) {
-    await host.apply(edits);
-    written = (await saveXlsxAtomic(workbook, opts.out, { inputPath: file })).path;
+/**
+ * Saves the copy with the marks. The package path changes only styles, the marked cells'
+ * style numbers, the notes and the registry (everything else byte for byte, memory about
+ * the size of the sheet XML); a package it does not handle (e.g. already marked before) goes
+ * through exceljs, as before. Both save atomically and never over the input.
+ */
+async function saveMarkedCopy(file: string, bytes: Buffer, edits: readonly Edit[], out: string): Promise<string> {
+  let packaged: PackageMarks | null = null;
+  try {
+    packaged = await markXlsxPackage(bytes, edits);
+  } catch {
+    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
+    packaged = null;
   }
-
-  const errors = report.sheets.reduce((n, s) => n + s.counts.error, 0);
-  if (opts.json) io.out(JSON.stringify(checkJson(file, asOf, report, written)));
-  else printSummary(io, file, asOf, report, written);
-  return errors > 0 ? EXIT.findings : EXIT.ok;
+  if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: file })).path;
+  const workbook = await openXlsx(file);
+  await new XlsxHost(workbook).apply(edits);
+  return (await saveXlsxAtomic(workbook, out, { inputPath: file })).path;
 }
 
 /** The --json document: { file, asOf, sheets: [{ sheet, kind, rows, mapping, issues, ... }], skipped, counts }. */
