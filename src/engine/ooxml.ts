@@ -202,6 +202,11 @@ export function findPart(zip: JSZip, path: string): string | null {
   return found;
 }
 
+/** Replaces or adds a part; no folder entries (Excel writes none, and an OPC package has no folders). */
+export function putPart(zip: JSZip, path: string, data: string | Buffer): void {
+  zip.file(path, data, { createFolders: false });
+}
+
 /** Writes the package to a stream (not ending it); unchanged parts keep their compressed bytes. */
 export function writeZip(zip: JSZip, stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -30,6 +30,7 @@ import {
   relsPathOf,
   richText,
   text,
+  putPart,
   writeZip,
   xmlText,
 } from "./ooxml";
@@ -123,13 +124,13 @@ export async function markXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
       }
     }
     const legacy = notes.write(zip, contentTypes);
-    zip.file(sheetPath, patched.finish(legacy));
+    putPart(zip, sheetPath, patched.finish(legacy));
     opts.progress?.(++done, sheetsToMark.length, "写入标记");
   }
 
-  zip.file(stylesPath, styles.xml());
+  putPart(zip, stylesPath, styles.xml());
   await addRegistrySheet(zip, wb, contentTypes, registryRows(entries));
-  zip.file("[Content_Types].xml", contentTypes.xml());
+  putPart(zip, "[Content_Types].xml", contentTypes.xml());
   return { marked, writeTo: (stream) => writeZip(zip, stream) };
 }
 
@@ -565,20 +566,20 @@ class SheetNotes {
     all.sort((a, b) => a.row - b.row || a.col - b.col);
     const list = all.map((c) => c.xml).join("");
     commentsXml = commentsXml.replace(/<commentList\b([^>]*?)(?:\/>|>[\s\S]*?<\/commentList>)/, (_m, attrs: string) => `<commentList${attrs}>${list}</commentList>`);
-    zip.file(commentsPath, commentsXml);
+    putPart(zip, commentsPath, commentsXml);
 
     let newVmlId: string | null = null;
     if (added.length > 0 || this.vmlXml === null) {
       if (this.vmlXml !== null && this.vmlPath !== null) {
-        zip.file(this.vmlPath, Buffer.from(mergedVml(this.vmlXml, added), "latin1"));
+        putPart(zip, this.vmlPath, Buffer.from(mergedVml(this.vmlXml, added), "latin1"));
       } else {
         const vmlPath = freePart(zip, (n) => `xl/drawings/vmlDrawing${n}.vml`);
-        zip.file(vmlPath, newVml(added));
+        putPart(zip, vmlPath, newVml(added));
         contentTypes.vml(vmlPath);
         newVmlId = rels.add(REL_VML, relativeTarget(this.sheetPath, vmlPath));
       }
     }
-    if (rels.changed) zip.file(this.relsPath, rels.xml());
+    if (rels.changed) putPart(zip, this.relsPath, rels.xml());
     return newVmlId;
   }
 }
@@ -695,7 +696,8 @@ async function addRegistrySheet(zip: JSZip, wb: Awaited<ReturnType<typeof readWo
   const sheetPath = freePart(zip, (n) => `xl/worksheets/sheet${n}.xml`);
   const cell = (r: number, c: number, v: string) => `<c r="${cellAddress(r, c)}" t="inlineStr"><is><t xml:space="preserve">${ooxmlText(v)}</t></is></c>`;
   const sheetData = rows.map((row, i) => `<row r="${i + 1}">${row.map((v, j) => cell(i + 1, j + 1, v)).join("")}</row>`).join("");
-  zip.file(
+  putPart(
+    zip,
     sheetPath,
     `${XML_DECL}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><dimension ref="A1:C${rows.length}"/>` +
       `<sheetData>${sheetData}</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`,
@@ -704,7 +706,7 @@ async function addRegistrySheet(zip: JSZip, wb: Awaited<ReturnType<typeof readWo
 
   const rels = new RelsPart(wb.relsXml || null);
   const rid = rels.add(REL_WORKSHEET, relativeTarget(wb.workbookPath, sheetPath));
-  zip.file(wb.relsPath, rels.xml());
+  putPart(zip, wb.relsPath, rels.xml());
 
   let workbookXml = wb.workbookXml;
   const rPrefix = /<workbook\b[^>]*?\sxmlns:r\s*=\s*"([^"]*)"/.exec(workbookXml);
@@ -714,5 +716,5 @@ async function addRegistrySheet(zip: JSZip, wb: Awaited<ReturnType<typeof readWo
   const sheet = `<sheet name="${MARK_REGISTRY_SHEET}" sheetId="${maxId + 1}" state="hidden" r:id="${rid}"/>`;
   if (!/<\/sheets>/.test(workbookXml)) throw new PackageNotHandled("workbook without sheets");
   workbookXml = workbookXml.replace(/<\/sheets>/, () => `${sheet}</sheets>`);
-  zip.file(wb.workbookPath, workbookXml);
+  putPart(zip, wb.workbookPath, workbookXml);
 }

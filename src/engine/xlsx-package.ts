@@ -9,7 +9,7 @@ import JSZip from "jszip";
 import { DayNumber } from "../dates";
 import { ProgressFn } from "../host/port";
 import { columnLetter } from "../text";
-import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, toBinary, writeZip, xmlText } from "./ooxml";
+import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, toBinary, writeZip, xmlText } from "./ooxml";
 import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./xlsx-recalc";
 
 export { PackageNotHandled, xmlText };
@@ -250,7 +250,7 @@ export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOption
     }
     chunks.push(Buffer.from(xml.slice(pos), "latin1"));
     xmlOf.delete(part.name);
-    zip.file(part.path, Buffer.concat(chunks));
+    putPart(zip, part.path, Buffer.concat(chunks));
     chunks.length = 0;
     progress(++done, patchedSheets.length, "写回结果");
   }

@@ -17,6 +17,7 @@ import { markXlsxPackage } from "../../src/engine/xlsx-marks-package";
 import { MARK_REGISTRY_SHEET, NOTE_SEPARATOR } from "../../src/host/marks";
 import { Edit, NOTE_PREFIX } from "../../src/host/port";
 import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
+import { zipEntryNames } from "../../src/host/xlsx-file";
 import { streamSnapshot } from "../../src/host/xlsx-stream";
 import { clearMarkEdits, validateWorkbook } from "../../src/jobs/validate";
 import { AS_OF, codeFor, ENTERPRISE_HEADER, enterpriseCol, enterpriseRow } from "../ledger/fixtures";
@@ -211,6 +212,8 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
       assert.ok(ok, `${p} changed`);
     }
     for (const p of before.keys()) assert.ok(after.has(p), `${p} lost`);
+    const folders = (b: Buffer) => (zipEntryNames(b) ?? ["unreadable"]).filter((n) => n.endsWith("/")).sort();
+    assert.deepEqual(folders(out), folders(input), "no folder entries added to the package");
     // The notes sheet (with its own comments) is untouched.
     assert.ok(before.get(sheetPath(3))!.equals(after.get(sheetPath(3))!));
     // In a marked sheet, removing the s attributes and the inserted blank cells gives back the original XML.
