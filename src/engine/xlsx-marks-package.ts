@@ -8,13 +8,16 @@
  * - notes go into the sheet's comments part and legacy VML drawing, merged with existing ones
  *   (a user's note on a marked cell stays below the KJ note, as composeNote does);
  * - the hidden registry sheet KJ标记 records each marked cell's previous fill, in the same words
- *   as XlsxHost, so clearMarks on the reopened workbook restores fills and notes exactly.
+ *   as XlsxHost, so clearMarks on the reopened workbook restores fills and notes exactly;
+ * - clearMarks on a workbook marked before (by this path or by a host) restores what its
+ *   registry records, as XlsxHost does, so checking a marked copy again works here too.
  * Every other part stays byte for byte. What this path does not handle throws PackageNotHandled
  * and the caller takes the exceljs path. No file access here: bytes in, zip out.
  */
 import JSZip from "jszip";
-import { composeNote, MARK_REGISTRY_SHEET, planMarks, RegistryEntry, registryRows, SavedFill } from "../host/marks";
+import { composeNote, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../host/marks";
 import { Edit, ProgressFn } from "../host/port";
+import { streamSnapshot } from "../host/xlsx-stream";
 import { cellAddress } from "../text";
 import {
   assertUtf8,
@@ -26,6 +29,7 @@ import {
   PackageNotHandled,
   parseRelationships,
   readWorkbookPart,
+  WorkbookParts,
   relativeTarget,
   relsPathOf,
   richText,
@@ -53,38 +57,56 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** The author of KJ's notes in the comments part. */
 const KJ_AUTHOR = "KJ";
 
-/** A marked cell's final colour (the last mark on it decides, as in every host). */
+/**
+ * A cell the edits change: its final mark colour (null: not marked again), and the fill to
+ * restore first when clearMarks removes an earlier mark from it (null: none).
+ */
 interface Target {
   row: number;
   col: number;
-  color: string;
+  color: string | null;
+  restore: SavedFill | null;
 }
 
 const cellKey = (row: number, col: number) => `${row}:${col}`;
 
 /**
- * Writes the mark edits in `edits` into the package `bytes`. Accepts `mark` and `clearMarks`
- * (a no-op here: a workbook whose registry exists is not handled); anything else, or a
- * structure this path does not read, throws PackageNotHandled.
+ * Writes the `mark` and `clearMarks` edits in `edits` into the package `bytes`, as XlsxHost
+ * would: clearMarks restores the fills and notes the registry records for that sheet, mark
+ * records the previous fill of a cell not yet in the registry, colours it and composes its
+ * note. Anything else, or a structure this path does not read, throws PackageNotHandled.
  */
 export async function markXlsxPackage(bytes: Buffer, edits: readonly Edit[], opts: { progress?: ProgressFn } = {}): Promise<PackageMarks> {
   const zip = await JSZip.loadAsync(bytes);
   const wb = await readWorkbookPart(zip);
-  const registryName = MARK_REGISTRY_SHEET.toLowerCase();
-  for (const m of wb.workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
-    if (xmlText(attributes(m[1]).name ?? "").toLowerCase() === registryName) throw new PackageNotHandled("the workbook already has a mark registry");
-  }
   const partOf = new Map(wb.sheets.map((s) => [s.name, s.path]));
+  const registry = await readRegistry(bytes, wb);
 
-  // The mark edits per sheet, in order.
+  // The edits per sheet: what clearMarks restores (from the registry), then the marks.
+  let entries = registry?.entries ?? [];
+  const clearsBySheet = new Map<string, Map<string, SavedFill>>();
   const marksBySheet = new Map<string, Extract<Edit, { type: "mark" }>[]>();
+  const sheetOrder: string[] = [];
   for (const e of edits) {
     if (e.type !== "mark" && e.type !== "clearMarks") throw new PackageNotHandled(`edit ${e.type}`);
-    if (!partOf.has(e.sheet)) throw new PackageNotHandled(`no worksheet ${e.sheet}`);
-    if (e.type === "mark") marksBySheet.set(e.sheet, [...(marksBySheet.get(e.sheet) ?? []), e]);
+    if (!partOf.has(e.sheet) || e.sheet === MARK_REGISTRY_SHEET) throw new PackageNotHandled(`no worksheet ${e.sheet}`);
+    if (!sheetOrder.includes(e.sheet)) sheetOrder.push(e.sheet);
+    if (e.type === "mark") {
+      marksBySheet.set(e.sheet, [...(marksBySheet.get(e.sheet) ?? []), e]);
+      continue;
+    }
+    if (marksBySheet.has(e.sheet)) throw new PackageNotHandled("clearMarks after marks on the same sheet");
+    const clears = clearsBySheet.get(e.sheet) ?? new Map<string, SavedFill>();
+    for (const entry of entries) {
+      const at = entry.sheet === e.sheet ? parseAddress(entry.address) : null;
+      if (at) clears.set(cellKey(at.row, at.col), entry.previousFill);
+    }
+    entries = entries.filter((entry) => entry.sheet !== e.sheet);
+    if (clears.size > 0) clearsBySheet.set(e.sheet, clears);
   }
-  const sheetsToMark = [...marksBySheet.entries()].filter(([, es]) => es.some((e) => planMarks(e.marks).length > 0));
-  if (sheetsToMark.length === 0) return { marked: 0, writeTo: (stream) => writeZip(zip, stream) };
+  const planned = new Map(sheetOrder.map((sheet) => [sheet, (marksBySheet.get(sheet) ?? []).map((e) => planMarks(e.marks))]));
+  const sheetsToChange = sheetOrder.filter((sheet) => clearsBySheet.has(sheet) || planned.get(sheet)!.some((ps) => ps.length > 0));
+  if (sheetsToChange.length === 0) return { marked: 0, writeTo: (stream) => writeZip(zip, stream) };
 
   const stylesRel = wb.rels.find((r) => /\/styles$/.test(r.type) && !r.external);
   const stylesPath = stylesRel?.target ?? null;
@@ -93,23 +115,43 @@ export async function markXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
   const styles = new StyleSheet(stylesXml);
   const contentTypes = new ContentTypes((await text(zip, "[Content_Types].xml")) ?? "");
 
-  const entries: RegistryEntry[] = [];
   let marked = 0;
   let done = 0;
-  for (const [sheet, sheetEdits] of sheetsToMark) {
+  for (const sheet of sheetsToChange) {
     const sheetPath = partOf.get(sheet) as string;
-    const plans = sheetEdits.map((e) => planMarks(e.marks));
-    const finalColor = new Map<string, Target>();
-    for (const ps of plans) for (const p of ps) finalColor.set(cellKey(p.row, p.col), { row: p.row, col: p.col, color: p.color });
-    const targets = [...finalColor.values()].sort((a, b) => a.row - b.row || a.col - b.col);
-    marked += targets.length;
+    const plans = planned.get(sheet) ?? [];
+    const clears = clearsBySheet.get(sheet) ?? new Map<string, SavedFill>();
+    const changes = new Map<string, Target>();
+    for (const [key, fill] of clears) {
+      const [row, col] = key.split(":").map(Number);
+      changes.set(key, { row, col, color: null, restore: fill });
+    }
+    for (const ps of plans) {
+      for (const p of ps) {
+        const key = cellKey(p.row, p.col);
+        changes.set(key, { row: p.row, col: p.col, color: p.color, restore: changes.get(key)?.restore ?? null });
+      }
+    }
+    const targets = [...changes.values()].sort((a, b) => a.row - b.row || a.col - b.col);
+    marked += targets.filter((t) => t.color !== null).length;
 
+    // The style a cell has once clearMarks restored it (its style in the file when it was not marked).
+    const beforeMark = (orig: number, t: Target) => (t.restore ? styles.restoredStyle(orig, t.restore) : orig);
     const sheetBytes = await zip.file(sheetPath)?.async("nodebuffer");
     if (!sheetBytes) throw new PackageNotHandled(`missing part ${sheetPath}`);
-    const patched = patchSheetXml(sheetBytes, targets, (orig, color) => styles.markedStyle(orig, color));
+    const patched = patchSheetXml(sheetBytes, targets, (orig, t) => {
+      const cleared = beforeMark(orig, t);
+      return t.color ? styles.markedStyle(cleared, t.color) : cleared;
+    });
 
-    // Notes: the sheet's comments (merged) and the registry, in the order the edits give.
+    // Notes: cleared first (the KJ part goes, a user's part stays), then the marks in order.
     const notes = await SheetNotes.open(zip, sheetPath, patched.legacyDrawingId);
+    for (const t of targets) {
+      if (!t.restore) continue;
+      const next = noteAfterClear(notes.get(t.row, t.col));
+      if (next.action === "delete") notes.set(t.row, t.col, null);
+      else if (next.action === "set") notes.set(t.row, t.col, next.text);
+    }
     const registered = new Set<string>();
     for (const ps of plans) {
       for (const p of ps) {
@@ -118,20 +160,35 @@ export async function markXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
           registered.add(key);
           const orig = patched.originalStyles.get(key);
           if (orig === undefined) throw new PackageNotHandled("marked cell not placed");
-          entries.push({ sheet, address: p.address, previousFill: styles.savedFill(orig) });
+          entries.push({ sheet, address: p.address, previousFill: styles.savedFill(beforeMark(orig, changes.get(key)!)) });
         }
         notes.set(p.row, p.col, composeNote(p.message, notes.get(p.row, p.col)));
       }
     }
     const legacy = notes.write(zip, contentTypes);
     putPart(zip, sheetPath, patched.finish(legacy));
-    opts.progress?.(++done, sheetsToMark.length, "写入标记");
+    opts.progress?.(++done, sheetsToChange.length, "写入标记");
   }
 
   putPart(zip, stylesPath, styles.xml());
-  await addRegistrySheet(zip, wb, contentTypes, registryRows(entries));
+  if (registry) putPart(zip, registry.path, registrySheetXml(registryRows(entries)));
+  else if (entries.length > 0) await addRegistrySheet(zip, wb, contentTypes, registryRows(entries));
   putPart(zip, "[Content_Types].xml", contentTypes.xml());
   return { marked, writeTo: (stream) => writeZip(zip, stream) };
+}
+
+/** The workbook's mark registry (its part and entries), or null when it has none. */
+async function readRegistry(bytes: Buffer, wb: WorkbookParts): Promise<{ path: string; entries: RegistryEntry[] } | null> {
+  const registryName = MARK_REGISTRY_SHEET.toLowerCase();
+  const names = [...wb.workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)].map((m) => xmlText(attributes(m[1]).name ?? ""));
+  const found = names.filter((n) => n.toLowerCase() === registryName);
+  if (found.length === 0) return null;
+  const part = wb.sheets.find((s) => s.name === MARK_REGISTRY_SHEET);
+  if (found.length > 1 || !part) throw new PackageNotHandled("a mark registry this path does not read");
+  const snapshot = await streamSnapshot(bytes, { sheets: new Set([MARK_REGISTRY_SHEET]) });
+  const values = snapshot.sheets[0]?.values ?? [];
+  // Values as XlsxHost.readRegistry gives them: text read back as text.
+  return { path: part.path, entries: parseRegistry(values) };
 }
 
 // ---- styles ---------------------------------------------------------------------------------
@@ -161,7 +218,7 @@ class StyleSheet {
 
   /** The cellXfs index of `orig` with the mark fill `color` ("#RRGGBB"). */
   markedStyle(orig: number, color: string): number {
-    const xf = this.xfs[orig];
+    const xf = this.xfs[orig] ?? this.newXfs[orig - this.xfs.length];
     if (xf === undefined) throw new PackageNotHandled(`style ${orig} not in cellXfs`);
     const key = `${orig}|${color}`;
     const found = this.clones.get(key);
@@ -180,13 +237,34 @@ class StyleSheet {
     return index;
   }
 
+  /** The cellXfs index of `orig` with `fill` instead of its own (clearMarks restoring a saved fill). */
+  restoredStyle(orig: number, fill: SavedFill): number {
+    const xf = this.xfs[orig] ?? this.newXfs[orig - this.xfs.length];
+    if (xf === undefined) throw new PackageNotHandled(`style ${orig} not in cellXfs`);
+    const fillXml = fillXmlOf(fill);
+    const key = `${orig}|restore|${fillXml ?? "none"}`;
+    const found = this.clones.get(key);
+    if (found !== undefined) return found;
+    const all = [...this.fills, ...this.newFills];
+    let fillId = fillXml === null ? all.findIndex((f) => savedFillOf(f).kind === "none") : all.indexOf(fillXml);
+    if (fillId < 0) {
+      fillId = all.length;
+      this.newFills.push(fillXml ?? '<fill><patternFill patternType="none"/></fill>');
+    }
+    const index = this.xfs.length + this.newXfs.length;
+    this.newXfs.push(setAttribute(xf, "fillId", String(fillId)));
+    this.clones.set(key, index);
+    return index;
+  }
+
   /** A style's fill as XlsxHost.getFill records it (exceljs' fill model as JSON). */
   savedFill(styleIndex: number): SavedFill {
-    const xf = this.xfs[styleIndex];
+    const xf = this.xfs[styleIndex] ?? this.newXfs[styleIndex - this.xfs.length];
     if (xf === undefined) return { kind: "none" };
     const fillId = attributes(/^<xf\b([^>]*?)\/?>/.exec(xf)?.[1] ?? "").fillId;
     if (fillId === undefined || !/^\d+$/.test(fillId)) return { kind: "none" };
-    return savedFillOf(this.fills[Number(fillId)]);
+    const n = Number(fillId);
+    return savedFillOf(this.fills[n] ?? this.newFills[n - this.fills.length]);
   }
 
   xml(): string {
@@ -221,6 +299,30 @@ function savedFillOf(fill: string | undefined): SavedFill {
     if (color) json[c[1]] = color;
   }
   return { kind: "raw", json };
+}
+
+/** A saved fill as a <fill> element, written the way exceljs writes it (null: no fill). */
+function fillXmlOf(fill: SavedFill): string | null {
+  const color = (name: string, c: unknown): string => {
+    if (!c || typeof c !== "object") return "";
+    const o = c as Record<string, unknown>;
+    if (typeof o.argb === "string") return `<${name} rgb="${escapeAttribute(o.argb)}"/>`;
+    if (typeof o.theme === "number") return `<${name} theme="${o.theme}"${typeof o.tint === "number" ? ` tint="${o.tint}"` : ""}/>`;
+    if (typeof o.indexed === "number") return `<${name} indexed="${o.indexed}"/>`;
+    return `<${name} auto="1"/>`;
+  };
+  const solid = (hex: string) => `<fill><patternFill patternType="solid"><fgColor rgb="FF${hex.slice(1)}"/></patternFill></fill>`;
+  if (fill.kind === "none") return null;
+  if (fill.kind === "solid") return solid(fill.color);
+  const json = fill.json;
+  if (json.type === "pattern") {
+    const type = typeof json.pattern === "string" ? ` patternType="${escapeAttribute(json.pattern)}"` : "";
+    return `<fill><patternFill${type}>${color("fgColor", json.fgColor)}${color("bgColor", json.bgColor)}</patternFill></fill>`;
+  }
+  if (json.type !== undefined) throw new PackageNotHandled(`saved fill of type ${String(json.type)}`);
+  // A fill saved by another host ({ color: "#RRGGBB" }), as XlsxHost restores it.
+  const c = normalizeColor(typeof json.color === "string" ? json.color : null);
+  return c ? solid(c) : null;
 }
 
 /** A start tag (or empty element) with one attribute set or replaced. */
@@ -268,7 +370,7 @@ interface PatchedSheet {
  * missing one is inserted in column order (its row inserted in row order when missing). The
  * XML between changes is kept as slices of the original bytes.
  */
-function patchSheetXml(buf: Buffer, targets: readonly Target[], styleFor: (orig: number, color: string) => number): PatchedSheet {
+function patchSheetXml(buf: Buffer, targets: readonly Target[], styleFor: (orig: number, t: Target) => number): PatchedSheet {
   const latin = (a: number, b: number) => buf.toString("latin1", a, b);
   assertUtf8(latin(0, Math.min(buf.length, 200)));
   const sdStart = nextTag(buf, "<sheetData", 0, buf.length);
@@ -296,7 +398,7 @@ function patchSheetXml(buf: Buffer, targets: readonly Target[], styleFor: (orig:
     inserted.maxRow = Math.max(inserted.maxRow, t.row);
     inserted.minCol = Math.min(inserted.minCol, t.col);
     inserted.maxCol = Math.max(inserted.maxCol, t.col);
-    return `<c r="${cellAddress(t.row, t.col)}" s="${styleFor(orig, t.color)}"/>`;
+    return `<c r="${cellAddress(t.row, t.col)}" s="${styleFor(orig, t)}"/>`;
   };
   const newRow = (row: Target[]) => `<row r="${row[0].row}">${row.map((t) => newCell(t, colStyle(t.col))).join("")}</row>`;
   const str = (s: string) => Buffer.from(s, "latin1");
@@ -376,7 +478,7 @@ function patchSheetXml(buf: Buffer, targets: readonly Target[], styleFor: (orig:
             const orig = ca.s !== undefined ? Number(ca.s) : 0;
             if (!Number.isInteger(orig)) throw new PackageNotHandled("cell style not a number");
             originalStyles.set(cellKey(t.row, t.col), orig);
-            inner.push(buf.subarray(innerCopied, ci), str(setAttribute(cTag, "s", String(styleFor(orig, t.color)))));
+            inner.push(buf.subarray(innerCopied, ci), str(setAttribute(cTag, "s", String(styleFor(orig, t)))));
             innerCopied = cTagEnd + 1;
           }
           p = cEnd;
@@ -467,7 +569,8 @@ interface ExistingComment {
 
 /** The comments of one sheet (existing part merged) and its VML drawing. */
 class SheetNotes {
-  private readonly changed = new Map<string, { row: number; col: number; text: string }>();
+  /** Notes set (text) or removed (null) by the edits. */
+  private readonly changed = new Map<string, { row: number; col: number; text: string | null }>();
 
   private constructor(
     private readonly sheetPath: string,
@@ -520,7 +623,8 @@ class SheetNotes {
     return e.body === null ? "" : xmlText(richText(e.body));
   }
 
-  set(row: number, col: number, noteText: string): void {
+  /** null removes the note. */
+  set(row: number, col: number, noteText: string | null): void {
     this.changed.set(cellKey(row, col), { row, col, text: noteText });
   }
 
@@ -530,7 +634,8 @@ class SheetNotes {
    * already does).
    */
   write(zip: JSZip, contentTypes: ContentTypes): string | null {
-    if (this.changed.size === 0) return null;
+    const written = [...this.changed.values()].filter((c) => c.text !== null);
+    if (this.changed.size === 0 || (this.commentsXml === null && written.length === 0)) return null;
     const rels = new RelsPart(this.relsXml);
     let commentsXml = this.commentsXml;
     let commentsPath = this.commentsPath;
@@ -553,15 +658,17 @@ class SheetNotes {
     }
 
     const all: { row: number; col: number; xml: string }[] = [];
+    const removed: { row: number; col: number }[] = [];
     for (const [key, e] of this.existing) {
       const c = this.changed.get(key);
-      all.push({ row: e.row, col: e.col, xml: c ? replacedComment(e, c.text) : e.xml });
+      if (c && c.text === null) removed.push(e);
+      else all.push({ row: e.row, col: e.col, xml: c && c.text !== null ? replacedComment(e, c.text) : e.xml });
     }
     const added: { row: number; col: number }[] = [];
-    for (const [key, c] of this.changed) {
-      if (this.existing.has(key)) continue;
+    for (const c of written) {
+      if (this.existing.has(cellKey(c.row, c.col))) continue;
       added.push(c);
-      all.push({ row: c.row, col: c.col, xml: `<comment ref="${cellAddress(c.row, c.col)}" authorId="${authorId}"><text>${noteRuns(c.text)}</text></comment>` });
+      all.push({ row: c.row, col: c.col, xml: `<comment ref="${cellAddress(c.row, c.col)}" authorId="${authorId}"><text>${noteRuns(c.text as string)}</text></comment>` });
     }
     all.sort((a, b) => a.row - b.row || a.col - b.col);
     const list = all.map((c) => c.xml).join("");
@@ -569,9 +676,9 @@ class SheetNotes {
     putPart(zip, commentsPath, commentsXml);
 
     let newVmlId: string | null = null;
-    if (added.length > 0 || this.vmlXml === null) {
+    if (added.length > 0 || removed.length > 0 || this.vmlXml === null) {
       if (this.vmlXml !== null && this.vmlPath !== null) {
-        putPart(zip, this.vmlPath, Buffer.from(mergedVml(this.vmlXml, added), "latin1"));
+        putPart(zip, this.vmlPath, Buffer.from(mergedVml(withoutShapes(this.vmlXml, removed), added), "latin1"));
       } else {
         const vmlPath = freePart(zip, (n) => `xl/drawings/vmlDrawing${n}.vml`);
         putPart(zip, vmlPath, newVml(added));
@@ -620,6 +727,18 @@ function newVml(cells: readonly { row: number; col: number }[]): string {
     cells.map((c, i) => vmlShape(1025 + i, c.row, c.col)).join("") +
     "</xml>"
   );
+}
+
+/** The drawing without the note shapes of `cells` (notes clearMarks removed). */
+function withoutShapes(vml: string, cells: readonly { row: number; col: number }[]): string {
+  if (cells.length === 0) return vml;
+  const gone = new Set(cells.map((c) => cellKey(c.row, c.col)));
+  return vml.replace(/<v:shape\b[^>]*>[\s\S]*?<\/v:shape>/g, (shape) => {
+    if (!/ObjectType\s*=\s*"Note"/.test(shape)) return shape;
+    const row = /<x:Row>\s*(\d+)\s*<\/x:Row>/.exec(shape);
+    const col = /<x:Column>\s*(\d+)\s*<\/x:Column>/.exec(shape);
+    return row && col && gone.has(cellKey(Number(row[1]) + 1, Number(col[1]) + 1)) ? "" : shape;
+  });
 }
 
 /** New note shapes added to an existing drawing, with ids after its own. */
@@ -691,17 +810,20 @@ class ContentTypes {
   }
 }
 
-/** The hidden registry sheet, appended after every other sheet, its cells inline text. */
-async function addRegistrySheet(zip: JSZip, wb: Awaited<ReturnType<typeof readWorkbookPart>>, contentTypes: ContentTypes, rows: readonly string[][]): Promise<void> {
-  const sheetPath = freePart(zip, (n) => `xl/worksheets/sheet${n}.xml`);
+/** The registry's worksheet XML: text cells (inline strings) from A1. */
+function registrySheetXml(rows: readonly string[][]): string {
   const cell = (r: number, c: number, v: string) => `<c r="${cellAddress(r, c)}" t="inlineStr"><is><t xml:space="preserve">${ooxmlText(v)}</t></is></c>`;
   const sheetData = rows.map((row, i) => `<row r="${i + 1}">${row.map((v, j) => cell(i + 1, j + 1, v)).join("")}</row>`).join("");
-  putPart(
-    zip,
-    sheetPath,
+  return (
     `${XML_DECL}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><dimension ref="A1:C${rows.length}"/>` +
-      `<sheetData>${sheetData}</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`,
+    `<sheetData>${sheetData}</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`
   );
+}
+
+/** The hidden registry sheet, appended after every other sheet, its cells inline text. */
+async function addRegistrySheet(zip: JSZip, wb: WorkbookParts, contentTypes: ContentTypes, rows: readonly string[][]): Promise<void> {
+  const sheetPath = freePart(zip, (n) => `xl/worksheets/sheet${n}.xml`);
+  putPart(zip, sheetPath, registrySheetXml(rows));
   contentTypes.override(sheetPath, CT_WORKSHEET);
 
   const rels = new RelsPart(wb.relsXml || null);

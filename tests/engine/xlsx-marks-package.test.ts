@@ -145,6 +145,17 @@ async function parts(bytes: Buffer): Promise<Map<string, Buffer>> {
   return out;
 }
 
+/** The input with a (stand-in) threaded comments relationship on the first sheet. */
+async function withThreadedComments(bytes: Buffer): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(bytes);
+  const relsPath = "xl/worksheets/_rels/sheet1.xml.rels";
+  const rel = '<Relationship Id="rIdT1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/>';
+  const rels = (await zip.file(relsPath)?.async("string")) ?? '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+  zip.file(relsPath, rels.replace("</Relationships>", rel + "</Relationships>"), { createFolders: false });
+  zip.file("xl/threadedComments/threadedComment1.xml", '<?xml version="1.0" encoding="UTF-8"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"/>', { createFolders: false });
+  return zip.generateAsync({ type: "nodebuffer" });
+}
+
 function marksOf(edits: readonly Edit[], sheet: string): { row: number; col: number }[] {
   return edits.flatMap((e) => (e.type === "mark" && e.sheet === sheet ? e.marks : []));
 }
@@ -262,11 +273,30 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     assertSame(original, checksum(probeOf(b)), "cleared");
   });
 
-  it("refuses what it does not handle (a workbook already marked, other edits), so check falls back", async () => {
-    const { out } = await viaPackage(input, edits);
-    await assert.rejects(markXlsxPackage(out, edits), PackageNotHandled);
+  it("re-marks a workbook already marked (by itself or by exceljs) like the exceljs path: clearMarks first, then the new marks", async () => {
+    const fewer = edits.map((e) => (e.type === "mark" && e.sheet === SHEET ? { ...e, marks: e.marks.slice(1) } : e));
+    for (const [what, marked] of [
+      ["package-marked", (await viaPackage(input, edits)).out],
+      ["exceljs-marked", Buffer.from(await (await viaExceljs(input, edits)).workbook.xlsx.writeBuffer())],
+    ] as const) {
+      const a = await viaExceljs(marked, fewer);
+      const { host: b } = await viaPackage(marked, fewer);
+      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `${what}: package vs exceljs`);
+      assert.deepEqual(b.readRegistry(), a.readRegistry(), what);
+      const first = marksOf(edits, SHEET)[0];
+      assert.equal(b.getNote(SHEET, first.row, first.col), a.getNote(SHEET, first.row, first.col), `${what}: the mark no longer made is gone`);
+      // Clearing only: back to the original.
+      const { host: cleared } = await viaPackage(marked, clearMarkEdits([SHEET, SHEET2]));
+      assertSame(original, checksum(probeOf(cleared)), `${what}: cleared at package level`);
+      assert.deepEqual(cleared.readRegistry(), [["工作表", "单元格", "原填充"]]);
+    }
+  });
+
+  it("refuses what it does not handle (other edits, unknown sheets, threaded comments), so check falls back", async () => {
     await assert.rejects(markXlsxPackage(input, [{ type: "ensureSheet", sheet: "新表" }]), PackageNotHandled);
     await assert.rejects(markXlsxPackage(input, [{ type: "mark", sheet: "没有这张表", marks: [] }]), PackageNotHandled);
+    await assert.rejects(markXlsxPackage(input, [...edits.filter((e) => e.type === "mark"), ...clearMarkEdits([SHEET])]), PackageNotHandled);
+    await assert.rejects(markXlsxPackage(await withThreadedComments(input), edits), PackageNotHandled);
   });
 
   it("writes nothing but the package when there is nothing to mark", async () => {
@@ -286,7 +316,7 @@ describe("kj check --out through the package path", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   afterEach(() => (process.exitCode = 0));
 
-  it("writes the same marks as the exceljs path, and a second check of the result (already marked) falls back and still works", async () => {
+  it("writes the same marks as the exceljs path, and checking the marked copy again changes nothing", async () => {
     const input = path.join(dir, "台账.xlsx");
     const bytes = await userWorkbook();
     fs.writeFileSync(input, bytes);
@@ -294,8 +324,7 @@ describe("kj check --out through the package path", function () {
     const r = await kj("check", input, "--as-of", "2024-12-31", "--out", out, "--json");
     assert.equal(r.code, 1, r.err);
     assert.ok(fs.readFileSync(input).equals(bytes), "input untouched");
-    const zipped = await parts(fs.readFileSync(out));
-    assert.ok([...zipped.keys()].some((p) => /rels$/.test(p) && zipped.get(p)!.toString().includes("rIdKj")), "written by the package path");
+    assert.ok(await byPackagePath(out), "written by the package path");
     const expected = await viaExceljs(bytes, await validateEdits(bytes));
     const got = await open(fs.readFileSync(out));
     assertSame(checksum(probeOf(expected)), checksum(probeOf(got)), "kj check --out vs exceljs");
@@ -304,8 +333,27 @@ describe("kj check --out through the package path", function () {
     const again = path.join(dir, "再次校验.xlsx");
     const r2 = await kj("check", out, "--as-of", "2024-12-31", "--out", again, "--json");
     assert.equal(r2.code, 1, r2.err);
+    assert.ok(await byPackagePath(again), "the already marked copy also goes through the package path");
     const twice = await open(fs.readFileSync(again));
     assertSame(checksum(probeOf(got)), checksum(probeOf(twice)), "checking the marked copy again changes nothing");
     assert.deepEqual(twice.readRegistry(), got.readRegistry());
   });
+
+  it("falls back to the exceljs path for a package it does not handle, with the same result", async () => {
+    const bytes = await withThreadedComments(await userWorkbook());
+    const input = path.join(dir, "讨论.xlsx");
+    fs.writeFileSync(input, bytes);
+    const out = path.join(dir, "讨论-校验.xlsx");
+    const r = await kj("check", input, "--as-of", "2024-12-31", "--out", out);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(await byPackagePath(out), false, "written by exceljs");
+    const expected = await viaExceljs(bytes, await validateEdits(bytes));
+    assertSame(checksum(probeOf(expected)), checksum(probeOf(await open(fs.readFileSync(out)))), "fallback vs exceljs");
+  });
 });
+
+/** The package path names its relationships rIdKj…; exceljs renumbers every relationship. */
+async function byPackagePath(file: string): Promise<boolean> {
+  const zipped = await parts(fs.readFileSync(file));
+  return [...zipped.keys()].some((p) => p.endsWith(".rels") && zipped.get(p)!.toString().includes("rIdKj"));
+}

@@ -83,8 +83,8 @@ async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptio
 /**
  * Saves the copy with the marks. The package path changes only styles, the marked cells'
  * style numbers, the notes and the registry (everything else byte for byte, memory about
- * the size of the sheet XML); a package it does not handle (e.g. already marked before) goes
- * through exceljs, as before. Both save atomically and never over the input.
+ * the size of the sheet XML); a package it does not handle (e.g. threaded comments, cells
+ * without addresses) goes through exceljs, as before. Both save atomically and never over the input.
  */
 async function saveMarkedCopy(file: string, bytes: Buffer, edits: readonly Edit[], out: string): Promise<string> {
   let packaged: PackageMarks | null = null;
