@@ -201,6 +201,7 @@ class StyleSheet {
   private readonly newXfs: string[] = [];
   private readonly fillOfColor = new Map<string, number>();
   private readonly clones = new Map<string, number>();
+  private readonly xfIndex = new Map<string, number>();
   private readonly fillsAt: { start: number; end: number; attrs: string };
   private readonly xfsAt: { start: number; end: number; attrs: string };
 
@@ -211,6 +212,7 @@ class StyleSheet {
     if (!fills || !xfs) throw new PackageNotHandled("styles without fills or cellXfs");
     this.fills = [...fills[2].matchAll(/<fill\b[^>]*?(?:\/>|>[\s\S]*?<\/fill>)/g)].map((m) => m[0]);
     this.xfs = [...xfs[2].matchAll(/<xf\b[^>]*?(?:\/>|>[\s\S]*?<\/xf>)/g)].map((m) => m[0]);
+    this.xfs.forEach((xf, i) => this.xfIndex.has(xf) || this.xfIndex.set(xf, i));
     if (this.xfs.length === 0) throw new PackageNotHandled("empty cellXfs");
     this.fillsAt = { start: fills.index, end: fills.index + fills[0].length, attrs: fills[1] };
     this.xfsAt = { start: xfs.index, end: xfs.index + xfs[0].length, attrs: xfs[1] };
@@ -230,9 +232,7 @@ class StyleSheet {
       this.newFills.push(`<fill><patternFill patternType="solid"><fgColor rgb="FF${color.slice(1).toUpperCase()}"/></patternFill></fill>`);
       this.fillOfColor.set(color, fillId);
     }
-    const clone = setAttribute(setAttribute(xf, "fillId", String(fillId)), "applyFill", "1");
-    const index = this.xfs.length + this.newXfs.length;
-    this.newXfs.push(clone);
+    const index = this.addXf(setAttribute(setAttribute(xf, "fillId", String(fillId)), "applyFill", "1"));
     this.clones.set(key, index);
     return index;
   }
@@ -251,9 +251,18 @@ class StyleSheet {
       fillId = all.length;
       this.newFills.push(fillXml ?? '<fill><patternFill patternType="none"/></fill>');
     }
-    const index = this.xfs.length + this.newXfs.length;
-    this.newXfs.push(setAttribute(xf, "fillId", String(fillId)));
+    const index = this.addXf(setAttribute(xf, "fillId", String(fillId)));
     this.clones.set(key, index);
+    return index;
+  }
+
+  /** An xf's index: an identical existing one is reused, so checking a marked copy again does not grow the styles. */
+  private addXf(xf: string): number {
+    const known = this.xfIndex.get(xf);
+    if (known !== undefined) return known;
+    const index = this.xfs.length + this.newXfs.length;
+    this.newXfs.push(xf);
+    this.xfIndex.set(xf, index);
     return index;
   }
 

@@ -292,6 +292,14 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     }
   });
 
+  it("checking the same workbook again and again does not grow its styles", async () => {
+    const once = (await viaPackage(input, edits)).out;
+    const twice = (await viaPackage(once, edits)).out;
+    const thrice = (await viaPackage(twice, edits)).out;
+    const styles = async (b: Buffer) => (await parts(b)).get("xl/styles.xml")!.toString("utf8");
+    assert.equal(await styles(thrice), await styles(twice));
+  });
+
   it("refuses what it does not handle (other edits, unknown sheets, threaded comments), so check falls back", async () => {
     await assert.rejects(markXlsxPackage(input, [{ type: "ensureSheet", sheet: "新表" }]), PackageNotHandled);
     await assert.rejects(markXlsxPackage(input, [{ type: "mark", sheet: "没有这张表", marks: [] }]), PackageNotHandled);
