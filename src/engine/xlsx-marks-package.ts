@@ -199,7 +199,6 @@ class StyleSheet {
   private readonly xfs: string[];
   private readonly newFills: string[] = [];
   private readonly newXfs: string[] = [];
-  private readonly fillOfColor = new Map<string, number>();
   private readonly clones = new Map<string, number>();
   private readonly xfIndex = new Map<string, number>();
   private readonly fillsAt: { start: number; end: number; attrs: string };
@@ -225,13 +224,8 @@ class StyleSheet {
     const key = `${orig}|${color}`;
     const found = this.clones.get(key);
     if (found !== undefined) return found;
-    let fillId = this.fillOfColor.get(color);
-    if (fillId === undefined) {
-      fillId = this.fills.length + this.newFills.length;
-      // As exceljs writes a solid fill, so the reopened cell reads the same as on the exceljs path.
-      this.newFills.push(`<fill><patternFill patternType="solid"><fgColor rgb="FF${color.slice(1).toUpperCase()}"/></patternFill></fill>`);
-      this.fillOfColor.set(color, fillId);
-    }
+    // As exceljs writes a solid fill, so the reopened cell reads the same as on the exceljs path.
+    const fillId = this.fillId(`<fill><patternFill patternType="solid"><fgColor rgb="FF${color.slice(1).toUpperCase()}"/></patternFill></fill>`);
     const index = this.addXf(setAttribute(setAttribute(xf, "fillId", String(fillId)), "applyFill", "1"));
     this.clones.set(key, index);
     return index;
@@ -245,15 +239,19 @@ class StyleSheet {
     const key = `${orig}|restore|${fillXml ?? "none"}`;
     const found = this.clones.get(key);
     if (found !== undefined) return found;
-    const all = [...this.fills, ...this.newFills];
-    let fillId = fillXml === null ? all.findIndex((f) => savedFillOf(f).kind === "none") : all.indexOf(fillXml);
-    if (fillId < 0) {
-      fillId = all.length;
-      this.newFills.push(fillXml ?? '<fill><patternFill patternType="none"/></fill>');
-    }
+    const noneAt = [...this.fills, ...this.newFills].findIndex((f) => savedFillOf(f).kind === "none");
+    const fillId = fillXml === null && noneAt >= 0 ? noneAt : this.fillId(fillXml ?? '<fill><patternFill patternType="none"/></fill>');
     const index = this.addXf(setAttribute(xf, "fillId", String(fillId)));
     this.clones.set(key, index);
     return index;
+  }
+
+  /** A fill's index: an identical existing one is reused. */
+  private fillId(fill: string): number {
+    const at = [...this.fills, ...this.newFills].indexOf(fill);
+    if (at >= 0) return at;
+    this.newFills.push(fill);
+    return this.fills.length + this.newFills.length - 1;
   }
 
   /** An xf's index: an identical existing one is reused, so checking a marked copy again does not grow the styles. */
