@@ -15,7 +15,7 @@
  * and the caller takes the exceljs path. No file access here: bytes in, zip out.
  */
 import JSZip from "jszip";
-import { composeNote, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../host/marks";
+import { composeNote, entryToClear, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../host/marks";
 import { Edit, ProgressFn } from "../host/port";
 import { streamSnapshot } from "../host/xlsx-stream";
 import { cellAddress } from "../text";
@@ -97,11 +97,12 @@ export async function markXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
     }
     if (marksBySheet.has(e.sheet)) throw new PackageNotHandled("clearMarks after marks on the same sheet");
     const clears = clearsBySheet.get(e.sheet) ?? new Map<string, SavedFill>();
+    const only = e.rows ? new Set(e.rows) : undefined;
     for (const entry of entries) {
-      const at = entry.sheet === e.sheet ? parseAddress(entry.address) : null;
+      const at = entryToClear(entry, e.sheet, only) ? parseAddress(entry.address) : null;
       if (at) clears.set(cellKey(at.row, at.col), entry.previousFill);
     }
-    entries = entries.filter((entry) => entry.sheet !== e.sheet);
+    entries = entries.filter((entry) => !entryToClear(entry, e.sheet, only));
     if (clears.size > 0) clearsBySheet.set(e.sheet, clears);
   }
   const planned = new Map(sheetOrder.map((sheet) => [sheet, (marksBySheet.get(sheet) ?? []).map((e) => planMarks(e.marks))]));

@@ -292,6 +292,17 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     }
   });
 
+  it("clearMarks on given rows restores only those rows, as the hosts do", async () => {
+    const marked = (await viaPackage(input, edits)).out;
+    const some: Edit[] = [{ type: "clearMarks", sheet: SHEET, rows: [3, 6] }];
+    const a = await viaExceljs(marked, some);
+    const { host: b } = await viaPackage(marked, some);
+    assertSame(checksum(probeOf(a)), checksum(probeOf(b)), "package vs exceljs");
+    assert.deepEqual(b.readRegistry(), a.readRegistry());
+    assert.equal(b.getNote(SHEET, 3, enterpriseCol("uscc")), "用户批注：代码待核实\n第二行");
+    assert.match(b.getNote(SHEET, 5, enterpriseCol("employees")) ?? "", /^【KJ】/);
+  });
+
   it("checking the same workbook again and again does not grow its styles", async () => {
     const once = (await viaPackage(input, edits)).out;
     const twice = (await viaPackage(once, edits)).out;
