@@ -11,6 +11,7 @@ import * as fs from "fs";
 import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
+import { SaxesParser } from "saxes";
 import { Writable } from "stream";
 import { PackageNotHandled } from "../../src/engine/ooxml";
 import { markXlsxPackage } from "../../src/engine/xlsx-marks-package";
@@ -145,6 +146,15 @@ async function parts(bytes: Buffer): Promise<Map<string, Buffer>> {
   return out;
 }
 
+/** Throws unless `xml` is well-formed XML (namespaces checked too). */
+function wellFormed(xml: string): void {
+  const parser = new SaxesParser({ xmlns: true });
+  let failure: Error | null = null;
+  parser.on("error", (e) => (failure ??= e));
+  parser.write(xml).close();
+  if (failure) throw failure;
+}
+
 /** The input with a (stand-in) threaded comments relationship on the first sheet. */
 async function withThreadedComments(bytes: Buffer): Promise<Buffer> {
   const zip = await JSZip.loadAsync(bytes);
@@ -223,6 +233,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
       assert.ok(ok, `${p} changed`);
     }
     for (const p of before.keys()) assert.ok(after.has(p), `${p} lost`);
+    for (const p of changed) assert.doesNotThrow(() => wellFormed(after.get(p)!.toString("utf8")), `${p} is not well-formed XML`);
     const folders = (b: Buffer) => (zipEntryNames(b) ?? ["unreadable"]).filter((n) => n.endsWith("/")).sort();
     assert.deepEqual(folders(out), folders(input), "no folder entries added to the package");
     // The notes sheet (with its own comments) is untouched.
