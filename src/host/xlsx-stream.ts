@@ -17,7 +17,7 @@ import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 /** exceljs' rule: date letters outside quoted text and [..] sections. */
-function isDateFormat(code: string): boolean {
+export function isDateFormat(code: string): boolean {
   return /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""));
 }
 
