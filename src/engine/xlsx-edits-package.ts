@@ -315,7 +315,7 @@ function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, sty
     if (!existing && !s) return null;
     return Buffer.from(`<c r="${r}"${s}/>`, "latin1");
   }
-  if (typeof v === "string") return Buffer.from(`<c r="${r}"${s} t="inlineStr"><is><t xml:space="preserve">${ooxmlText(v)}</t></is></c>`, "utf8");
+  if (typeof v === "string") return Buffer.from(`<c r="${r}"${s} t="inlineStr"><is><t xml:space="preserve">${inlineText(v)}</t></is></c>`, "utf8");
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new PackageNotHandled("a number that is not finite");
     return Buffer.from(`<c r="${r}"${s}><v>${String(v)}</v></c>`, "latin1");
@@ -331,6 +331,17 @@ function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, sty
     return Buffer.from(`<c r="${r}"${s} t="e"><v>${escapeXml((v as { error: string }).error)}</v></c>`, "utf8");
   }
   throw new PackageNotHandled("a value this path does not write");
+}
+
+/**
+ * Text of an inline string: XML escapes, a carriage return as a character reference (kept by
+ * every XML reader). Text Excel and exceljs would read back differently here (control
+ * characters XML cannot hold, a literal "_xHHHH_": Excel decodes both, exceljs does not in
+ * inline strings) is left to the exceljs path.
+ */
+function inlineText(s: string): string {
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(s)) throw new PackageNotHandled("text that needs OOXML escapes");
+  return escapeXml(s).replace(/\r/g, "&#13;");
 }
 
 /** A new sheet's part before anything is written into it (as exceljs writes an empty sheet). */

@@ -198,8 +198,12 @@ function patchedCell(attrs: string, inner: string, value: Exclude<ComputedValue,
  * zip) when this path cannot read it; the exceljs path is the fallback.
  */
 export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOptions): Promise<PackageRecalc> {
+  return recalcXlsxZip(await JSZip.loadAsync(bytes), opts);
+}
+
+/** recalcXlsxPackage on a package already open (e.g. one editXlsxPackage just wrote into); the zip is changed in place. */
+export async function recalcXlsxZip(zip: JSZip, opts: PackageRecalcOptions): Promise<PackageRecalc> {
   const progress = opts.progress ?? (() => undefined);
-  const zip = await JSZip.loadAsync(bytes);
   const { sheets, sharedStrings, names } = await readWorkbookParts(zip);
   if (sheets.length === 0) throw new PackageNotHandled("no worksheets");
 

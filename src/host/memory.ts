@@ -7,7 +7,7 @@ import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { runsBottomUp } from "./chunking";
 import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
-import { Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost, WorkbookSnapshot } from "./port";
 
 /** Initial content of one sheet; rows and columns are 1-based in fills/notes/numberFormats. */
 export interface MemorySheetInit {
@@ -124,6 +124,24 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
       for (const n of s.numberFormats ?? []) sheet.formats.set(key(n.row, n.col), n.format);
     }
     this.active = activeSheet ?? this.sheets.find((s) => !s.hidden)?.name ?? null;
+  }
+
+  /**
+   * A host holding a copy of a snapshot's values and formulas: the CLI applies a job's edits to it
+   * and reads it again for the job that follows, without a file model.
+   */
+  static fromSnapshot(snapshot: WorkbookSnapshot): MemoryHost {
+    const init = snapshot.sheets.map((s): MemorySheetInit => {
+      const lead = new Array<CellValue>(Math.max(0, s.firstCol - 1)).fill(null);
+      const formulas: { row: number; col: number; formula: string }[] = [];
+      s.formulas?.forEach((r, i) => r.forEach((f, j) => f && formulas.push({ row: s.firstRow + i, col: s.firstCol + j, formula: f })));
+      return {
+        name: s.name,
+        values: [...new Array<CellValue[]>(Math.max(0, s.firstRow - 1)).fill([]), ...s.values.map((r) => (lead.length ? [...lead, ...r] : r))],
+        formulas,
+      };
+    });
+    return new MemoryHost(init, snapshot.activeSheet);
   }
 
   // ---- the port -------------------------------------------------------------------------

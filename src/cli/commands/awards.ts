@@ -1,9 +1,8 @@
 import { Command } from "commander";
-import { recalcWorkbook } from "../../engine/xlsx-recalc";
 import { AwardsReport, fillAwards, Total, totalsJson } from "../../jobs/awards";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { run } from "../run";
-import { applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
 
 export interface AwardsOptions {
   out?: string;
@@ -39,10 +38,9 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;
   if (opts.out !== undefined) {
-    await applyAndReread(opened, edits);
+    await addEdits(opened, edits);
     // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    recalcWorkbook(opened.workbook, { today: asOf });
-    written = await saveResult(opened, opts.out);
+    written = await saveResult(opened, opts.out, { recalcToday: asOf });
   }
   if (opts.json) io.out(JSON.stringify(awardsJson(file, report, written)));
   else printAwards(io, file, report, written);

@@ -1,22 +1,35 @@
 /**
- * What the yearly-job commands (kj upkeep, kj targets, kj awards) share: open the .xlsx
- * read-only, check --sheet and --out, and write the result to a new workbook (the input is
- * never modified).
+ * What the yearly-job commands (kj upkeep, kj targets, kj awards) share: read the .xlsx (a
+ * streamed snapshot, never exceljs' cell model), check --sheet and --out, collect the jobs'
+ * edits, and write the result to a new workbook (the input is never modified). The result is
+ * written at package level (src/engine/xlsx-edits-package.ts: only the changed cells and parts,
+ * memory about the size of the sheet XML); a package or an edit that path does not handle
+ * (deleteRows, insertRows, copyFormats of upkeep --remove/--undo, threaded comments, ...) goes
+ * through exceljs with the same edits, as before.
  */
-import type ExcelJS from "exceljs";
 import * as path from "path";
+import { editXlsxPackage } from "../../engine/xlsx-edits-package";
+import { recalcXlsxZip } from "../../engine/xlsx-package";
+import { recalcWorkbook } from "../../engine/xlsx-recalc";
+import { MemoryHost } from "../../host/memory";
 import { Edit, readWorkbook, WorkbookSnapshot } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx";
-import { openXlsx, saveXlsxAtomic } from "../../host/xlsx-file";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx-file";
 import { OWN_SHEETS } from "../../ledger/catalogue";
+import { DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
 import { CliError } from "../common";
 
 export interface OpenedWorkbook {
   file: string;
-  workbook: ExcelJS.Workbook;
-  host: XlsxHost;
+  /** The file as read; the result is written from it. */
+  bytes: Buffer;
+  /** The workbook as the next job sees it (the edits so far applied). */
   snapshot: WorkbookSnapshot;
+  /** Every edit so far, in order: written to the package once, by saveResult. */
+  edits: Edit[];
+  /** The snapshot with the edits applied, made when a job first needs to read it again. */
+  memory: MemoryHost | null;
 }
 
 /** Refuses an --out that is not .xlsx before any work is done. */
@@ -26,28 +39,55 @@ export function checkOutPath(out: string | undefined): void {
   }
 }
 
-/** Opens the workbook (only reading it) and checks that --sheet names one of its sheets. */
+/** Reads the workbook (only reading it) and checks that --sheet names one of its sheets. */
 export async function openForJob(file: string, sheet: string | undefined): Promise<OpenedWorkbook> {
-  const workbook = await openXlsx(file);
-  const host = new XlsxHost(workbook);
-  const snapshot = await readWorkbook(host);
+  const bytes = await readXlsxBytes(file);
+  const snapshot = await snapshotOfXlsxBytes(file, bytes);
   if (sheet !== undefined && !snapshot.sheets.some((s) => s.name === sheet)) {
     const visible = snapshot.sheets.map((s) => s.name).filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
     throw new CliError("sheet_not_found", `工作簿中没有名为“${sheet}”的工作表（现有：${visible.join("、") || "无"}）`);
   }
-  return { file, workbook, host, snapshot };
+  return { file, bytes, snapshot, edits: [], memory: null };
 }
 
-/** Applies edits to the loaded workbook, then reads it again (for a job that follows). */
+/** Records edits for the result, without reading the workbook again (the last job's edits). */
+export async function addEdits(opened: OpenedWorkbook, edits: readonly Edit[]): Promise<void> {
+  opened.edits.push(...edits);
+  if (opened.memory) await opened.memory.apply(edits);
+}
+
+/** Records edits and reads the workbook again with them applied (for a job that follows). */
 export async function applyAndReread(opened: OpenedWorkbook, edits: readonly Edit[]): Promise<WorkbookSnapshot> {
-  await opened.host.apply(edits);
-  opened.snapshot = await readWorkbook(opened.host);
+  opened.memory ??= MemoryHost.fromSnapshot(opened.snapshot);
+  opened.edits.push(...edits);
+  await opened.memory.apply(edits);
+  opened.snapshot = await readWorkbook(opened.memory);
   return opened.snapshot;
 }
 
-/** Saves the changed workbook as `out` (never over the input); returns the path written. */
-export async function saveResult(opened: OpenedWorkbook, out: string): Promise<string> {
-  return (await saveXlsxAtomic(opened.workbook, out, { inputPath: opened.file })).path;
+export interface SaveResultOptions {
+  /** Recalculate the formulas (cached results, so the copy shows values anywhere) with this as today. */
+  recalcToday?: DayNumber;
+}
+
+/** Saves the workbook with every recorded edit as `out` (never over the input); returns the path written. */
+export async function saveResult(opened: OpenedWorkbook, out: string, opts: SaveResultOptions = {}): Promise<string> {
+  let packaged: Awaited<ReturnType<typeof editXlsxPackage>> | null = null;
+  try {
+    packaged = await editXlsxPackage(opened.bytes, opened.edits);
+    if (opts.recalcToday !== undefined) await recalcXlsxZip(packaged.zip, { today: opts.recalcToday });
+  } catch {
+    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
+    packaged = null;
+  }
+  if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: opened.file })).path;
+  // The snapshots are not needed any more: let them go before exceljs builds its model.
+  opened.memory = null;
+  opened.snapshot = { sheets: [] };
+  const workbook = await openXlsx(opened.file);
+  await new XlsxHost(workbook).apply(opened.edits);
+  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, { today: opts.recalcToday });
+  return (await saveXlsxAtomic(workbook, out, { inputPath: opened.file })).path;
 }
 
 /** "第 12 行 C 列 经营异常名录：…" */

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targets";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { run } from "../run";
-import { applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
 
 export interface TargetsOptions {
   asOf?: string;
@@ -37,7 +37,7 @@ export async function targetsCommand(file: string, opts: TargetsOptions, io: Io)
   }
   let written: string | undefined;
   if (opts.out !== undefined) {
-    await applyAndReread(opened, edits);
+    await addEdits(opened, edits);
     written = await saveResult(opened, opts.out);
   }
   if (opts.json) io.out(JSON.stringify(targetsJson(file, report, written)));

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { planUpkeep, removeFromPool, RemovalReport, undoRemoval, UndoReport, UpkeepReport, POOL_CLASSES } from "../../jobs/upkeep";
 import { CliError, EXIT, Io, parseDateOption } from "../common";
 import { run } from "../run";
-import { applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
 
 /** Text output lists at most this many suggestions; --json and --out always have all. */
 const TEXT_LIMIT = 200;
@@ -61,12 +61,12 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
   if (plan.report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${plan.report.notes.join("；")}`);
   let removal: RemovalReport | null = null;
   if (opts.out !== undefined) {
-    await applyAndReread(opened, plan.edits);
     if (opts.remove) {
+      await applyAndReread(opened, plan.edits);
       const r = removeFromPool(opened.snapshot, jobOpts, plan.report.suggestions);
       removal = r.report;
-      await applyAndReread(opened, r.edits);
-    }
+      await addEdits(opened, r.edits);
+    } else await addEdits(opened, plan.edits);
   }
   const written = opts.out !== undefined ? await saveResult(opened, opts.out) : undefined;
 

@@ -1,0 +1,333 @@
+/**
+ * The yearly jobs' edits written at package level (src/engine/xlsx-edits-package.ts, kj upkeep /
+ * targets / awards --out) against the exceljs path (XlsxHost.apply on the full model) on the
+ * same input and the same edits: the reopened workbooks show the same values, formulas, fills,
+ * notes, number formats, bold cells, own sheets (order, widths, data bars); hostile strings stay
+ * text; running a job again on its output changes nothing; what the package path does not
+ * handle falls back to exceljs with the same result.
+ */
+import { strict as assert } from "assert";
+import ExcelJS from "exceljs";
+import * as fs from "fs";
+import JSZip from "jszip";
+import * as path from "path";
+import { SaxesParser } from "saxes";
+import { Writable } from "stream";
+import { PackageNotHandled, readWorkbookPart } from "../../src/engine/ooxml";
+import { editXlsxPackage } from "../../src/engine/xlsx-edits-package";
+import { recalcXlsxZip } from "../../src/engine/xlsx-package";
+import { recalcWorkbook } from "../../src/engine/xlsx-recalc";
+import { MARK_REGISTRY_SHEET } from "../../src/host/marks";
+import { Edit, WorkbookSnapshot } from "../../src/host/port";
+import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
+import { streamSnapshot } from "../../src/host/xlsx-stream";
+import { AWARD_SUMMARY_SHEET, fillAwards } from "../../src/jobs/awards";
+import { computeTargets, TARGETS_SHEET } from "../../src/jobs/targets";
+import { planUpkeep } from "../../src/jobs/upkeep";
+import { AS_OF, AWARD, ENTERPRISE, HOSTILE, safetyFixture, USER_SHEET } from "../safety/fixture";
+import { assertSame, checksum } from "../safety/harness";
+import { CellProbe, safetyTempDir, writeSeedXlsx } from "../safety/hosts";
+import { kjRunner } from "../support/cli";
+
+async function collect(write: (s: NodeJS.WritableStream) => Promise<void>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(chunk as Buffer);
+      cb();
+    },
+  });
+  await write(sink);
+  return Buffer.concat(chunks);
+}
+
+async function open(bytes: Buffer): Promise<XlsxHost> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  return new XlsxHost(wb);
+}
+
+function probeOf(host: XlsxHost): CellProbe {
+  const ws = (s: string) => host.workbook.getWorksheet(s) as ExcelJS.Worksheet;
+  return {
+    sheetNames: () => host.workbook.worksheets.map((w) => w.name),
+    extent: (s) => ({ rows: ws(s).rowCount, cols: ws(s).columnCount }),
+    value: (s, r, c) => valueOfExcelCell(ws(s).getCell(r, c).value),
+    formula: (s, r, c) => formulaOfExcelCell(ws(s).getCell(r, c)),
+    fill: (s, r, c) => {
+      const f = host.getFill(s, r, c);
+      return f.kind === "none" ? null : JSON.stringify(f);
+    },
+    note: (s, r, c) => host.getNote(s, r, c),
+    isText: (s, r, c) => typeof ws(s).getCell(r, c).value === "string",
+  };
+}
+
+/**
+ * What the checksum does not see: sheet order and visibility, number formats, bold, data bars.
+ * (Column widths are checked against the edits: exceljs 4.4 drops a width between two equal ones.)
+ */
+function looks(host: XlsxHost): object {
+  const sheets = host.workbook.worksheets.map((ws) => {
+    const formats: string[] = [];
+    ws.eachRow({ includeEmpty: true }, (row, r) =>
+      row.eachCell({ includeEmpty: true }, (cell, c) => {
+        const bold = Boolean(cell.font?.bold);
+        if (cell.numFmt || bold) formats.push(`${r},${c}:${cell.numFmt ?? ""}${bold ? ":bold" : ""}`);
+      }),
+    );
+    const bars = ((ws as unknown as { conditionalFormattings?: { ref: string; rules: { type: string; color?: unknown }[] }[] }).conditionalFormattings ?? []).map((cf) => ({
+      ref: cf.ref,
+      rules: cf.rules.map((r) => ({ type: r.type, color: r.color })),
+    }));
+    return { name: ws.name, state: ws.state ?? "visible", formats: formats.sort(), bars };
+  });
+  return sheets;
+}
+
+function assertSameWorkbook(expected: XlsxHost, got: XlsxHost, what: string): void {
+  assertSame(checksum(probeOf(expected)), checksum(probeOf(got)), what);
+  assert.deepEqual(looks(got), looks(expected), `${what}: sheets, formats, data bars`);
+  assert.deepEqual(got.readRegistry(), expected.readRegistry(), `${what}: mark registry`);
+}
+
+async function snapshotOf(bytes: Buffer): Promise<WorkbookSnapshot> {
+  return streamSnapshot(bytes, { skip: new Set([MARK_REGISTRY_SHEET]) });
+}
+
+interface Job {
+  name: string;
+  edits(snapshot: WorkbookSnapshot): Edit[];
+  /** kj awards saves with the formulas computed. */
+  recalc: boolean;
+}
+
+const JOBS: Job[] = [
+  { name: "upkeep", edits: (s) => planUpkeep(s, { asOf: AS_OF }).edits, recalc: false },
+  { name: "targets", edits: (s) => computeTargets(s, { asOf: AS_OF }).edits, recalc: false },
+  { name: "awards", edits: (s) => fillAwards(s, { asOf: AS_OF }).edits, recalc: true },
+];
+
+/** The same edits through exceljs' model (recalculated like kj awards), saved and reopened. */
+async function viaExceljs(bytes: Buffer, edits: readonly Edit[], recalc: boolean): Promise<XlsxHost> {
+  const host = await open(bytes);
+  await host.apply(edits);
+  if (recalc) recalcWorkbook(host.workbook, { today: AS_OF });
+  return open(Buffer.from(await host.workbook.xlsx.writeBuffer()));
+}
+
+async function viaPackage(bytes: Buffer, edits: readonly Edit[], recalc: boolean): Promise<Buffer> {
+  const done = await editXlsxPackage(bytes, edits);
+  if (recalc) await recalcXlsxZip(done.zip, { today: AS_OF });
+  return collect(done.writeTo);
+}
+
+/** The input with a (stand-in) threaded comments relationship on `sheet`. */
+async function withThreadedComments(bytes: Buffer, sheet: string): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(bytes);
+  const part = (await readWorkbookPart(zip)).sheets.find((s) => s.name === sheet)?.path as string;
+  const relsPath = part.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
+  const rel = '<Relationship Id="rIdT1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/>';
+  const rels = (await zip.file(relsPath)?.async("string")) ?? '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+  zip.file(relsPath, rels.replace("</Relationships>", rel + "</Relationships>"), { createFolders: false });
+  zip.file("xl/threadedComments/threadedComment1.xml", '<?xml version="1.0" encoding="UTF-8"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"/>', { createFolders: false });
+  return zip.generateAsync({ type: "nodebuffer" });
+}
+
+/** Throws unless `xml` is well-formed XML (namespaces checked too). */
+function wellFormed(xml: string, part: string): void {
+  const parser = new SaxesParser({ xmlns: true });
+  let failure: Error | null = null;
+  parser.on("error", (e) => (failure ??= e));
+  parser.write(xml).close();
+  if (failure) throw new Error(`${part}: ${String(failure)}`);
+}
+
+/** The package path writes text as inline strings; exceljs writes shared strings only. */
+async function byPackagePath(bytes: Buffer): Promise<boolean> {
+  const zip = await JSZip.loadAsync(bytes);
+  for (const [name, file] of Object.entries(zip.files)) {
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && (await file.async("string")).includes('t="inlineStr"')) return true;
+  }
+  return false;
+}
+
+/**
+ * The safety fixture (all ledgers, hostile strings, the user's fills and notes, a user sheet with
+ * a formula) saved as a user's file, plus what exceljs alone would not give: number formats and a
+ * bold font on ledger cells, a column width, a typed amount with a format in the award ledger.
+ */
+async function userWorkbook(dir: string): Promise<Buffer> {
+  const file = path.join(dir, `seed-${Math.random().toString(36).slice(2)}.xlsx`);
+  await writeSeedXlsx(safetyFixture().seed, file);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ledger = wb.getWorksheet(ENTERPRISE) as ExcelJS.Worksheet;
+  ledger.getCell(2, 2).font = { bold: true, name: "宋体", size: 11 };
+  ledger.getCell(5, 3).numFmt = "@";
+  ledger.getColumn(1).width = 28;
+  const award = wb.getWorksheet(AWARD) as ExcelJS.Worksheet;
+  award.getCell(4, 1).numFmt = "0.00";
+  award.getCell(6, 2).font = { italic: true };
+  const user = wb.getWorksheet(USER_SHEET) as ExcelJS.Worksheet;
+  user.getCell(5, 1).value = HOSTILE[1];
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' cell model)", function () {
+  this.timeout(120_000);
+  let dir: string;
+  let input: Buffer;
+  before(async () => {
+    dir = safetyTempDir();
+    input = await userWorkbook(dir);
+  });
+
+  for (const job of JOBS) {
+    it(`${job.name}: reopened, the package result equals the exceljs path (values, formulas, fills, notes, formats, own sheets)`, async () => {
+      const edits = job.edits(await snapshotOf(input));
+      assert.ok(edits.some((e) => e.type === "setValues" || e.type === "setFormulas"), "the job writes cells");
+      const out = await viaPackage(input, edits, job.recalc);
+      assert.ok(await byPackagePath(out), "written by the package path");
+      const zip = await JSZip.loadAsync(out);
+      for (const [name, file] of Object.entries(zip.files)) if (/\.(xml|rels|vml)$/.test(name)) wellFormed(await file.async("string"), name);
+      const got = await open(out);
+      assertSameWorkbook(await viaExceljs(input, edits, job.recalc), got, job.name);
+      for (const e of edits) {
+        if (e.type !== "columnWidths") continue;
+        const ws = got.workbook.getWorksheet(e.sheet) as ExcelJS.Worksheet;
+        assert.deepEqual(e.widths.map((_, i) => ws.getColumn(e.col + i).width), e.widths, `${e.sheet} column widths`);
+      }
+    });
+
+    it(`${job.name}: running the job again on its output changes nothing, and styles do not grow`, async () => {
+      const once = await viaPackage(input, job.edits(await snapshotOf(input)), job.recalc);
+      const twice = await viaPackage(once, job.edits(await snapshotOf(once)), job.recalc);
+      const [a, b] = [await open(once), await open(twice)];
+      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `${job.name} twice`);
+      assert.deepEqual(looks(b), looks(a), `${job.name} twice: formats, widths, data bars`);
+      assert.deepEqual(b.readRegistry(), a.readRegistry());
+      const styles = async (bytes: Buffer) => ((await (await JSZip.loadAsync(bytes)).file("xl/styles.xml")?.async("string")) ?? "").length;
+      assert.equal(await styles(twice), await styles(once), "styles.xml does not grow on a second run");
+    });
+  }
+
+  it("strings are written as text, never as formulas, whatever they start with", async () => {
+    const sheet = ENTERPRISE;
+    const edits: Edit[] = [{ type: "setValues", sheet, row: 3, col: 60, values: HOSTILE.map((h) => [h]) }];
+    const got = await open(await viaPackage(input, edits, false));
+    const ws = got.workbook.getWorksheet(sheet) as ExcelJS.Worksheet;
+    HOSTILE.forEach((h, i) => {
+      assert.equal(ws.getCell(3 + i, 60).value, h);
+      assert.equal(formulaOfExcelCell(ws.getCell(3 + i, 60)), null);
+    });
+  });
+
+  it("writes numbers, booleans, dates and errors with the cell's style, and null clears a value", async () => {
+    const sheet = USER_SHEET;
+    const date = new Date(Date.UTC(2024, 4, 1));
+    const edits: Edit[] = [
+      { type: "setValues", sheet, row: 1, col: 1, values: [[12.5, true, date, { error: "#N/A" }, null]] },
+      { type: "setValues", sheet, row: 2, col: 2, values: [[null]] },
+      { type: "setFormulas", sheet, row: 6, col: 1, formulas: [["=SUM(1,2)", null]] },
+    ];
+    const got = await open(await viaPackage(input, edits, false));
+    assertSameWorkbook(await viaExceljs(input, edits, false), got, "values of every type");
+    const ws = got.workbook.getWorksheet(sheet) as ExcelJS.Worksheet;
+    assert.equal(ws.getCell(1, 1).value, 12.5);
+    assert.ok(got.getFill(sheet, 1, 1).kind !== "none", "the user's fill stays under a written value");
+    assert.equal(ws.getCell(2, 2).value, null);
+  });
+
+  it("refuses what it does not handle, so the command falls back to exceljs", async () => {
+    const snapshot = await snapshotOf(input);
+    await assert.rejects(editXlsxPackage(input, [{ type: "deleteRows", sheet: ENTERPRISE, rows: [3] }]), PackageNotHandled);
+    await assert.rejects(editXlsxPackage(input, [{ type: "insertRows", sheet: ENTERPRISE, row: 3, col: 1, values: [["x"]] }]), PackageNotHandled);
+    await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: "没有这张表", row: 1, col: 1, values: [["x"]] }]), PackageNotHandled);
+    assert.ok(snapshot.sheets.length > 0);
+  });
+});
+
+describe("kj upkeep / targets / awards --out through the package path", function () {
+  this.timeout(120_000);
+  const kj = kjRunner(AS_OF);
+  let dir: string;
+  let bytes: Buffer;
+  let input: string;
+  before(async () => {
+    dir = safetyTempDir();
+    bytes = await userWorkbook(dir);
+    input = path.join(dir, "台账.xlsx");
+    fs.writeFileSync(input, bytes);
+  });
+  afterEach(() => (process.exitCode = 0));
+
+  const commands: { name: string; job: Job }[] = JOBS.map((job) => ({ name: job.name, job }));
+  for (const { name, job } of commands) {
+    it(`kj ${name} --out writes what the exceljs path writes, and again on its output changes nothing`, async () => {
+      const out = path.join(dir, `${name}-1.xlsx`);
+      const r = await kj(name, input, "--as-of", "2025-01-01", "--out", out, "--json");
+      assert.ok(r.code === 0 || r.code === 1, r.err);
+      assert.ok(fs.readFileSync(input).equals(bytes), "input untouched");
+      const written = fs.readFileSync(out);
+      assert.ok(await byPackagePath(written), "written by the package path");
+      assertSameWorkbook(await viaExceljs(bytes, job.edits(await snapshotOf(bytes)), job.recalc), await open(written), `kj ${name}`);
+
+      const again = path.join(dir, `${name}-2.xlsx`);
+      const r2 = await kj(name, out, "--as-of", "2025-01-01", "--out", again, "--json");
+      assert.equal(r2.code, r.code, r2.err);
+      const [a, b] = [await open(written), await open(fs.readFileSync(again))];
+      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `kj ${name} twice`);
+      assert.deepEqual(looks(b), looks(a));
+    });
+  }
+
+  it("kj awards --out saves the amounts computed (cached results of the KJ.AWARD formulas)", async () => {
+    const out = path.join(dir, "awards-values.xlsx");
+    await kj("awards", input, "--as-of", "2025-01-01", "--out", out);
+    const got = await open(fs.readFileSync(out));
+    const ws = got.workbook.getWorksheet(AWARD) as ExcelJS.Worksheet;
+    let computed = 0;
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        const f = formulaOfExcelCell(cell);
+        if (f && /KJ\.AWARD/.test(f) && typeof valueOfExcelCell(cell.value) === "number") computed++;
+      }),
+    );
+    assert.ok(computed > 3, `KJ.AWARD cells with a number: ${computed}`);
+    assert.ok(got.workbook.getWorksheet(AWARD_SUMMARY_SHEET), "summary sheet");
+  });
+
+  it("kj upkeep --remove goes through exceljs (rows are deleted), with the suggestions written as before", async () => {
+    const out = path.join(dir, "removed.xlsx");
+    const r = await kj("upkeep", input, "--as-of", "2025-01-01", "--out", out, "--remove", "--json");
+    assert.equal(r.code, 1, r.err);
+    const written = fs.readFileSync(out);
+    assert.equal(await byPackagePath(written), false, "written by exceljs");
+    const removed = (JSON.parse(r.out) as { removal: { removed: unknown[] } }).removal.removed;
+    assert.ok(removed.length > 0);
+    assert.ok((await open(written)).workbook.getWorksheet("调出记录"), "archive sheet");
+  });
+
+  it("a package the writer does not read falls back to exceljs with the same result", async () => {
+    // Threaded comments on the award ledger (awards marks there): not read by the package path.
+    const odd = await withThreadedComments(bytes, AWARD);
+    const edits = fillAwards(await snapshotOf(odd), { asOf: AS_OF }).edits;
+    await assert.rejects(editXlsxPackage(odd, edits), PackageNotHandled);
+    const oddFile = path.join(dir, "讨论.xlsx");
+    fs.writeFileSync(oddFile, odd);
+    const out = path.join(dir, "讨论-结果.xlsx");
+    const r = await kj("awards", oddFile, "--as-of", "2025-01-01", "--out", out);
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    const written = fs.readFileSync(out);
+    assert.equal(await byPackagePath(written), false, "written by exceljs");
+    assertSameWorkbook(await viaExceljs(odd, edits, true), await open(written), "fallback");
+  });
+
+  it("the own sheets the package path creates are where exceljs puts them", async () => {
+    const out = path.join(dir, "targets-order.xlsx");
+    await kj("targets", input, "--as-of", "2025-01-01", "--out", out);
+    const names = (await open(fs.readFileSync(out))).workbook.worksheets.map((w) => w.name);
+    assert.equal(names[names.length - 1], TARGETS_SHEET);
+  });
+});
