@@ -4,6 +4,7 @@
  * workbook's sheet list, and streaming the zip back out. No file access here.
  */
 import JSZip from "jszip";
+import { columnLetter } from "../text";
 
 /** The package holds something this path does not read (callers fall back to the exceljs path). */
 export class PackageNotHandled extends Error {}
@@ -86,6 +87,29 @@ export function decodeAddress(ref: string): { row: number; col: number } | null 
   let col = 0;
   for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
   return { row: Number(m[2]), col };
+}
+
+/**
+ * A shared formula's text at another cell: relative references move by the offset, absolute
+ * ($) parts and text inside string literals or quoted sheet names stay.
+ */
+export function slideFormula(formula: string, from: { row: number; col: number }, to: { row: number; col: number }): string {
+  const dr = to.row - from.row;
+  const dc = to.col - from.col;
+  return formula
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
+    .map((part, i) => {
+      if (i % 2 === 1) return part;
+      return part.replace(/(^|[^\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])/g, (m, lead: string, cd: string, letters: string, rd: string, digits: string) => {
+        const at = decodeAddress(letters + digits);
+        if (!at || at.col > 16_384) return m;
+        const col = cd ? at.col : at.col + dc;
+        const row = rd ? at.row : at.row + dr;
+        if (col < 1 || row < 1) return m;
+        return `${lead}${cd}${columnLetter(col)}${rd}${row}`;
+      });
+    })
+    .join("");
 }
 
 /** A part as a JS string (UTF-8), or null when the package has no such part. */

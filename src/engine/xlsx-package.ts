@@ -8,11 +8,10 @@
 import JSZip from "jszip";
 import { DayNumber } from "../dates";
 import { ProgressFn } from "../host/port";
-import { columnLetter } from "../text";
-import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, toBinary, writeZip, xmlText } from "./ooxml";
+import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
 import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./xlsx-recalc";
 
-export { PackageNotHandled, xmlText };
+export { PackageNotHandled, slideFormula, xmlText };
 
 export interface PackageRecalcOptions {
   today: DayNumber;
@@ -32,29 +31,6 @@ const VALUE = /<v>([\s\S]*?)<\/v>|<v\/>/;
 const INLINE = /<is>([\s\S]*?)<\/is>/;
 const CELL_REF = /\br\s*=\s*"([^"]+)"/;
 const CELL_TYPE = /\bt\s*=\s*"([^"]*)"/;
-
-/**
- * A shared formula's text at another cell: relative references move by the offset, absolute
- * ($) parts and text inside string literals or quoted sheet names stay.
- */
-export function slideFormula(formula: string, from: { row: number; col: number }, to: { row: number; col: number }): string {
-  const dr = to.row - from.row;
-  const dc = to.col - from.col;
-  return formula
-    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
-    .map((part, i) => {
-      if (i % 2 === 1) return part;
-      return part.replace(/(^|[^\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])/g, (m, lead: string, cd: string, letters: string, rd: string, digits: string) => {
-        const at = decodeAddress(letters + digits);
-        if (!at || at.col > 16_384) return m;
-        const col = cd ? at.col : at.col + dc;
-        const row = rd ? at.row : at.row + dr;
-        if (col < 1 || row < 1) return m;
-        return `${lead}${cd}${columnLetter(col)}${rd}${row}`;
-      });
-    })
-    .join("");
-}
 
 /** The worksheets (name and part path), the shared strings and the defined names. */
 async function readWorkbookParts(zip: JSZip): Promise<{ sheets: SheetPart[]; sharedStrings: string[]; names: { name: string; expression: string }[] }> {

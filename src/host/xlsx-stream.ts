@@ -5,11 +5,13 @@
  * Chinese characters that straddle a chunk boundary; here a StringDecoder carries them over.)
  * Values follow exceljs' conventions, as XlsxHost.readSheet gives them: shared and inline
  * strings, numbers, booleans, { error }, Date for numbers in a date format (and for dates
- * stored as ISO text), formulas with their cached results.
+ * stored as ISO text), formulas with their cached results (a shared formula's clones get the
+ * master's formula moved to their cell, as exceljs gives it).
  */
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 import { StringDecoder } from "string_decoder";
+import { slideFormula } from "../engine/ooxml";
 import { CellValue } from "../ledger/cells";
 import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
 
@@ -199,6 +201,9 @@ async function readSheetXml(zip: JSZip, entry: string, name: string, shared: str
   let style = 0;
   let v = "";
   let f: string | null = null;
+  let sharedSi: string | null = null;
+  // Shared formulas by si: a clone gives its master's formula moved to the clone's cell, as exceljs does.
+  const masters = new Map<string, { row: number; col: number; formula: string }>();
   let inline = "";
   let into: "v" | "f" | "t" | null = null;
   let phonetic = 0;
@@ -217,6 +222,7 @@ async function readSheetXml(zip: JSZip, entry: string, name: string, shared: str
           style = a.s ? Number(a.s) : 0;
           v = "";
           f = null;
+          sharedSi = null;
           inline = "";
           return;
         case "v":
@@ -225,6 +231,7 @@ async function readSheetXml(zip: JSZip, entry: string, name: string, shared: str
         case "f":
           into = "f";
           f = "";
+          sharedSi = a.t === "shared" && a.si !== undefined ? a.si : null;
           return;
         case "rPh":
           phonetic++;
@@ -250,6 +257,11 @@ async function readSheetXml(zip: JSZip, entry: string, name: string, shared: str
       }
       if (tag === "c" && cur) {
         const value = cellValue(type, v, inline, dateStyles[style] === true, shared, date1904);
+        if (sharedSi !== null && f) masters.set(sharedSi, { row: rowNumber, col, formula: f });
+        else if (sharedSi !== null && !f) {
+          const m = masters.get(sharedSi);
+          if (m) f = slideFormula(m.formula, m, { row: rowNumber, col });
+        }
         const formula = f ? "=" + f : null;
         if (value === null && formula === null) return;
         if (!cur.first) cur.first = col;

@@ -239,6 +239,23 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     assert.equal(ws.getCell(2, 2).value, null);
   });
 
+  it("the streamed snapshot gives a shared formula's clones their own formula, as XlsxHost does (kj awards keeps filled-down KJ.AWARD)", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(AWARD);
+    ws.addRow(["名称", "奖励事项", "认定日期", "奖励金额（万元）"]);
+    ws.addRow(["甲", "高企", new Date(Date.UTC(2023, 4, 1)), { formula: "KJ.AWARD(B2,,C2)", result: 20, shareType: "shared", ref: "D2:D4" } as unknown as ExcelJS.CellValue]);
+    ws.addRow(["乙", "高企", new Date(Date.UTC(2023, 5, 1)), { sharedFormula: "D2", result: 20 } as unknown as ExcelJS.CellValue]);
+    ws.addRow(["丙", "高企", new Date(Date.UTC(2023, 6, 1)), { sharedFormula: "D2", result: 20 } as unknown as ExcelJS.CellValue]);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const xml = (await (await JSZip.loadAsync(bytes)).file("xl/worksheets/sheet1.xml")?.async("string")) ?? "";
+    assert.match(xml, /<f t="shared" si="0"\/>/, "the file holds shared clones");
+    const streamed = (await snapshotOf(bytes)).sheets[0];
+    const hosted = (await open(bytes)).snapshot(AWARD);
+    assert.deepEqual(streamed.formulas, hosted.formulas);
+    assert.equal(streamed.formulas?.[3][3], "=KJ.AWARD(B4,,C4)");
+    assert.equal(fillAwards({ sheets: [streamed] }, { asOf: AS_OF }).report.typedAmounts, 0, "no clone taken for a typed amount");
+  });
+
   it("refuses what it does not handle, so the command falls back to exceljs", async () => {
     const snapshot = await snapshotOf(input);
     await assert.rejects(editXlsxPackage(input, [{ type: "deleteRows", sheet: ENTERPRISE, rows: [3] }]), PackageNotHandled);
