@@ -1,0 +1,56 @@
+/**
+ * Writes the two large workbooks the yearly-job commands were measured on (BENCHMARKS.md, "kj
+ * upkeep / targets / awards --out"): an enterprise ledger (the kj check bench's generator, every
+ * 20th code broken) and an award ledger of KJ.AWARD-ready rows without amounts.
+ *
+ *   npx tsx bench/jobs-xlsx.ts <folder> [rows]
+ *   /usr/bin/time -v node bin/kj.js upkeep <folder>/big.xlsx --out <folder>/upkeep.xlsx --as-of 2024-12-31
+ *   /usr/bin/time -v node bin/kj.js awards <folder>/awards.xlsx --out <folder>/awards-out.xlsx --as-of 2024-12-31
+ */
+import ExcelJS from "exceljs";
+import * as fs from "fs";
+import * as path from "path";
+import { withCheckChar } from "../src/uscc";
+import { writeLedgerXlsx } from "./check-xlsx.bench";
+
+const AWARD_HEADER = ["名称", "统一社会信用代码", "奖励事项", "认定日期", "计算依据（万元）", "奖励金额（万元）", "拨付状态"];
+/** Items with and without a basis; one in 50 rows has an item no policy knows (marked). */
+const ITEMS: [string, number | null][] = [
+  ["高新技术企业", null],
+  ["省级重点实验室", 80],
+  ["院士工作站", null],
+  ["获得省绩效奖励的科技创新平台", 45.5],
+  ["国家技术创新中心", 260],
+];
+
+/** An award ledger of `rows` rows (header in row 1), amounts left for kj awards to fill. */
+export async function writeAwardLedgerXlsx(file: string, rows: number): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet("奖励");
+  ws.addRow(AWARD_HEADER).commit();
+  for (let i = 0; i < rows; i++) {
+    const [item, basis] = i % 50 === 49 ? ["不存在的事项", null] : ITEMS[i % ITEMS.length];
+    const code = withCheckChar(`91370403${String(100000000 + i).slice(-9)}`);
+    const date = new Date(Date.UTC(2022 + (i % 3), i % 12, 1 + (i % 28)));
+    const row = ws.addRow([`示例企业${i + 1}有限公司`, code, item, date, basis, null, i % 2 ? "已拨付" : "待拨付"]);
+    row.getCell(4).style = { numFmt: "yyyy-mm-dd" };
+    row.commit();
+  }
+  await wb.commit();
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  const rows = Number(process.argv[3] ?? 100_000);
+  if (!dir) throw new Error("usage: npx tsx bench/jobs-xlsx.ts <folder> [rows]");
+  fs.mkdirSync(dir, { recursive: true });
+  await writeLedgerXlsx(path.join(dir, "big.xlsx"), rows, 20);
+  await writeAwardLedgerXlsx(path.join(dir, "awards.xlsx"), rows);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
