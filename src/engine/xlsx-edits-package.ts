@@ -251,6 +251,11 @@ export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
     };
     const sheetBytes = await zip.file(sheetPath)?.async("nodebuffer");
     if (!sheetBytes) throw new PackageNotHandled(`missing part ${sheetPath}`);
+    // exceljs writes a merged cell's value to the merge's first cell: such writes are its to decide.
+    const merged = mergedRanges(sheetBytes);
+    if (merged.length > 0 && targets.some((t) => merged.some((m) => t.row >= m.top && t.row <= m.bottom && t.col >= m.left && t.col <= m.right && (t.row !== m.top || t.col !== m.left)))) {
+      throw new PackageNotHandled("a write inside merged cells");
+    }
     const patched = patchSheetXml(sheetBytes, targets, (existing, orig, t) => rewriteCell(existing, t, orig, styleFor(orig, t), date1904), {
       head: plan.widths.size > 0 ? (head) => withColumnWidths(head, plan.widths) : undefined,
       tail: plan.dataBars.length > 0 ? (tail) => withDataBars(tail, plan.dataBars) : undefined,
@@ -342,6 +347,22 @@ function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, sty
 function inlineText(s: string): string {
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(s)) throw new PackageNotHandled("text that needs OOXML escapes");
   return escapeXml(s).replace(/\r/g, "&#13;");
+}
+
+/** The merged ranges of a sheet (its <mergeCells>, after the cells). */
+function mergedRanges(buf: Buffer): { top: number; left: number; bottom: number; right: number }[] {
+  const at = buf.lastIndexOf("<mergeCells", buf.length, "latin1");
+  if (at < 0) return [];
+  const end = buf.indexOf("</mergeCells>", at, "latin1");
+  const xml = buf.toString("latin1", at, end < 0 ? buf.length : end);
+  const out: { top: number; left: number; bottom: number; right: number }[] = [];
+  for (const m of xml.matchAll(/<mergeCell\b([^>]*?)\/?>/g)) {
+    const [a, b] = (attributes(m[1]).ref ?? "").split(":").map((x) => decodeAddress(x));
+    if (!a) throw new PackageNotHandled("a merged range not read");
+    const z = b ?? a;
+    out.push({ top: Math.min(a.row, z.row), left: Math.min(a.col, z.col), bottom: Math.max(a.row, z.row), right: Math.max(a.col, z.col) });
+  }
+  return out;
 }
 
 /** A new sheet's part before anything is written into it (as exceljs writes an empty sheet). */

@@ -261,6 +261,12 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     await assert.rejects(editXlsxPackage(input, [{ type: "deleteRows", sheet: ENTERPRISE, rows: [3] }]), PackageNotHandled);
     await assert.rejects(editXlsxPackage(input, [{ type: "insertRows", sheet: ENTERPRISE, row: 3, col: 1, values: [["x"]] }]), PackageNotHandled);
     await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: "没有这张表", row: 1, col: 1, values: [["x"]] }]), PackageNotHandled);
+    await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: ENTERPRISE, row: 3, col: 60, values: [["\u0001"]] }]), PackageNotHandled, "text needing OOXML escapes");
+    const merged = await open(input);
+    (merged.workbook.getWorksheet(USER_SHEET) as ExcelJS.Worksheet).mergeCells("C1:D2");
+    const mergedBytes = Buffer.from(await merged.workbook.xlsx.writeBuffer());
+    await assert.rejects(editXlsxPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 2, col: 4, values: [["x"]] }]), PackageNotHandled, "inside merged cells");
+    await editXlsxPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 1, col: 3, values: [["x"]] }]);
     assert.ok(snapshot.sheets.length > 0);
   });
 });
