@@ -117,7 +117,8 @@ describe("e2e: the pane renders hostile ledger text as text (XSS, CSP, no foreig
 
     // And the CSP is really enforced: an inline script injected now is blocked and reported.
     await page.evaluate(`(() => { const s = document.createElement("script"); s.textContent = "window.__inline = 1"; document.body.appendChild(s); })()`);
-    await page.waitForFunction("(window.__cspViolations || []).some((v) => /^script-src/.test(v))");
+    // A function, not a string: playwright evals string predicates in the page, which this CSP forbids.
+    await page.waitForFunction(() => ((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).some((v) => /^script-src/.test(v)));
     assert.equal(await page.evaluate("typeof window.__inline"), "undefined");
     await page.context().close();
   });
