@@ -12,7 +12,6 @@ import * as fs from "fs";
 import JSZip from "jszip";
 import * as path from "path";
 import { SaxesParser } from "saxes";
-import { Writable } from "stream";
 import { PackageNotHandled, readWorkbookPart } from "../../src/engine/ooxml";
 import { editXlsxPackage } from "../../src/engine/xlsx-edits-package";
 import { recalcXlsxZip } from "../../src/engine/xlsx-package";
@@ -26,42 +25,9 @@ import { computeTargets, TARGETS_SHEET } from "../../src/jobs/targets";
 import { planUpkeep } from "../../src/jobs/upkeep";
 import { AS_OF, AWARD, ENTERPRISE, HOSTILE, safetyFixture, USER_SHEET } from "../safety/fixture";
 import { assertSame, checksum } from "../safety/harness";
-import { CellProbe, safetyTempDir, writeSeedXlsx } from "../safety/hosts";
+import { safetyTempDir, writeSeedXlsx } from "../safety/hosts";
 import { kjRunner } from "../support/cli";
-
-async function collect(write: (s: NodeJS.WritableStream) => Promise<void>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(chunk as Buffer);
-      cb();
-    },
-  });
-  await write(sink);
-  return Buffer.concat(chunks);
-}
-
-async function open(bytes: Buffer): Promise<XlsxHost> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
-  return new XlsxHost(wb);
-}
-
-function probeOf(host: XlsxHost): CellProbe {
-  const ws = (s: string) => host.workbook.getWorksheet(s) as ExcelJS.Worksheet;
-  return {
-    sheetNames: () => host.workbook.worksheets.map((w) => w.name),
-    extent: (s) => ({ rows: ws(s).rowCount, cols: ws(s).columnCount }),
-    value: (s, r, c) => valueOfExcelCell(ws(s).getCell(r, c).value),
-    formula: (s, r, c) => formulaOfExcelCell(ws(s).getCell(r, c)),
-    fill: (s, r, c) => {
-      const f = host.getFill(s, r, c);
-      return f.kind === "none" ? null : JSON.stringify(f);
-    },
-    note: (s, r, c) => host.getNote(s, r, c),
-    isText: (s, r, c) => typeof ws(s).getCell(r, c).value === "string",
-  };
-}
+import { collect, openXlsxHost, xlsxProbe } from "../support/xlsx";
 
 /**
  * What the checksum does not see: sheet order and visibility, number formats, bold, data bars.
@@ -86,7 +52,7 @@ function looks(host: XlsxHost): object {
 }
 
 function assertSameWorkbook(expected: XlsxHost, got: XlsxHost, what: string): void {
-  assertSame(checksum(probeOf(expected)), checksum(probeOf(got)), what);
+  assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(got)), what);
   assert.deepEqual(looks(got), looks(expected), `${what}: sheets, formats, data bars`);
   assert.deepEqual(got.readRegistry(), expected.readRegistry(), `${what}: mark registry`);
 }
@@ -110,10 +76,10 @@ const JOBS: Job[] = [
 
 /** The same edits through exceljs' model (recalculated like kj awards), saved and reopened. */
 async function viaExceljs(bytes: Buffer, edits: readonly Edit[], recalc: boolean): Promise<XlsxHost> {
-  const host = await open(bytes);
+  const host = await openXlsxHost(bytes);
   await host.apply(edits);
   if (recalc) recalcWorkbook(host.workbook, { today: AS_OF });
-  return open(Buffer.from(await host.workbook.xlsx.writeBuffer()));
+  return openXlsxHost(Buffer.from(await host.workbook.xlsx.writeBuffer()));
 }
 
 async function viaPackage(bytes: Buffer, edits: readonly Edit[], recalc: boolean): Promise<Buffer> {
@@ -191,7 +157,7 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
       assert.ok(await byPackagePath(out), "written by the package path");
       const zip = await JSZip.loadAsync(out);
       for (const [name, file] of Object.entries(zip.files)) if (/\.(xml|rels|vml)$/.test(name)) wellFormed(await file.async("string"), name);
-      const got = await open(out);
+      const got = await openXlsxHost(out);
       assertSameWorkbook(await viaExceljs(input, edits, job.recalc), got, job.name);
       for (const e of edits) {
         if (e.type !== "columnWidths") continue;
@@ -203,8 +169,8 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     it(`${job.name}: running the job again on its output changes nothing, and styles do not grow`, async () => {
       const once = await viaPackage(input, job.edits(await snapshotOf(input)), job.recalc);
       const twice = await viaPackage(once, job.edits(await snapshotOf(once)), job.recalc);
-      const [a, b] = [await open(once), await open(twice)];
-      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `${job.name} twice`);
+      const [a, b] = [await openXlsxHost(once), await openXlsxHost(twice)];
+      assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), `${job.name} twice`);
       assert.deepEqual(looks(b), looks(a), `${job.name} twice: formats, widths, data bars`);
       assert.deepEqual(b.readRegistry(), a.readRegistry());
       const styles = async (bytes: Buffer) => ((await (await JSZip.loadAsync(bytes)).file("xl/styles.xml")?.async("string")) ?? "").length;
@@ -215,7 +181,7 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
   it("strings are written as text, never as formulas, whatever they start with", async () => {
     const sheet = ENTERPRISE;
     const edits: Edit[] = [{ type: "setValues", sheet, row: 3, col: 60, values: HOSTILE.map((h) => [h]) }];
-    const got = await open(await viaPackage(input, edits, false));
+    const got = await openXlsxHost(await viaPackage(input, edits, false));
     const ws = got.workbook.getWorksheet(sheet) as ExcelJS.Worksheet;
     HOSTILE.forEach((h, i) => {
       assert.equal(ws.getCell(3 + i, 60).value, h);
@@ -231,7 +197,7 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
       { type: "setValues", sheet, row: 2, col: 2, values: [[null]] },
       { type: "setFormulas", sheet, row: 6, col: 1, formulas: [["=SUM(1,2)", null]] },
     ];
-    const got = await open(await viaPackage(input, edits, false));
+    const got = await openXlsxHost(await viaPackage(input, edits, false));
     assertSameWorkbook(await viaExceljs(input, edits, false), got, "values of every type");
     const ws = got.workbook.getWorksheet(sheet) as ExcelJS.Worksheet;
     assert.equal(ws.getCell(1, 1).value, 12.5);
@@ -250,7 +216,7 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     const xml = (await (await JSZip.loadAsync(bytes)).file("xl/worksheets/sheet1.xml")?.async("string")) ?? "";
     assert.match(xml, /<f t="shared" si="0"\/>/, "the file holds shared clones");
     const streamed = (await snapshotOf(bytes)).sheets[0];
-    const hosted = (await open(bytes)).snapshot(AWARD);
+    const hosted = (await openXlsxHost(bytes)).snapshot(AWARD);
     assert.deepEqual(streamed.formulas, hosted.formulas);
     assert.equal(streamed.formulas?.[3][3], "=KJ.AWARD(B4,,C4)");
     assert.equal(fillAwards({ sheets: [streamed] }, { asOf: AS_OF }).report.typedAmounts, 0, "no clone taken for a typed amount");
@@ -262,7 +228,7 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     await assert.rejects(editXlsxPackage(input, [{ type: "insertRows", sheet: ENTERPRISE, row: 3, col: 1, values: [["x"]] }]), PackageNotHandled);
     await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: "没有这张表", row: 1, col: 1, values: [["x"]] }]), PackageNotHandled);
     await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: ENTERPRISE, row: 3, col: 60, values: [["\u0001"]] }]), PackageNotHandled, "text needing OOXML escapes");
-    const merged = await open(input);
+    const merged = await openXlsxHost(input);
     (merged.workbook.getWorksheet(USER_SHEET) as ExcelJS.Worksheet).mergeCells("C1:D2");
     const mergedBytes = Buffer.from(await merged.workbook.xlsx.writeBuffer());
     await assert.rejects(editXlsxPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 2, col: 4, values: [["x"]] }]), PackageNotHandled, "inside merged cells");
@@ -294,13 +260,13 @@ describe("kj upkeep / targets / awards --out through the package path", function
       assert.ok(fs.readFileSync(input).equals(bytes), "input untouched");
       const written = fs.readFileSync(out);
       assert.ok(await byPackagePath(written), "written by the package path");
-      assertSameWorkbook(await viaExceljs(bytes, job.edits(await snapshotOf(bytes)), job.recalc), await open(written), `kj ${name}`);
+      assertSameWorkbook(await viaExceljs(bytes, job.edits(await snapshotOf(bytes)), job.recalc), await openXlsxHost(written), `kj ${name}`);
 
       const again = path.join(dir, `${name}-2.xlsx`);
       const r2 = await kj(name, out, "--as-of", "2025-01-01", "--out", again, "--json");
       assert.equal(r2.code, r.code, r2.err);
-      const [a, b] = [await open(written), await open(fs.readFileSync(again))];
-      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `kj ${name} twice`);
+      const [a, b] = [await openXlsxHost(written), await openXlsxHost(fs.readFileSync(again))];
+      assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), `kj ${name} twice`);
       assert.deepEqual(looks(b), looks(a));
     });
   }
@@ -308,7 +274,7 @@ describe("kj upkeep / targets / awards --out through the package path", function
   it("kj awards --out saves the amounts computed (cached results of the KJ.AWARD formulas)", async () => {
     const out = path.join(dir, "awards-values.xlsx");
     await kj("awards", input, "--as-of", "2025-01-01", "--out", out);
-    const got = await open(fs.readFileSync(out));
+    const got = await openXlsxHost(fs.readFileSync(out));
     const ws = got.workbook.getWorksheet(AWARD) as ExcelJS.Worksheet;
     let computed = 0;
     ws.eachRow((row) =>
@@ -329,7 +295,7 @@ describe("kj upkeep / targets / awards --out through the package path", function
     assert.equal(await byPackagePath(written), false, "written by exceljs");
     const removed = (JSON.parse(r.out) as { removal: { removed: unknown[] } }).removal.removed;
     assert.ok(removed.length > 0);
-    assert.ok((await open(written)).workbook.getWorksheet("调出记录"), "archive sheet");
+    assert.ok((await openXlsxHost(written)).workbook.getWorksheet("调出记录"), "archive sheet");
   });
 
   it("a package the writer does not read falls back to exceljs with the same result", async () => {
@@ -344,13 +310,13 @@ describe("kj upkeep / targets / awards --out through the package path", function
     assert.ok(r.code === 0 || r.code === 1, r.err);
     const written = fs.readFileSync(out);
     assert.equal(await byPackagePath(written), false, "written by exceljs");
-    assertSameWorkbook(await viaExceljs(odd, edits, true), await open(written), "fallback");
+    assertSameWorkbook(await viaExceljs(odd, edits, true), await openXlsxHost(written), "fallback");
   });
 
   it("the own sheets the package path creates are where exceljs puts them", async () => {
     const out = path.join(dir, "targets-order.xlsx");
     await kj("targets", input, "--as-of", "2025-01-01", "--out", out);
-    const names = (await open(fs.readFileSync(out))).workbook.worksheets.map((w) => w.name);
+    const names = (await openXlsxHost(fs.readFileSync(out))).workbook.worksheets.map((w) => w.name);
     assert.equal(names[names.length - 1], TARGETS_SHEET);
   });
 });

@@ -12,53 +12,18 @@ import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
 import { SaxesParser } from "saxes";
-import { Writable } from "stream";
 import { PackageNotHandled } from "../../src/engine/ooxml";
 import { markXlsxPackage } from "../../src/engine/xlsx-marks-package";
 import { MARK_REGISTRY_SHEET, NOTE_SEPARATOR } from "../../src/host/marks";
 import { Edit, NOTE_PREFIX } from "../../src/host/port";
-import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
+import { XlsxHost } from "../../src/host/xlsx";
 import { zipEntryNames } from "../../src/host/xlsx-file";
 import { streamSnapshot } from "../../src/host/xlsx-stream";
 import { clearMarkEdits, validateWorkbook } from "../../src/jobs/validate";
 import { AS_OF, codeFor, ENTERPRISE_HEADER, enterpriseCol, enterpriseRow } from "../ledger/fixtures";
 import { assertSame, Checksum, checksum } from "../safety/harness";
-import { CellProbe } from "../safety/hosts";
 import { kjRunner } from "../support/cli";
-
-async function collect(write: (s: NodeJS.WritableStream) => Promise<void>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(chunk as Buffer);
-      cb();
-    },
-  });
-  await write(sink);
-  return Buffer.concat(chunks);
-}
-
-async function open(bytes: Buffer): Promise<XlsxHost> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
-  return new XlsxHost(wb);
-}
-
-function probeOf(host: XlsxHost): CellProbe {
-  const ws = (s: string) => host.workbook.getWorksheet(s) as ExcelJS.Worksheet;
-  return {
-    sheetNames: () => host.workbook.worksheets.map((w) => w.name),
-    extent: (s) => ({ rows: ws(s).rowCount, cols: ws(s).columnCount }),
-    value: (s, r, c) => valueOfExcelCell(ws(s).getCell(r, c).value),
-    formula: (s, r, c) => formulaOfExcelCell(ws(s).getCell(r, c)),
-    fill: (s, r, c) => {
-      const f = host.getFill(s, r, c);
-      return f.kind === "none" ? null : JSON.stringify(f);
-    },
-    note: (s, r, c) => host.getNote(s, r, c),
-    isText: (s, r, c) => typeof ws(s).getCell(r, c).value === "string",
-  };
-}
+import { collect, openXlsxHost, xlsxProbe } from "../support/xlsx";
 
 /** Number formats of every cell (the clone of a marked cell's style must keep them). */
 function numberFormats(host: XlsxHost): Map<string, string> {
@@ -129,14 +94,14 @@ async function validateEdits(bytes: Buffer): Promise<Edit[]> {
 
 /** The same edits through exceljs' model, saved and reopened. */
 async function viaExceljs(bytes: Buffer, edits: readonly Edit[]): Promise<XlsxHost> {
-  const host = await open(bytes);
+  const host = await openXlsxHost(bytes);
   await host.apply(edits);
-  return open(Buffer.from(await host.workbook.xlsx.writeBuffer()));
+  return openXlsxHost(Buffer.from(await host.workbook.xlsx.writeBuffer()));
 }
 
 async function viaPackage(bytes: Buffer, edits: readonly Edit[]): Promise<{ host: XlsxHost; out: Buffer }> {
   const out = await collect((await markXlsxPackage(bytes, edits)).writeTo);
-  return { host: await open(out), out };
+  return { host: await openXlsxHost(out), out };
 }
 
 async function parts(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -179,7 +144,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
   before(async () => {
     input = await userWorkbook();
     edits = await validateEdits(input);
-    original = checksum(probeOf(await open(input)));
+    original = checksum(xlsxProbe(await openXlsxHost(input)));
   });
 
   it("the test workbook exercises what matters: marks on filled, noted, formatted and blank cells of two sheets", () => {
@@ -195,7 +160,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
   it("reopened, shows the same values, formulas, fills and notes as the exceljs path, and the same registry", async () => {
     const a = await viaExceljs(input, edits);
     const { host: b } = await viaPackage(input, edits);
-    assertSame(checksum(probeOf(a)), checksum(probeOf(b)), "package vs exceljs");
+    assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), "package vs exceljs");
     assert.deepEqual(b.readRegistry(), a.readRegistry());
     assert.equal(b.workbook.getWorksheet(MARK_REGISTRY_SHEET)?.state, "hidden");
     // The user's note stays below the KJ note; the KJ note is on the blank cell too.
@@ -204,7 +169,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     assert.match(b.getNote(SHEET, 6, enterpriseCol("name")) ?? "", /^【KJ】/);
     assert.equal(b.getNote(SHEET, 8, enterpriseCol("name")), "用户批注：不相干的单元格");
     // Marked cells keep their number format, font and border (the style was cloned, not replaced).
-    assert.deepEqual(numberFormats(b), numberFormats(await open(input)));
+    assert.deepEqual(numberFormats(b), numberFormats(await openXlsxHost(input)));
     const marked = b.workbook.getWorksheet(SHEET)!.getCell(3, enterpriseCol("uscc"));
     assert.equal(marked.font?.bold, true);
     assert.equal(marked.font?.name, "宋体");
@@ -215,9 +180,9 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
   it("clearMarks on the reopened result gives back the original fills and notes exactly (also after saving again)", async () => {
     const { host } = await viaPackage(input, edits);
     await host.apply(clearMarkEdits([SHEET, SHEET2]));
-    assertSame(original, checksum(probeOf(host)), "cleared in memory");
-    const reopened = await open(Buffer.from(await host.workbook.xlsx.writeBuffer()));
-    assertSame(original, checksum(probeOf(reopened)), "cleared, saved and reopened");
+    assertSame(original, checksum(xlsxProbe(host)), "cleared in memory");
+    const reopened = await openXlsxHost(Buffer.from(await host.workbook.xlsx.writeBuffer()));
+    assertSame(original, checksum(xlsxProbe(reopened)), "cleared, saved and reopened");
     assert.deepEqual(reopened.readRegistry(), [["工作表", "单元格", "原填充"]]);
   });
 
@@ -269,7 +234,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     ];
     const a = await viaExceljs(input, handMade);
     const { host: b, out } = await viaPackage(input, handMade);
-    assertSame(checksum(probeOf(a)), checksum(probeOf(b)), "package vs exceljs");
+    assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), "package vs exceljs");
     assert.deepEqual(b.readRegistry(), a.readRegistry());
     assert.equal(b.getNote(NOTES_SHEET, 1, 2), `${NOTE_PREFIX}有用户批注；第二条${NOTE_SEPARATOR}用户批注：电话另见`);
     assert.equal(b.workbook.getWorksheet(NOTES_SHEET)!.getCell("A3").formula, "A2*2");
@@ -281,7 +246,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     assert.deepEqual(rows, [...rows].sort((x, y) => x - y));
     assert.ok(rows.includes(5) && rows.includes(9));
     await b.apply(clearMarkEdits([NOTES_SHEET]));
-    assertSame(original, checksum(probeOf(b)), "cleared");
+    assertSame(original, checksum(xlsxProbe(b)), "cleared");
   });
 
   it("re-marks a workbook already marked (by itself or by exceljs) like the exceljs path: clearMarks first, then the new marks", async () => {
@@ -292,13 +257,13 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     ] as const) {
       const a = await viaExceljs(marked, fewer);
       const { host: b } = await viaPackage(marked, fewer);
-      assertSame(checksum(probeOf(a)), checksum(probeOf(b)), `${what}: package vs exceljs`);
+      assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), `${what}: package vs exceljs`);
       assert.deepEqual(b.readRegistry(), a.readRegistry(), what);
       const first = marksOf(edits, SHEET)[0];
       assert.equal(b.getNote(SHEET, first.row, first.col), a.getNote(SHEET, first.row, first.col), `${what}: the mark no longer made is gone`);
       // Clearing only: back to the original.
       const { host: cleared } = await viaPackage(marked, clearMarkEdits([SHEET, SHEET2]));
-      assertSame(original, checksum(probeOf(cleared)), `${what}: cleared at package level`);
+      assertSame(original, checksum(xlsxProbe(cleared)), `${what}: cleared at package level`);
       assert.deepEqual(cleared.readRegistry(), [["工作表", "单元格", "原填充"]]);
     }
   });
@@ -308,7 +273,7 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     const some: Edit[] = [{ type: "clearMarks", sheet: SHEET, rows: [3, 6] }];
     const a = await viaExceljs(marked, some);
     const { host: b } = await viaPackage(marked, some);
-    assertSame(checksum(probeOf(a)), checksum(probeOf(b)), "package vs exceljs");
+    assertSame(checksum(xlsxProbe(a)), checksum(xlsxProbe(b)), "package vs exceljs");
     assert.deepEqual(b.readRegistry(), a.readRegistry());
     assert.equal(b.getNote(SHEET, 3, enterpriseCol("uscc")), "用户批注：代码待核实\n第二行");
     assert.match(b.getNote(SHEET, 5, enterpriseCol("employees")) ?? "", /^【KJ】/);
@@ -356,16 +321,16 @@ describe("kj check --out through the package path", function () {
     assert.ok(fs.readFileSync(input).equals(bytes), "input untouched");
     assert.ok(await byPackagePath(out), "written by the package path");
     const expected = await viaExceljs(bytes, await validateEdits(bytes));
-    const got = await open(fs.readFileSync(out));
-    assertSame(checksum(probeOf(expected)), checksum(probeOf(got)), "kj check --out vs exceljs");
+    const got = await openXlsxHost(fs.readFileSync(out));
+    assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(got)), "kj check --out vs exceljs");
     assert.deepEqual(got.readRegistry(), expected.readRegistry());
 
     const again = path.join(dir, "再次校验.xlsx");
     const r2 = await kj("check", out, "--as-of", "2024-12-31", "--out", again, "--json");
     assert.equal(r2.code, 1, r2.err);
     assert.ok(await byPackagePath(again), "the already marked copy also goes through the package path");
-    const twice = await open(fs.readFileSync(again));
-    assertSame(checksum(probeOf(got)), checksum(probeOf(twice)), "checking the marked copy again changes nothing");
+    const twice = await openXlsxHost(fs.readFileSync(again));
+    assertSame(checksum(xlsxProbe(got)), checksum(xlsxProbe(twice)), "checking the marked copy again changes nothing");
     assert.deepEqual(twice.readRegistry(), got.readRegistry());
   });
 
@@ -378,7 +343,7 @@ describe("kj check --out through the package path", function () {
     assert.equal(r.code, 1, r.err);
     assert.equal(await byPackagePath(out), false, "written by exceljs");
     const expected = await viaExceljs(bytes, await validateEdits(bytes));
-    assertSame(checksum(probeOf(expected)), checksum(probeOf(await open(fs.readFileSync(out)))), "fallback vs exceljs");
+    assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(await openXlsxHost(fs.readFileSync(out)))), "fallback vs exceljs");
   });
 });
 

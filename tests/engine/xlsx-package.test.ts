@@ -1,26 +1,14 @@
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import { Writable } from "node:stream";
 import { dayFromParts } from "../../src/dates";
 import { PackageNotHandled, recalcXlsxPackage, slideFormula, xmlText } from "../../src/engine/xlsx-package";
+import { collect } from "../support/xlsx";
 
 const TODAY = dayFromParts(2024, 6, 30) as number;
 
 async function bytesOf(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-async function collect(write: (s: NodeJS.WritableStream) => Promise<void>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(chunk as Buffer);
-      cb();
-    },
-  });
-  await write(sink);
-  return Buffer.concat(chunks);
 }
 
 async function load(bytes: Buffer): Promise<ExcelJS.Workbook> {

@@ -13,10 +13,11 @@ import { ExcelHost } from "../../src/host/excel";
 import { MemoryHost, MemorySheetInit } from "../../src/host/memory";
 import { SpreadsheetHost } from "../../src/host/port";
 import { bgrFromHex, hexFromBgr, WpsHost } from "../../src/host/wps";
-import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
+import { XlsxHost } from "../../src/host/xlsx";
 import { openXlsx, saveXlsxAtomic } from "../../src/host/xlsx-file";
 import { CellValue } from "../../src/ledger/cells";
 import { FakeExcel } from "../support/excel-mock";
+import { xlsxProbe } from "../support/xlsx";
 import { FakeApplication, FakeValue } from "../wps/fake-et";
 
 /** What the safety checks read of one cell, straight from the backing store. */
@@ -108,23 +109,7 @@ export async function writeSeedXlsx(seed: readonly MemorySheetInit[], file: stri
 
 async function xlsxRun(file: string): Promise<HostRun> {
   const host = new XlsxHost(await openXlsx(file));
-  const ws = (s: string) => {
-    const w = host.workbook.getWorksheet(s);
-    if (!w) throw new Error(`no sheet ${s}`);
-    return w;
-  };
-  const probe: CellProbe = {
-    sheetNames: () => host.workbook.worksheets.map((w) => w.name),
-    extent: (s) => ({ rows: ws(s).rowCount, cols: ws(s).columnCount }),
-    value: (s, r, c) => valueOfExcelCell(ws(s).getCell(r, c).value),
-    formula: (s, r, c) => formulaOfExcelCell(ws(s).getCell(r, c)),
-    fill: (s, r, c) => {
-      const f = host.getFill(s, r, c);
-      return f.kind === "none" ? null : JSON.stringify(f);
-    },
-    note: (s, r, c) => host.getNote(s, r, c),
-    isText: (s, r, c) => typeof ws(s).getCell(r, c).value === "string",
-  };
+  const probe = xlsxProbe(host);
   return {
     host,
     probe,
