@@ -28,26 +28,30 @@ export function attributes(s: string): Record<string, string> {
   return out;
 }
 
+/** OOXML's _xHHHH_ escapes in text whose XML entities are already decoded (e.g. by a SAX parser). */
+export function decodeOoxmlEscapes(s: string): string {
+  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 /** XML text to a JS string: entities and OOXML's _xHHHH_ escapes. */
 export function xmlText(s: string): string {
-  return s
-    .replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) => {
-      switch (e) {
-        case "lt":
-          return "<";
-        case "gt":
-          return ">";
-        case "quot":
-          return '"';
-        case "apos":
-          return "'";
-        case "amp":
-          return "&";
-        default:
-          return String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-      }
-    })
-    .replace(/_x([0-9a-fA-F]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const entitiesDecoded = s.replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) => {
+    switch (e) {
+      case "lt":
+        return "<";
+      case "gt":
+        return ">";
+      case "quot":
+        return '"';
+      case "apos":
+        return "'";
+      case "amp":
+        return "&";
+      default:
+        return String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    }
+  });
+  return decodeOoxmlEscapes(entitiesDecoded);
 }
 
 export function escapeXml(s: string): string {

@@ -11,7 +11,7 @@
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 import { StringDecoder } from "string_decoder";
-import { slideFormula } from "../engine/ooxml";
+import { decodeOoxmlEscapes, resolveTarget, slideFormula } from "../engine/ooxml";
 import { CellValue } from "../ledger/cells";
 import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
 
@@ -21,11 +21,6 @@ const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28
 /** exceljs' rule: date letters outside quoted text and [..] sections. */
 export function isDateFormat(code: string): boolean {
   return /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, ""));
-}
-
-/** OOXML's _xHHHH_ escapes in text. */
-function unescapeOoxml(s: string): string {
-  return s.indexOf("_x") < 0 ? s : s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 const localName = (n: string) => {
@@ -78,18 +73,6 @@ async function parseEntry(zip: JSZip, entryPath: string, h: XmlHandlers): Promis
   return true;
 }
 
-/** "worksheets/sheet1.xml" relative to xl/, or an absolute "/xl/...". */
-function resolveTarget(target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = ("xl/" + target).split("/");
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === "..") out.pop();
-    else if (p !== "." && p !== "") out.push(p);
-  }
-  return out.join("/");
-}
-
 function columnNumber(ref: string): number {
   let col = 0;
   for (let i = 0; i < ref.length; i++) {
@@ -124,7 +107,7 @@ export async function streamSnapshot(bytes: Buffer, options: StreamSnapshotOptio
   const targets = new Map<string, string>();
   await parseEntry(zip, "xl/_rels/workbook.xml.rels", {
     open(name, a) {
-      if (name === "Relationship" && a.Id && a.Target) targets.set(a.Id, resolveTarget(a.Target));
+      if (name === "Relationship" && a.Id && a.Target) targets.set(a.Id, resolveTarget("xl/workbook.xml", a.Target));
     },
   });
 
@@ -157,7 +140,7 @@ async function readSharedStrings(zip: JSZip): Promise<string[]> {
     close(name) {
       if (name === "t") inT = false;
       else if (name === "rPh") phonetic--;
-      else if (name === "si") out.push(unescapeOoxml(current));
+      else if (name === "si") out.push(decodeOoxmlEscapes(current));
     },
   });
   return out;
@@ -305,11 +288,11 @@ function cellValue(type: string, v: string, inline: string, isDate: boolean, sha
       return s === undefined || s === "" ? null : s;
     }
     case "inlineStr": {
-      const s = unescapeOoxml(inline);
+      const s = decodeOoxmlEscapes(inline);
       return s === "" ? null : s;
     }
     case "str":
-      return v === "" ? null : unescapeOoxml(v);
+      return v === "" ? null : decodeOoxmlEscapes(v);
     case "b":
       return v === "" ? null : v === "1" || v === "true";
     case "e":
