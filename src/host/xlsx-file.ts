@@ -9,7 +9,7 @@ import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
 import { Transform, Writable } from "stream";
-import { CliError } from "../cli/common";
+import { CliError, fileErrorReason } from "../cli/common";
 import { MARK_REGISTRY_SHEET } from "./marks";
 import { ProgressFn, WorkbookSnapshot } from "./port";
 import { streamSnapshot } from "./xlsx-stream";
@@ -281,7 +281,7 @@ async function readAll(filePath: string, progress?: ProgressFn): Promise<Buffer>
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new CliError("file_not_found", `找不到文件“${filePath}”，请检查路径和文件名`);
     if (code === "EACCES" || code === "EPERM") throw new CliError("file_no_access", `没有权限读取“${filePath}”`);
-    throw new CliError("file_unreadable", `无法读取“${filePath}”：${(e as Error).message}`);
+    throw new CliError("file_unreadable", `无法读取“${filePath}”：${fileErrorReason(e)}`);
   }
   if (stat.isDirectory()) throw new CliError("file_is_directory", `“${filePath}”是一个文件夹，请指定台账工作簿文件（.xlsx）`);
   const total = stat.size;
@@ -297,7 +297,7 @@ async function readAll(filePath: string, progress?: ProgressFn): Promise<Buffer>
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM") throw new CliError("file_no_access", `没有权限读取“${filePath}”`);
-    throw new CliError("file_unreadable", `无法读取“${filePath}”：${(e as Error).message}`);
+    throw new CliError("file_unreadable", `无法读取“${filePath}”：${fileErrorReason(e)}`);
   }
   return Buffer.concat(chunks, done);
 }
@@ -394,7 +394,7 @@ export async function saveStreamAtomic(write: (stream: Writable) => Promise<void
     if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === "ENOSPC" ? "磁盘空间不足" : code === "EACCES" || code === "EPERM" ? "没有写入权限，或文件正被其他程序（如 Excel/WPS）打开" : code === "EBUSY" ? "文件正被其他程序（如 Excel/WPS）打开，请先关闭" : (e as Error).message;
+      code === "ENOSPC" ? "磁盘空间不足" : code === "EACCES" || code === "EPERM" ? "没有写入权限，或文件正被其他程序（如 Excel/WPS）打开" : code === "EBUSY" ? "文件正被其他程序（如 Excel/WPS）打开，请先关闭" : fileErrorReason(e);
     throw new CliError("write_failed", `保存“${outPath}”失败：${why}。没有留下不完整的文件`);
   }
 }
