@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { dayFromParts, DayNumber } from "../src/dates";
-import { readXlsxSnapshot } from "../src/host/xlsx-file";
+import { readXlsxSnapshot } from "../src/host/xlsx/file";
 import { validateWorkbook } from "../src/jobs/validate";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
 import { breakCheckChars } from "./excel-adapter.bench";

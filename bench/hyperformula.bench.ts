@@ -5,7 +5,7 @@
  */
 import { DetailedCellError, HyperFormula } from "hyperformula";
 import { dayFromParts, excelSerialFromDay } from "../src/dates";
-import { buildKjEngine, kjEngineConfig } from "../src/engine/hyperformula";
+import { buildKjEngine, kjEngineConfig } from "../src/host/xlsx/hyperformula";
 import { AwardItem } from "../src/policy/schema";
 import { PLAN_PACKS } from "../src/policy/plans";
 

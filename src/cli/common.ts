@@ -3,21 +3,8 @@
  * with --json), the as-of date. Commands throw CliError or KjError; main turns them into exits.
  */
 import { dayFromLocalClock, DayNumber } from "../dates";
-import { KjError } from "../errors";
+import { CliError, EXIT, KjError } from "../errors";
 import { readDate } from "../ledger/cells";
-
-/** 0 = done (no errors found), 1 = done and the ledger has errors, 2 = unusable input. */
-export const EXIT = { ok: 0, findings: 1, unusable: 2 } as const;
-
-export class CliError extends Error {
-  readonly code: string;
-  readonly exitCode: number;
-  constructor(code: string, message: string, exitCode: number = EXIT.unusable) {
-    super(message);
-    this.code = code;
-    this.exitCode = exitCode;
-  }
-}
 
 export interface Io {
   out: (s: string) => void;
@@ -83,34 +70,6 @@ export function reportError(e: unknown, io: Io, json: boolean): number {
   if (json) io.out(JSON.stringify({ error: { code, message } }));
   io.err(`错误：${message}`);
   return exitCode;
-}
-
-/**
- * Why a file or folder operation failed, in plain Chinese (Node's own message is English).
- * Example: fileErrorReason({ code: "EACCES" }) -> "没有权限".
- */
-export function fileErrorReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "路径不存在";
-    case "EACCES":
-    case "EPERM":
-      return "没有权限";
-    case "EROFS":
-      return "所在磁盘只读";
-    case "ENOSPC":
-      return "磁盘空间不足";
-    case "EEXIST":
-    case "ENOTDIR":
-      return "路径中有一项是文件而不是文件夹";
-    case "EISDIR":
-      return "这是一个文件夹";
-    case "EBUSY":
-      return "正被其他程序占用";
-    default:
-      return code ? `系统错误 ${code}` : "原因不明";
-  }
 }
 
 /**

@@ -3,7 +3,8 @@
  * Each command lives in commands/<name>.ts and registers itself here.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, Io, processIo } from "./common";
+import { Io, processIo } from "./common";
+import { EXIT } from "../errors";
 import { registerAward } from "./commands/award";
 import { registerEligible } from "./commands/eligible";
 import { registerCheck } from "./commands/check";

@@ -9,7 +9,7 @@
  * values repeat, such as enumerations and dates written as text). Nothing here throws.
  */
 import { dayFromDate, dayFromParts, DayNumber, formatDay, yearOf } from "../dates";
-import type { Issue, Severity } from "../jobs/types";
+import type { Issue, Severity } from "./issues";
 import { columnLetter, lookupKey, normalizeText } from "../text";
 import { USCC_ALPHABET, XUECHENG_DIVISION } from "../uscc";
 import { isBlankCell, plainCell, Reading } from "./cells";

@@ -3,7 +3,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fileErrorReason, jsonErrorReason } from "../../src/cli/common";
+import { jsonErrorReason } from "../../src/cli/common";
+import { fileErrorReason } from "../../src/errors";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import { kjRunner } from "../support/cli";
 

@@ -8,8 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { ExcelHost } from "../../src/host/excel";
 import { MemoryHost, MemorySheetInit } from "../../src/host/memory";
-import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
-import { openXlsx, saveXlsxAtomic } from "../../src/host/xlsx-file";
+import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx/host";
+import { openXlsx, saveXlsxAtomic } from "../../src/host/xlsx/file";
 import { FakeExcel } from "../support/excel-mock";
 import { HostInspector, HostUnderTest, runHostContract } from "./contract";
 

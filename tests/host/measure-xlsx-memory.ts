@@ -10,8 +10,8 @@
  * saveXlsxAtomic and prints the time of each step and the heap/RSS after it.
  */
 import ExcelJS from "exceljs";
-import { XlsxHost } from "../../src/host/xlsx";
-import { openXlsx, readXlsxSnapshot, saveXlsxAtomic } from "../../src/host/xlsx-file";
+import { XlsxHost } from "../../src/host/xlsx/host";
+import { openXlsx, readXlsxSnapshot, saveXlsxAtomic } from "../../src/host/xlsx/file";
 import { CellMark } from "../../src/host/port";
 
 async function make(file: string, rows: number, cols: number): Promise<void> {

@@ -3,7 +3,7 @@ import Decimal from "decimal.js";
 import { memoryHostFromSnapshot } from "../../samples/memory";
 import { generateSampleWorkbook } from "../../samples/generate";
 import { dayFromDate, dayFromParts, DayNumber, excelSerialFromDay } from "../../src/dates";
-import { buildKjEngine } from "../../src/engine/hyperformula";
+import { buildKjEngine } from "../../src/host/xlsx/hyperformula";
 import { MemoryHost } from "../../src/host/memory";
 import { readWorkbook, SheetSnapshot, WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";

@@ -4,7 +4,7 @@ import { generateSampleWorkbook } from "../../samples/generate";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import ExcelJS from "exceljs";
 import { MemoryHost } from "../../src/host/memory";
-import { XlsxHost } from "../../src/host/xlsx";
+import { XlsxHost } from "../../src/host/xlsx/host";
 import { readWorkbook, WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";
 import { hitechValidOn, POOL_RULES } from "../../src/jobs/pool-rules";

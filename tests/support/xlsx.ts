@@ -1,7 +1,7 @@
 /** Test helpers for .xlsx packages built in memory: collecting a package stream, reopening, probing cells. */
 import ExcelJS from "exceljs";
 import { Writable } from "stream";
-import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
+import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx/host";
 import type { CellProbe } from "../safety/hosts";
 
 /** The bytes a package writer (`writeTo(stream)`) produces. */

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { computeAward, describeAwardRule, findAwardItem, planFor } from "../../policy/plans";
-import { EXIT, Io, jsonNumber, parseDateOption } from "../common";
+import { Io, jsonNumber, parseDateOption } from "../common";
+import { EXIT } from "../../errors";
 import { run } from "../run";
 
 export function registerAward(program: Command, io: Io): void {

@@ -1,14 +1,15 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import { markXlsxPackage, PackageMarks } from "../../engine/xlsx-marks-package";
+import { markXlsxPackage, PackageMarks } from "../../host/xlsx/package-marks";
 import { Edit } from "../../host/port";
-import { XlsxHost } from "../../host/xlsx";
-import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx-file";
+import { XlsxHost } from "../../host/xlsx/host";
+import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { Issue, JobResult } from "../../jobs/types";
 import { SheetValidation, validateWorkbook, ValidationReport } from "../../jobs/validate";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { Io, parseDateOption } from "../common";
+import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 
 /** Text output lists at most this many issues per sheet; --json and --out always have all. */

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { formatDay } from "../../dates";
 import { eligibilityOf, parseCategory, Verdict, whyText } from "../../rules";
-import { CliError, EXIT, fileErrorReason, Io, jsonErrorReason, parseDateOption } from "../common";
+import { Io, jsonErrorReason, parseDateOption } from "../common";
+import { CliError, EXIT, fileErrorReason } from "../../errors";
 import { run } from "../run";
 
 /** Reads the --row JSON: a file path, or "-" for standard input. */

@@ -2,23 +2,23 @@
  * What the yearly-job commands (kj upkeep, kj targets, kj awards) share: read the .xlsx (a
  * streamed snapshot, never exceljs' cell model), check --sheet and --out, collect the jobs'
  * edits, and write the result to a new workbook (the input is never modified). The result is
- * written at package level (src/engine/xlsx-edits-package.ts: only the changed cells and parts,
+ * written at package level (src/host/xlsx/package-edits.ts: only the changed cells and parts,
  * memory about the size of the sheet XML); a package or an edit that path does not handle
  * (deleteRows, insertRows, copyFormats of upkeep --remove/--undo, threaded comments, ...) goes
  * through exceljs with the same edits, as before.
  */
 import * as path from "path";
-import { editXlsxPackage } from "../../engine/xlsx-edits-package";
-import { recalcXlsxZip } from "../../engine/xlsx-package";
-import { recalcWorkbook } from "../../engine/xlsx-recalc";
+import { editXlsxPackage } from "../../host/xlsx/package-edits";
+import { recalcXlsxZip } from "../../host/xlsx/package-recalc";
+import { recalcWorkbook } from "../../host/xlsx/recalc";
 import { MemoryHost } from "../../host/memory";
 import { Edit, readWorkbook, WorkbookSnapshot } from "../../host/port";
-import { XlsxHost } from "../../host/xlsx";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx-file";
+import { XlsxHost } from "../../host/xlsx/host";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
-import { CliError } from "../common";
+import { CliError } from "../../errors";
 
 export interface OpenedWorkbook {
   file: string;

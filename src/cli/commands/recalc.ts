@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import { recalcXlsxPackage } from "../../engine/xlsx-package";
-import { recalcWorkbook, RecalcReport } from "../../engine/xlsx-recalc";
+import { recalcXlsxPackage } from "../../host/xlsx/package-recalc";
+import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { ProgressFn } from "../../host/port";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic } from "../../host/xlsx-file";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic } from "../../host/xlsx/file";
+import { Io, parseDateOption } from "../common";
+import { CliError, EXIT } from "../../errors";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
 

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targets";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { Io, parseDateOption } from "../common";
+import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
 

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { planUpkeep, removeFromPool, RemovalReport, undoRemoval, UndoReport, UpkeepReport, POOL_CLASSES } from "../../jobs/upkeep";
-import { CliError, EXIT, Io, parseDateOption } from "../common";
+import { Io, parseDateOption } from "../common";
+import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 import { addEdits, applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DetailedCellError, HyperFormula } from "hyperformula";
-import { dayFromParts, excelSerialFromDay } from "../../src/dates";
-import { buildKjEngine, KJ_FUNCTION_IDS, KJ_MAX_ROWS, registerKjFunctions } from "../../src/engine/hyperformula";
+import { dayFromParts, excelSerialFromDay } from "../../../src/dates";
+import { buildKjEngine, KJ_FUNCTION_IDS, KJ_MAX_ROWS, registerKjFunctions } from "../../../src/host/xlsx/hyperformula";
 
 const TODAY = dayFromParts(2024, 6, 30) as number;
 

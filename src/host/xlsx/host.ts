@@ -1,6 +1,6 @@
 /**
  * The xlsx host: the SpreadsheetHost port over an exceljs Workbook (the CLI's host). Opening
- * and saving files safely is src/host/xlsx-file.ts; this file only reads and edits the
+ * and saving files safely is src/host/xlsx/file.ts; this file only reads and edits the
  * workbook in memory, leaving every other sheet, style, width, format and validation alone.
  *
  * Values: dates stay Date objects (as exceljs gives them, same as the memory host); formula
@@ -8,11 +8,11 @@
  * hyperlinks give their text; errors give { error }.
  */
 import type ExcelJS from "exceljs";
-import { KjError } from "../errors";
-import { CellValue } from "../ledger/cells";
-import { cellAddress } from "../text";
-import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
-import { CellBlock, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { KjError } from "../../errors";
+import { CellValue } from "../../ledger/cells";
+import { cellAddress } from "../../text";
+import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "../marks";
+import { CellBlock, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "../port";
 
 type Cell = ExcelJS.Cell;
 

@@ -3,13 +3,13 @@
  * go into one engine (KJ functions included), and each formula cell gets its freshly computed
  * result as the cached value, the formula itself kept. Cells are changed in place in the loaded
  * workbook, so styles, widths, number formats, validation and every other sheet survive the save.
- * No file access here: the CLI opens and saves (src/host/xlsx-file.ts).
+ * No file access here: the CLI opens and saves (src/host/xlsx/file.ts).
  */
 import type ExcelJS from "exceljs";
 import { DetailedCellError, ErrorType, HyperFormula } from "hyperformula";
-import { DayNumber } from "../dates";
-import { ProgressFn } from "../host/port";
-import { cellAddress } from "../text";
+import { DayNumber } from "../../dates";
+import { ProgressFn } from "../port";
+import { cellAddress } from "../../text";
 import { buildKjEngine, excelErrorText } from "./hyperformula";
 
 /** One formula whose result is an error value, for the report. */

@@ -1,11 +1,11 @@
 /**
  * kj check's marks (fill + KJ note, the `mark` and `clearMarks` edits of the validate job) at the
- * level of the .xlsx package: the general package writer (./xlsx-edits-package.ts), refusing any
+ * level of the .xlsx package: the general package writer (./package-edits.ts), refusing any
  * other edit so a caller that only expects marks never writes more.
  */
-import { Edit, ProgressFn } from "../host/port";
+import { Edit, ProgressFn } from "../port";
 import { PackageNotHandled } from "./ooxml";
-import { editXlsxPackage, PackageEdits } from "./xlsx-edits-package";
+import { editXlsxPackage, PackageEdits } from "./package-edits";
 
 export type PackageMarks = PackageEdits;
 

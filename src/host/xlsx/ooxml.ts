@@ -4,7 +4,7 @@
  * workbook's sheet list, and streaming the zip back out. No file access here.
  */
 import JSZip from "jszip";
-import { columnLetter } from "../text";
+import { columnLetter } from "../../text";
 
 /** The package holds something this path does not read (callers fall back to the exceljs path). */
 export class PackageNotHandled extends Error {}

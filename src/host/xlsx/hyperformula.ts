@@ -9,11 +9,11 @@
 import { CellError, ConfigParams, EmptyValue, ErrorType, FunctionArgumentType, FunctionPlugin, HyperFormula, SimpleRangeValue } from "hyperformula";
 import type { InterpreterState } from "hyperformula/typings/interpreter/InterpreterState";
 import type { ProcedureAst } from "hyperformula/typings/parser";
-import { DayNumber } from "../dates";
-import { isKjError } from "../errors";
-import { fxAward, fxTarget, fxUscc } from "../fx/award";
-import { fxEligible, fxScore, fxWhy } from "../fx/eligibility";
-import { CellValue } from "../ledger/cells";
+import { DayNumber } from "../../dates";
+import { isKjError } from "../../errors";
+import { fxAward, fxTarget, fxUscc } from "../../fx/award";
+import { fxEligible, fxScore, fxWhy } from "../../fx/eligibility";
+import { CellValue } from "../../ledger/cells";
 
 /** HyperFormula's licence key for GPLv3 projects. */
 export const HYPERFORMULA_LICENSE = "gpl-v3";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import { dayFromParts } from "../../src/dates";
-import { PackageNotHandled, recalcXlsxPackage, slideFormula, xmlText } from "../../src/engine/xlsx-package";
-import { collect } from "../support/xlsx";
+import { dayFromParts } from "../../../src/dates";
+import { PackageNotHandled, recalcXlsxPackage, slideFormula, xmlText } from "../../../src/host/xlsx/package-recalc";
+import { collect } from "../../support/xlsx";
 
 const TODAY = dayFromParts(2024, 6, 30) as number;
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
-import { dayFromParts } from "../../src/dates";
-import { formulaForEngine, recalcWorkbook } from "../../src/engine/xlsx-recalc";
+import { dayFromParts } from "../../../src/dates";
+import { formulaForEngine, recalcWorkbook } from "../../../src/host/xlsx/recalc";
 
 const TODAY = dayFromParts(2024, 6, 30) as number;
 

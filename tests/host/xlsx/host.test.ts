@@ -9,9 +9,9 @@ import * as fs from "fs";
 import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
-import { MARK_COLORS } from "../../src/host/port";
-import { XlsxHost } from "../../src/host/xlsx";
-import { openXlsx, saveXlsxAtomic } from "../../src/host/xlsx-file";
+import { MARK_COLORS } from "../../../src/host/port";
+import { XlsxHost } from "../../../src/host/xlsx/host";
+import { openXlsx, saveXlsxAtomic } from "../../../src/host/xlsx/file";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-xlsx-host-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

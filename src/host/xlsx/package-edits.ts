@@ -20,12 +20,12 @@
  * caller takes the exceljs path. No file access here: bytes in, zip out.
  */
 import JSZip from "jszip";
-import { excelSerialFromDay, dayFromDate } from "../dates";
-import { CellValue } from "../ledger/cells";
-import { composeNote, entryToClear, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../host/marks";
-import { Edit, ProgressFn } from "../host/port";
-import { isDateFormat, streamSnapshot } from "../host/xlsx-stream";
-import { cellAddress } from "../text";
+import { excelSerialFromDay, dayFromDate } from "../../dates";
+import { CellValue } from "../../ledger/cells";
+import { composeNote, entryToClear, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../marks";
+import { Edit, ProgressFn } from "../port";
+import { isDateFormat, streamSnapshot } from "./stream";
+import { cellAddress } from "../../text";
 import {
   assertUtf8,
   attributes,

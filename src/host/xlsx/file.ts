@@ -9,10 +9,10 @@ import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
 import { Transform, Writable } from "stream";
-import { CliError, fileErrorReason } from "../cli/common";
-import { MARK_REGISTRY_SHEET } from "./marks";
-import { ProgressFn, WorkbookSnapshot } from "./port";
-import { streamSnapshot } from "./xlsx-stream";
+import { CliError, fileErrorReason } from "../../errors";
+import { MARK_REGISTRY_SHEET } from "../marks";
+import { ProgressFn, WorkbookSnapshot } from "../port";
+import { streamSnapshot } from "./stream";
 
 export type SpreadsheetFileKind =
   | "xlsx"
@@ -212,7 +212,7 @@ export interface SnapshotOptions {
 }
 
 /**
- * A read-only snapshot of every sheet, streamed (src/host/xlsx-stream.ts) instead of building
+ * A read-only snapshot of every sheet, streamed (src/host/xlsx/stream.ts) instead of building
  * the full exceljs workbook model: for checking large ledgers without writing (100,000 x 50
  * cells in well under 1 GB instead of several GB). Values are what XlsxHost.readSheet gives;
  * formulas are reported where the cell holds its own formula text (cells sharing another

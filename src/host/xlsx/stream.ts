@@ -11,9 +11,9 @@
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 import { StringDecoder } from "string_decoder";
-import { decodeOoxmlEscapes, resolveTarget, slideFormula } from "../engine/ooxml";
-import { CellValue } from "../ledger/cells";
-import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "./port";
+import { decodeOoxmlEscapes, resolveTarget, slideFormula } from "./ooxml";
+import { CellValue } from "../../ledger/cells";
+import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "../port";
 
 /** Built-in number formats that show dates or times (ECMA-376 18.8.30, and the CJK date ids). */
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);

@@ -9,9 +9,9 @@ import * as fs from "fs";
 import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
-import { CliError, EXIT } from "../../src/cli/common";
-import { XlsxHost } from "../../src/host/xlsx";
-import { oleStreamNames, openXlsx, readXlsxSnapshot, saveXlsxAtomic, sniffSpreadsheet, zipEntryNames } from "../../src/host/xlsx-file";
+import { CliError, EXIT } from "../../../src/errors";
+import { XlsxHost } from "../../../src/host/xlsx/host";
+import { oleStreamNames, openXlsx, readXlsxSnapshot, saveXlsxAtomic, sniffSpreadsheet, zipEntryNames } from "../../../src/host/xlsx/file";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-xlsx-file-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -6,10 +6,10 @@
  * which is what keeps large workbooks within memory. No file access here: bytes in, zip out.
  */
 import JSZip from "jszip";
-import { DayNumber } from "../dates";
-import { ProgressFn } from "../host/port";
+import { DayNumber } from "../../dates";
+import { ProgressFn } from "../port";
 import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
-import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./xlsx-recalc";
+import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./recalc";
 
 export { PackageNotHandled, slideFormula, xmlText };
 

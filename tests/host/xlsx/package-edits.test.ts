@@ -1,5 +1,5 @@
 /**
- * The yearly jobs' edits written at package level (src/engine/xlsx-edits-package.ts, kj upkeep /
+ * The yearly jobs' edits written at package level (src/host/xlsx/package-edits.ts, kj upkeep /
  * targets / awards --out) against the exceljs path (XlsxHost.apply on the full model) on the
  * same input and the same edits: the reopened workbooks show the same values, formulas, fills,
  * notes, number formats, bold cells, own sheets (order, widths, data bars); hostile strings stay
@@ -12,22 +12,22 @@ import * as fs from "fs";
 import JSZip from "jszip";
 import * as path from "path";
 import { SaxesParser } from "saxes";
-import { PackageNotHandled, readWorkbookPart } from "../../src/engine/ooxml";
-import { editXlsxPackage } from "../../src/engine/xlsx-edits-package";
-import { recalcXlsxZip } from "../../src/engine/xlsx-package";
-import { recalcWorkbook } from "../../src/engine/xlsx-recalc";
-import { MARK_REGISTRY_SHEET } from "../../src/host/marks";
-import { Edit, WorkbookSnapshot } from "../../src/host/port";
-import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../src/host/xlsx";
-import { streamSnapshot } from "../../src/host/xlsx-stream";
-import { AWARD_SUMMARY_SHEET, fillAwards } from "../../src/jobs/awards";
-import { computeTargets, TARGETS_SHEET } from "../../src/jobs/targets";
-import { planUpkeep } from "../../src/jobs/upkeep";
-import { AS_OF, AWARD, ENTERPRISE, HOSTILE, safetyFixture, USER_SHEET } from "../safety/fixture";
-import { assertSame, checksum } from "../safety/harness";
-import { safetyTempDir, writeSeedXlsx } from "../safety/hosts";
-import { kjRunner } from "../support/cli";
-import { collect, openXlsxHost, xlsxProbe } from "../support/xlsx";
+import { PackageNotHandled, readWorkbookPart } from "../../../src/host/xlsx/ooxml";
+import { editXlsxPackage } from "../../../src/host/xlsx/package-edits";
+import { recalcXlsxZip } from "../../../src/host/xlsx/package-recalc";
+import { recalcWorkbook } from "../../../src/host/xlsx/recalc";
+import { MARK_REGISTRY_SHEET } from "../../../src/host/marks";
+import { Edit, WorkbookSnapshot } from "../../../src/host/port";
+import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../../src/host/xlsx/host";
+import { streamSnapshot } from "../../../src/host/xlsx/stream";
+import { AWARD_SUMMARY_SHEET, fillAwards } from "../../../src/jobs/awards";
+import { computeTargets, TARGETS_SHEET } from "../../../src/jobs/targets";
+import { planUpkeep } from "../../../src/jobs/upkeep";
+import { AS_OF, AWARD, ENTERPRISE, HOSTILE, safetyFixture, USER_SHEET } from "../../safety/fixture";
+import { assertSame, checksum } from "../../safety/harness";
+import { safetyTempDir, writeSeedXlsx } from "../../safety/hosts";
+import { kjRunner } from "../../support/cli";
+import { collect, openXlsxHost, xlsxProbe } from "../../support/xlsx";
 
 /**
  * What the checksum does not see: sheet order and visibility, number formats, bold, data bars.

@@ -1,5 +1,5 @@
 /**
- * Marks written at package level (src/engine/xlsx-marks-package.ts) against the exceljs path
+ * Marks written at package level (src/host/xlsx/package-marks.ts) against the exceljs path
  * (XlsxHost.apply on the full model) on the same input and the same edits: the reopened
  * workbooks show the same values, fills, notes and registry; clearMarks gives back the
  * original; every part the marks do not concern is byte-identical; what the package path does
@@ -12,18 +12,18 @@ import JSZip from "jszip";
 import * as os from "os";
 import * as path from "path";
 import { SaxesParser } from "saxes";
-import { PackageNotHandled } from "../../src/engine/ooxml";
-import { markXlsxPackage } from "../../src/engine/xlsx-marks-package";
-import { MARK_REGISTRY_SHEET, NOTE_SEPARATOR } from "../../src/host/marks";
-import { Edit, NOTE_PREFIX } from "../../src/host/port";
-import { XlsxHost } from "../../src/host/xlsx";
-import { zipEntryNames } from "../../src/host/xlsx-file";
-import { streamSnapshot } from "../../src/host/xlsx-stream";
-import { clearMarkEdits, validateWorkbook } from "../../src/jobs/validate";
-import { AS_OF, codeFor, ENTERPRISE_HEADER, enterpriseCol, enterpriseRow } from "../ledger/fixtures";
-import { assertSame, Checksum, checksum } from "../safety/harness";
-import { kjRunner } from "../support/cli";
-import { collect, openXlsxHost, xlsxProbe } from "../support/xlsx";
+import { PackageNotHandled } from "../../../src/host/xlsx/ooxml";
+import { markXlsxPackage } from "../../../src/host/xlsx/package-marks";
+import { MARK_REGISTRY_SHEET, NOTE_SEPARATOR } from "../../../src/host/marks";
+import { Edit, NOTE_PREFIX } from "../../../src/host/port";
+import { XlsxHost } from "../../../src/host/xlsx/host";
+import { zipEntryNames } from "../../../src/host/xlsx/file";
+import { streamSnapshot } from "../../../src/host/xlsx/stream";
+import { clearMarkEdits, validateWorkbook } from "../../../src/jobs/validate";
+import { AS_OF, codeFor, ENTERPRISE_HEADER, enterpriseCol, enterpriseRow } from "../../ledger/fixtures";
+import { assertSame, Checksum, checksum } from "../../safety/harness";
+import { kjRunner } from "../../support/cli";
+import { collect, openXlsxHost, xlsxProbe } from "../../support/xlsx";
 
 /** Number formats of every cell (the clone of a marked cell's style must keep them). */
 function numberFormats(host: XlsxHost): Map<string, string> {
