@@ -298,7 +298,8 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
         e.formulas.forEach((r, i) =>
           r.forEach((f, j) => {
             if (f === null || f === undefined) return;
-            s.set(e.row + i, e.col + j, null);
+            const result = e.results?.[i]?.[j];
+            s.set(e.row + i, e.col + j, result === undefined ? null : result);
             s.formulas.set(key(e.row + i, e.col + j), f.startsWith("=") ? f : "=" + f);
           }),
         );

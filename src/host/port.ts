@@ -54,8 +54,13 @@ export interface FormatCopy {
 export type Edit =
   /** Writes a block of values at (row, col), 1-based. Strings are always stored as text. */
   | { type: "setValues"; sheet: string; row: number; col: number; values: CellValue[][] }
-  /** Writes formulas built by the add-in ("=KJ.AWARD(C2,E2,D2)"), same shape rules as values; null leaves a cell alone. */
-  | { type: "setFormulas"; sheet: string; row: number; col: number; formulas: (string | null)[][] }
+  /**
+   * Writes formulas built by the add-in ("=KJ.AWARD(C2,E2,D2)"), same shape rules as values; null
+   * leaves a cell alone. `results`, when the job knows them, are the values the formulas give
+   * (same shape): hosts that write files keep them as the cells' cached results, so a viewer shows
+   * them before any recalculation; Excel and WPS recalculate.
+   */
+  | { type: "setFormulas"; sheet: string; row: number; col: number; formulas: (string | null)[][]; results?: CellValue[][] }
   /** Creates a sheet if it does not exist (no-op otherwise). */
   | { type: "ensureSheet"; sheet: string }
   /** Clears the values of a block (only ever inside the add-in's own sheets or columns). */
@@ -69,8 +74,13 @@ export type Edit =
   | { type: "clearMarks"; sheet: string; rows?: number[] }
   /** Deletes whole sheet rows (1-based, any order). Only upkeep does this, after archiving them. */
   | { type: "deleteRows"; sheet: string; rows: number[] }
-  /** Inserts whole rows before `row` (1-based) holding `values` (starting at column `col`). */
-  | { type: "insertRows"; sheet: string; row: number; col: number; values: CellValue[][] }
+  /**
+   * Inserts whole rows before `row` (1-based) holding `values` (starting at column `col`).
+   * `restores`, when the rows are put back into a block of data rows (sheet rows before the
+   * insert, e.g. upkeep's undo): a host that moves references itself lets ranges covering the
+   * block's first or last row take back rows inserted at that edge, as they held them before.
+   */
+  | { type: "insertRows"; sheet: string; row: number; col: number; values: CellValue[][]; restores?: { first: number; last: number } }
   /**
    * Gives each target block of `sheet` the cell formats (fill, number format, font, borders: whatever the host
    * keeps per cell) and the notes of its source block, cell for cell, replacing what the target had:

@@ -5,11 +5,14 @@
  * undo a removal by putting the archived rows back where they were.
  *
  * The 调出记录 sheet (the add-in's own): row 1 is the header
- *   批次号 | 状态 | 来源表 | 原行号 | 调出日期 | 调出原因 | 撤销日期 | <the ledger's columns from A>
- * and each removed row is one line below it, the ledger's column c at column 7 + c with the
- * cell's formats and note (the user's own: KJ's marks on the row are cleared first). Undo puts
- * values, formats and notes back and does not delete archive lines: it sets 状态 to 已撤销 and
- * fills 撤销日期, so the record of what happened stays.
+ *   批次号 | 状态 | 来源表 | 原行号 | 调出日期 | 调出原因 | 撤销日期 | 原公式 | <the ledger's columns from A>
+ * and each removed row is one line below it, the ledger's column c at column 8 + c with the
+ * cell's value, formats and note (the user's own: KJ's marks on the row are cleared first). A
+ * cell that held a formula shows its value there, and 原公式 keeps the formula as text, one line
+ * per cell ("L=ROUND(J5*2,2)"), so the archive never recalculates against the wrong row and undo
+ * puts the formula back. Undo puts values, formulas, formats and notes back and does not delete
+ * archive lines: it sets 状态 to 已撤销 and fills 撤销日期, so the record of what happened stays.
+ * An archive written before 原公式 existed (7 columns before the ledger's) is still read and undone.
  */
 import { DayNumber, formatDay, yearOf, addYears } from "../dates";
 import { KjError } from "../errors";
@@ -25,6 +28,7 @@ import {
   Ledger,
   lastUsedRow,
   ledgerOf,
+  formulaAt,
   readAt,
   sheetNamed,
 } from "./ledgers";
@@ -40,7 +44,13 @@ export const REASON_HEADER = "调出原因";
 export const SUGGEST_YES = "是";
 
 export const ARCHIVE_SHEET = "调出记录";
-export const ARCHIVE_META = ["批次号", "状态", "来源表", "原行号", "调出日期", "调出原因", "撤销日期"] as const;
+export const ARCHIVE_META = ["批次号", "状态", "来源表", "原行号", "调出日期", "调出原因", "撤销日期", "原公式"] as const;
+/** The header of the 原公式 column. */
+export const ARCHIVE_FORMULAS = "原公式";
+/** Columns before the ledger's in an archive written before 原公式 existed. */
+const LEGACY_META_COLUMNS = 7;
+/** The longest text a cell holds (Excel). */
+const CELL_TEXT_LIMIT = 32_767;
 export const ARCHIVE_REMOVED = "已调出";
 export const ARCHIVE_UNDONE = "已撤销";
 /** Reason written for a row the clerk removed though no rule applies to it. */
@@ -183,15 +193,16 @@ function codeOf(l: Ledger, row: number): string | null {
   return s === "" ? null : lookupKey(s);
 }
 
-/** The last column holding anything, not counting the add-in's own columns. */
+/** The last column holding anything (a value or a formula), not counting the add-in's own columns. */
 function lastUserCol(sheet: SheetSnapshot, own: readonly (number | undefined)[]): number {
   let last = 0;
-  sheet.values.forEach((r) => {
+  sheet.values.forEach((r, i) => {
     if (!r) return;
+    const f = sheet.formulas?.[i];
     for (let j = r.length - 1; j >= 0; j--) {
       const col = sheet.firstCol + j;
       if (own.includes(col)) continue;
-      if (!isBlankCell(r[j])) {
+      if (!isBlankCell(r[j]) || (f && typeof f[j] === "string" && f[j] !== "")) {
         last = Math.max(last, col);
         break;
       }
@@ -295,6 +306,10 @@ export interface RemovalReport {
   sheet: string;
   removed: RemovedRow[];
   skipped: { row: number; reason: string }[];
+  /** Formula cells in the removed rows (their formulas kept in 原公式, or only their values in an old archive). */
+  formulas: number;
+  /** Plain-Chinese notes, e.g. an archive of the old layout that keeps values only. */
+  notes: string[];
 }
 
 interface ArchiveRecord {
@@ -305,10 +320,14 @@ interface ArchiveRecord {
   source: string;
   originalRow: number;
   cells: CellValue[];
+  /** Formulas by ledger column ("=..."), from 原公式. */
+  formulas: Map<number, string>;
 }
 
 interface Archive {
   sheet: SheetSnapshot | undefined;
+  /** Columns before the ledger's: 8, or 7 in an archive written before 原公式 existed. */
+  offset: number;
   /** Width of the copied-columns part of the header. */
   copyWidth: number;
   records: ArchiveRecord[];
@@ -317,17 +336,19 @@ interface Archive {
 
 function readArchive(snapshot: WorkbookSnapshot): Archive {
   const sheet = sheetNamed(snapshot, ARCHIVE_SHEET);
-  if (!sheet || lastUsedRow(sheet) === 0) return { sheet, copyWidth: 0, records: [], lastRow: 0 };
+  if (!sheet || lastUsedRow(sheet) === 0) return { sheet, offset: ARCHIVE_META.length, copyWidth: 0, records: [], lastRow: 0 };
   const header = ARCHIVE_META.map((_, j) => cellAt(sheet, 1, j + 1));
-  if (!ARCHIVE_META.every((m, j) => typeof header[j] === "string" && (header[j] as string).trim() === m)) {
+  const isMeta = (j: number) => typeof header[j] === "string" && (header[j] as string).trim() === ARCHIVE_META[j];
+  const offset = ARCHIVE_META.every((_, j) => isMeta(j)) ? ARCHIVE_META.length : LEGACY_META_COLUMNS;
+  if (!ARCHIVE_META.slice(0, LEGACY_META_COLUMNS).every((_, j) => isMeta(j))) {
     throw new KjError(
       "archive_unrecognised",
       `工作表“${ARCHIVE_SHEET}”的第 1 行不是本工具写的表头（应为 ${ARCHIVE_META.join("、")} …），为免覆盖，请把该表改名后重试`,
     );
   }
-  const lastCol = Math.max(ARCHIVE_META.length, sheet.firstCol + Math.max(0, ...sheet.values.map((r) => (r ? r.length : 0))) - 1);
+  const lastCol = Math.max(offset, sheet.firstCol + Math.max(0, ...sheet.values.map((r) => (r ? r.length : 0))) - 1);
   let copyWidth = 0;
-  for (let c = ARCHIVE_META.length + 1; c <= lastCol; c++) if (!isBlankCell(cellAt(sheet, 1, c))) copyWidth = c - ARCHIVE_META.length;
+  for (let c = offset + 1; c <= lastCol; c++) if (!isBlankCell(cellAt(sheet, 1, c))) copyWidth = c - offset;
   const last = lastUsedRow(sheet);
   const records: ArchiveRecord[] = [];
   for (let r = 2; r <= last; r++) {
@@ -336,8 +357,9 @@ function readArchive(snapshot: WorkbookSnapshot): Archive {
     const originalRow = Number(cellAt(sheet, r, 4));
     if (!Number.isInteger(originalRow) || originalRow < 1) continue;
     const cells: CellValue[] = [];
-    for (let c = ARCHIVE_META.length + 1; c <= lastCol; c++) cells.push(cellAt(sheet, r, c));
+    for (let c = offset + 1; c <= lastCol; c++) cells.push(cellAt(sheet, r, c));
     while (cells.length > 0 && isBlankCell(cells[cells.length - 1])) cells.pop();
+    const formulaText = offset > LEGACY_META_COLUMNS ? cellAt(sheet, r, ARCHIVE_META.indexOf(ARCHIVE_FORMULAS) + 1) : null;
     records.push({
       archiveRow: r,
       batchId: String(batch).trim(),
@@ -345,9 +367,63 @@ function readArchive(snapshot: WorkbookSnapshot): Archive {
       source: String(cellAt(sheet, r, 3) ?? "").trim(),
       originalRow,
       cells,
+      formulas: typeof formulaText === "string" ? parseArchivedFormulas(formulaText) : new Map(),
     });
   }
-  return { sheet, copyWidth, records, lastRow: last };
+  return { sheet, offset, copyWidth, records, lastRow: last };
+}
+
+/**
+ * The 原公式 text of a row: one line per formula cell, its column letters then the formula
+ * ("L=ROUND(J5*2,2)"); a line break inside a formula is written as a line break and a tab.
+ * Example: archivedFormulas(new Map([[12, "=J5*2"]])) -> "L=J5*2".
+ */
+export function archivedFormulas(formulas: ReadonlyMap<number, string>): string {
+  return [...formulas]
+    .sort((a, b) => a[0] - b[0])
+    .map(([col, f]) => columnLetter(col) + f.replace(/\n/g, "\n\t"))
+    .join("\n");
+}
+
+/** Reads archivedFormulas' text back (lines that are not "<column>=..." are left out). */
+export function parseArchivedFormulas(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let current: { col: number; formula: string } | null = null;
+  for (const line of text.replace(/\r\n/g, "\n").split("\n")) {
+    if (current && line.startsWith("\t")) {
+      current.formula += "\n" + line.slice(1);
+      continue;
+    }
+    const m = /^([A-Z]{1,3})(=.*)$/.exec(line);
+    if (current) out.set(current.col, current.formula);
+    current = null;
+    if (!m) continue;
+    let col = 0;
+    for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
+    if (col >= 1 && col <= 16_384) current = { col, formula: m[2] };
+  }
+  if (current) out.set(current.col, current.formula);
+  return out;
+}
+
+/**
+ * A formula moved down by `rows` (up when negative), as Excel fills it: relative row numbers
+ * change, $-fixed ones and text in quotes stay. Used when a restored row lands elsewhere than it was.
+ */
+export function shiftFormulaRows(formula: string, rows: number): string {
+  if (rows === 0) return formula;
+  return formula
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/(^|[^\w.$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])/g, (m, lead: string, col: string, fixed: string, digits: string) => {
+            if (fixed) return m;
+            const row = Number(digits) + rows;
+            return row >= 1 && row <= 1_048_576 ? `${lead}${col}${row}` : m;
+          }),
+    )
+    .join("");
 }
 
 /** "20250101-01": the as-of date and a sequence number that is new in this archive. */
@@ -385,7 +461,7 @@ function pickLedger(snapshot: WorkbookSnapshot, opts: JobOptions): Ledger {
   return ledgers[0];
 }
 
-/** Where a ledger column sits on 调出记录: after the archive's own columns. */
+/** Where a ledger column sits on 调出记录: after the archive's own columns (7 in an archive of the old layout). */
 export const ARCHIVE_COLUMN_OFFSET = ARCHIVE_META.length;
 
 /**
@@ -404,11 +480,12 @@ function rowBlocks(fromSheet: string, fromCol: number, toCol: number, cols: numb
 
 /**
  * Moves rows of 企业培育库 to 调出记录. The edits first write the archive (ensureSheet, header,
- * rows with 批次号, 状态 已调出, 来源表, 原行号, 调出日期, 调出原因 and every user column with its
- * formats and notes), and only then delete the rows from the ledger, so a host that fails on the
- * archive never deletes. KJ's validation marks on those rows are cleared before the copy, so the
- * archive keeps the user's own fill and note (and the mark registry keeps no row that moved).
- * Rows that are no longer in the ledger (already removed) are skipped: running twice is a no-op.
+ * rows with 批次号, 状态 已调出, 来源表, 原行号, 调出日期, 调出原因, 原公式 and every user column
+ * with its value, formats and note), and only then delete the rows from the ledger, so a host
+ * that fails on the archive never deletes. KJ's validation marks on those rows are cleared before
+ * the copy, so the archive keeps the user's own fill and note (and the mark registry keeps no row
+ * that moved). Rows that are no longer in the ledger (already removed) are skipped: running twice
+ * is a no-op.
  */
 export function removeFromPool(
   snapshot: WorkbookSnapshot,
@@ -427,10 +504,12 @@ export function removeFromPool(
     if (row === null) skipped.push({ row: at, reason: `第 ${at} 行已不在“${sheetName}”中（可能已经调出），未作处理` });
     else chosen.add(row);
   }
-  const report: RemovalReport = { batchId: null, sheet: sheetName, removed: [], skipped };
+  const report: RemovalReport = { batchId: null, sheet: sheetName, removed: [], skipped, formulas: 0, notes: [] };
   if (chosen.size === 0) return { report, edits: [] };
 
   const archive = readArchive(snapshot);
+  const offset = archive.offset;
+  const keepsFormulas = offset === ARCHIVE_META.length;
   const batchId = nextBatchId(archive, opts.asOf);
   const own = ownColumns(l);
   const width = own.userLast;
@@ -445,20 +524,40 @@ export function removeFromPool(
     edits.push({ type: "bold", sheet: ARCHIVE_SHEET, row: 1, col: 1, rows: 1, cols: ARCHIVE_META.length + labels.length });
   } else if (labels.length > archive.copyWidth) {
     // Label the extra columns only; existing header cells stay as they are.
-    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: 1, col: ARCHIVE_META.length + archive.copyWidth + 1, values: [labels.slice(archive.copyWidth)] });
+    edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: 1, col: offset + archive.copyWidth + 1, values: [labels.slice(archive.copyWidth)] });
   }
   const ordered = [...chosen].sort((a, b) => a - b);
   const lines: CellValue[][] = [];
+  let valuesOnly = 0;
   for (const row of ordered) {
     const a = assessEnterprise(l, row, opts.asOf, rules);
     const why = a.reasons.length > 0 ? a.reasons.map((r) => r.text).join("；") : MANUAL_REASON;
     const cells: CellValue[] = [];
-    for (let c = 1; c <= width; c++) cells.push(cellAt(l.sheet, row, c));
-    lines.push([batchId, ARCHIVE_REMOVED, sheetName, row, formatDay(opts.asOf), why, null, ...cells]);
+    const formulas = new Map<number, string>();
+    for (let c = 1; c <= width; c++) {
+      cells.push(cellAt(l.sheet, row, c));
+      const f = formulaAt(l.sheet, row, c);
+      if (f !== null) formulas.set(c, f);
+    }
+    report.formulas += formulas.size;
+    const meta: CellValue[] = [batchId, ARCHIVE_REMOVED, sheetName, row, formatDay(opts.asOf), why, null];
+    if (keepsFormulas) {
+      const text = archivedFormulas(formulas);
+      if (text.length > CELL_TEXT_LIMIT) {
+        throw new KjError("formulas_too_long", `“${sheetName}”第 ${row} 行的公式合计超过一个单元格能存的 ${CELL_TEXT_LIMIT} 个字，无法存入“${ARCHIVE_SHEET}”，该批未调出`);
+      }
+      meta.push(text === "" ? null : text);
+    } else valuesOnly += formulas.size;
+    lines.push([...meta, ...cells]);
     report.removed.push({ row, name: textOf(l, row, "name"), uscc: codeOf(l, row), reasons: why });
   }
+  if (valuesOnly > 0) {
+    report.notes.push(
+      `“${ARCHIVE_SHEET}”是旧版格式（没有“${ARCHIVE_FORMULAS}”列），调出行中的 ${valuesOnly} 个公式只按值存档，撤销后放回的是值。如需保留公式，请先把旧的“${ARCHIVE_SHEET}”改名`,
+    );
+  }
   const firstLine = Math.max(2, archive.lastRow + 1);
-  const copies = rowBlocks(sheetName, 1, ARCHIVE_COLUMN_OFFSET + 1, width, ordered.map((row, i) => ({ from: row, to: firstLine + i })));
+  const copies = rowBlocks(sheetName, 1, offset + 1, width, ordered.map((row, i) => ({ from: row, to: firstLine + i })));
   edits.push({ type: "clearMarks", sheet: sheetName, rows: ordered });
   // Formats before values: the values then give text cells the text format on every host.
   if (copies.length > 0) edits.push({ type: "copyFormats", sheet: ARCHIVE_SHEET, blocks: copies });
@@ -472,6 +571,8 @@ export interface UndoReport {
   /** The batch looked at; null when the archive holds none. */
   batchId: string | null;
   restored: { sheet: string; row: number; name: string }[];
+  /** Formulas put back into the restored rows. */
+  formulas: number;
   /** Lines of the batch that were already undone or whose row is already back in the ledger. */
   alreadyDone: number;
   notes: string[];
@@ -499,7 +600,7 @@ function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[
  */
 export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchId?: string): JobResult<UndoReport> {
   const archive = readArchive(snapshot);
-  const report: UndoReport = { batchId: null, restored: [], alreadyDone: 0, notes: [] };
+  const report: UndoReport = { batchId: null, restored: [], formulas: 0, alreadyDone: 0, notes: [] };
   if (archive.records.length === 0) {
     report.notes.push(`“${ARCHIVE_SHEET}”中没有调出记录`);
     return { report, edits: [] };
@@ -528,7 +629,10 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
       continue;
     }
     const last = lastUsedRow(sheet);
-    const nameCol = ledgerOf(sheet)?.mapping.columns.name;
+    const ledger = ledgerOf(sheet);
+    const nameCol = ledger?.mapping.columns.name;
+    // The ledger's data rows as they are now: the restored rows go back among them.
+    const block = { first: (ledger?.mapping.headerRow ?? sheet.firstRow - 1) + 1, last: Math.max(last, (ledger?.mapping.headerRow ?? 0) + 1) };
     const present = (cells: CellValue[]) => {
       for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells, archive.copyWidth)) return true;
       return false;
@@ -536,9 +640,10 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     records.sort((a, b) => a.originalRow - b.originalRow);
     let inserted = 0;
     const moved: { from: number; to: number }[] = [];
+    const formulaEdits: Edit[] = [];
     let run: { row: number; values: CellValue[][] } | null = null;
     const flush = () => {
-      if (run) edits.push({ type: "insertRows", sheet: source, row: run.row, col: 1, values: run.values });
+      if (run) edits.push({ type: "insertRows", sheet: source, row: run.row, col: 1, values: run.values, restores: block });
       run = null;
     };
     for (const r of records) {
@@ -557,13 +662,19 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
       }
       inserted++;
       moved.push({ from: r.archiveRow, to: at });
+      // The row's formulas, moved with it if it lands elsewhere, with the values they showed.
+      for (const [col, formula] of r.formulas) {
+        formulaEdits.push({ type: "setFormulas", sheet: source, row: at, col, formulas: [[shiftFormulaRows(formula, at - r.originalRow)]], results: [[r.cells[col - 1] ?? null]] });
+        report.formulas++;
+      }
       const name = nameCol !== undefined ? readText(r.cells[nameCol - 1]) : null;
       report.restored.push({ sheet: source, row: at, name: name && name.status === "ok" ? name.value : "" });
     }
     flush();
     // After every insert into this sheet, when the restored rows stand where they stay.
-    const blocks = rowBlocks(ARCHIVE_SHEET, ARCHIVE_COLUMN_OFFSET + 1, 1, archive.copyWidth, moved);
+    const blocks = rowBlocks(ARCHIVE_SHEET, archive.offset + 1, 1, archive.copyWidth, moved);
     if (blocks.length > 0) edits.push({ type: "copyFormats", sheet: source, blocks });
+    edits.push(...formulaEdits);
   }
   for (const r of marks) {
     edits.push({ type: "setValues", sheet: ARCHIVE_SHEET, row: r.archiveRow, col: 2, values: [[ARCHIVE_UNDONE]] });

@@ -3,7 +3,7 @@ import { AwardsReport, fillAwards, Total, totalsJson } from "../../jobs/awards";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
-import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 
 export interface AwardsOptions {
   out?: string;
@@ -42,6 +42,7 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
     await addEdits(opened, edits);
     // Cached results for the new formulas, so the copy shows amounts in any viewer.
     written = await saveResult(opened, opts.out, { recalcToday: asOf });
+    printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(awardsJson(file, report, written)));
   else printAwards(io, file, report, written);

@@ -1,10 +1,8 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import { markXlsxPackage, PackageMarks } from "../../host/xlsx/package-marks";
-import { Edit } from "../../host/port";
-import { XlsxHost } from "../../host/xlsx/host";
-import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { readXlsxBytes, readXlsxSnapshot, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { saveEditedCopy } from "../../host/xlsx/save";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { Issue, JobResult } from "../../jobs/types";
 import { SheetValidation, validateWorkbook, ValidationReport } from "../../jobs/validate";
@@ -51,7 +49,11 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   const { report, edits } = await validateFile(file, bytes, opts, asOf);
 
   let written: string | undefined;
-  if (opts.out !== undefined && bytes) written = await saveMarkedCopy(file, bytes, edits, opts.out);
+  if (opts.out !== undefined && bytes) {
+    const saved = await saveEditedCopy(file, bytes, edits, opts.out, { today: asOf });
+    for (const n of saved.notices) io.err(`注意：${n}`);
+    written = saved.path;
+  }
 
   const errors = report.sheets.reduce((n, s) => n + s.counts.error, 0);
   if (opts.json) io.out(JSON.stringify(checkJson(file, asOf, report, written)));
@@ -79,26 +81,6 @@ async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptio
     );
   }
   return result;
-}
-
-/**
- * Saves the copy with the marks. The package path changes only styles, the marked cells'
- * style numbers, the notes and the registry (everything else byte for byte, memory about
- * the size of the sheet XML); a package it does not handle (e.g. threaded comments, cells
- * without addresses) goes through exceljs, as before. Both save atomically and never over the input.
- */
-async function saveMarkedCopy(file: string, bytes: Buffer, edits: readonly Edit[], out: string): Promise<string> {
-  let packaged: PackageMarks | null = null;
-  try {
-    packaged = await markXlsxPackage(bytes, edits);
-  } catch {
-    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
-    packaged = null;
-  }
-  if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: file })).path;
-  const workbook = await openXlsx(file);
-  await new XlsxHost(workbook).apply(edits);
-  return (await saveXlsxAtomic(workbook, out, { inputPath: file })).path;
 }
 
 /** The --json document: { file, asOf, sheets: [{ sheet, kind, rows, mapping, issues, ... }], skipped, counts }. */

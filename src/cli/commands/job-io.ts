@@ -8,15 +8,13 @@
  * through exceljs with the same edits, as before.
  */
 import * as path from "path";
-import { editXlsxPackage } from "../../host/xlsx/package-edits";
-import { recalcXlsxZip } from "../../host/xlsx/package-recalc";
-import { recalcWorkbook } from "../../host/xlsx/recalc";
 import { MemoryHost } from "../../host/memory";
 import { Edit, readWorkbook, WorkbookSnapshot } from "../../host/port";
-import { XlsxHost } from "../../host/xlsx/host";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { readXlsxBytes, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { saveEditedCopy } from "../../host/xlsx/save";
+import { Io } from "../common";
 import { OWN_SHEETS } from "../../ledger/catalogue";
-import { DayNumber } from "../../dates";
+import { dayFromParts, DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
 import { CliError } from "../../errors";
 
@@ -30,6 +28,8 @@ export interface OpenedWorkbook {
   edits: Edit[];
   /** The snapshot with the edits applied, made when a job first needs to read it again. */
   memory: MemoryHost | null;
+  /** What saving the result had to say (e.g. "按兼容方式保存：…"), in Chinese. */
+  notices: string[];
 }
 
 /** Refuses an --out that is not .xlsx before any work is done. */
@@ -47,7 +47,7 @@ export async function openForJob(file: string, sheet: string | undefined): Promi
     const visible = snapshot.sheets.map((s) => s.name).filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
     throw new CliError("sheet_not_found", `工作簿中没有名为“${sheet}”的工作表（现有：${visible.join("、") || "无"}）`);
   }
-  return { file, bytes, snapshot, edits: [], memory: null };
+  return { file, bytes, snapshot, edits: [], memory: null, notices: [] };
 }
 
 /** Records edits for the result, without reading the workbook again (the last job's edits). */
@@ -68,26 +68,37 @@ export async function applyAndReread(opened: OpenedWorkbook, edits: readonly Edi
 export interface SaveResultOptions {
   /** Recalculate the formulas (cached results, so the copy shows values anywhere) with this as today. */
   recalcToday?: DayNumber;
+  /** Today, for formulas recalculated because rows moved under them (upkeep --remove / --undo). */
+  today?: DayNumber;
 }
 
-/** Saves the workbook with every recorded edit as `out` (never over the input); returns the path written. */
+/**
+ * Saves the workbook with every recorded edit as `out` (never over the input); returns the path
+ * written. What the save had to say is in opened.notices (printNotices shows it).
+ */
 export async function saveResult(opened: OpenedWorkbook, out: string, opts: SaveResultOptions = {}): Promise<string> {
-  let packaged: Awaited<ReturnType<typeof editXlsxPackage>> | null = null;
-  try {
-    packaged = await editXlsxPackage(opened.bytes, opened.edits);
-    if (opts.recalcToday !== undefined) await recalcXlsxZip(packaged.zip, { today: opts.recalcToday });
-  } catch {
-    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
-    packaged = null;
-  }
-  if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: opened.file })).path;
-  // The snapshots are not needed any more: let them go before exceljs builds its model.
-  opened.memory = null;
-  opened.snapshot = { sheets: [] };
-  const workbook = await openXlsx(opened.file);
-  await new XlsxHost(workbook).apply(opened.edits);
-  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, { today: opts.recalcToday });
-  return (await saveXlsxAtomic(workbook, out, { inputPath: opened.file })).path;
+  const saved = await saveEditedCopy(opened.file, opened.bytes, opened.edits, out, {
+    recalcToday: opts.recalcToday,
+    today: opts.today ?? opts.recalcToday ?? todayOfMachine(),
+    beforeFallback: () => {
+      // The snapshots are not needed any more: let them go before exceljs builds its model.
+      opened.memory = null;
+      opened.snapshot = { sheets: [] };
+    },
+  });
+  opened.notices.push(...saved.notices);
+  return saved.path;
+}
+
+/** Prints what saving had to say (to stderr, so --json output stays one document). */
+export function printNotices(io: Io, opened: OpenedWorkbook): void {
+  for (const n of opened.notices) io.err(`注意：${n}`);
+}
+
+/** The machine's date as a day number (only for TODAY() in formulas recalculated after rows moved). */
+function todayOfMachine(): DayNumber {
+  const now = new Date();
+  return dayFromParts(now.getFullYear(), now.getMonth() + 1, now.getDate()) as DayNumber;
 }
 
 /** "第 12 行 C 列 经营异常名录：…" */

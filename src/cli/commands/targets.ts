@@ -3,7 +3,7 @@ import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targe
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
-import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 
 export interface TargetsOptions {
   asOf?: string;
@@ -40,6 +40,7 @@ export async function targetsCommand(file: string, opts: TargetsOptions, io: Io)
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
     written = await saveResult(opened, opts.out);
+    printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(targetsJson(file, report, written)));
   else printTargets(io, file, report, written);

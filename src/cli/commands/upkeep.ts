@@ -3,7 +3,7 @@ import { planUpkeep, removeFromPool, RemovalReport, undoRemoval, UndoReport, Upk
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
-import { addEdits, applyAndReread, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, applyAndReread, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 
 /** Text output lists at most this many suggestions; --json and --out always have all. */
 const TEXT_LIMIT = 200;
@@ -32,7 +32,7 @@ export function registerUpkeep(program: Command, io: Io): void {
     .option("--json", "以 JSON 输出")
     .addHelpText(
       "after",
-      "\n退出码：0 没有建议调出的企业；1 有建议调出的企业（或已按 --remove 调出）；2 无法处理（文件不存在、不是 .xlsx、没有企业培育库、日期无法识别）。\n" +
+      "\n退出码：0 没有建议调出的企业；1 有建议调出的企业（或已按 --remove 调出；--undo 时没有可撤销的调出，此时不写文件）；2 无法处理（文件不存在、不是 .xlsx、没有企业培育库、日期无法识别、结果无法保存）。\n" +
         "示例：kj upkeep 企业培育库.xlsx --as-of 2025-01-01\n" +
         "      kj upkeep 企业培育库.xlsx --as-of 2025-01-01 --out 调出后.xlsx --remove\n" +
         "      kj upkeep 调出后.xlsx --out 撤销后.xlsx --undo",
@@ -56,6 +56,12 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
     // Undo first, on the file as it is; then the suggestions reflect the restored rows.
     const u = undoRemoval(opened.snapshot, jobOpts, typeof opts.undo === "string" ? opts.undo : undefined);
     undo = u.report;
+    if (undo.restored.length === 0) {
+      // Nothing to undo: say so, and write nothing (not even the suggestions).
+      if (opts.json) io.out(JSON.stringify({ file, undo, written: false }));
+      else io.out(`${undoLine(undo)}；未写入“${opts.out}”`);
+      return EXIT.findings;
+    }
     await applyAndReread(opened, u.edits);
   }
   const plan = planUpkeep(opened.snapshot, jobOpts);
@@ -69,7 +75,8 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
       await addEdits(opened, r.edits);
     } else await addEdits(opened, plan.edits);
   }
-  const written = opts.out !== undefined ? await saveResult(opened, opts.out) : undefined;
+  const written = opts.out !== undefined ? await saveResult(opened, opts.out, { today: io.today() }) : undefined;
+  printNotices(io, opened);
 
   if (opts.json) io.out(JSON.stringify(upkeepJson(file, plan.report, removal, undo, written)));
   else printUpkeep(io, file, plan.report, removal, undo, written);
@@ -91,15 +98,19 @@ export function upkeepJson(file: string, r: UpkeepReport, removal: RemovalReport
   };
 }
 
+/** The one-line undo summary. */
+function undoLine(undo: UndoReport): string {
+  if (undo.restored.length > 0) {
+    const names = undo.restored.slice(0, NAMES_SHOWN).map((x) => `第 ${x.row} 行 ${x.name}`).join("、");
+    const formulas = undo.formulas > 0 ? `，公式 ${undo.formulas} 个按原样放回` : "";
+    return `已撤销批次 ${undo.batchId}：${undo.restored.length} 家企业放回原行（${names}${undo.restored.length > NAMES_SHOWN ? " 等" : ""}）${formulas}`;
+  }
+  return `没有需要撤销的调出${undo.batchId ? `（批次 ${undo.batchId} 已撤销或已在台账中）` : ""}${undo.notes.length ? "：" + undo.notes.join("；") : ""}`;
+}
+
 function printUpkeep(io: Io, file: string, r: UpkeepReport, removal: RemovalReport | null, undo: UndoReport | null, out?: string): void {
   io.out(`动态管理“${shownName(file)}”，评价日期 ${r.asOf}（${r.policy}）`);
-  if (undo) {
-    io.out(
-      undo.restored.length > 0
-        ? `已撤销批次 ${undo.batchId}：${undo.restored.length} 家企业放回原行（${undo.restored.slice(0, NAMES_SHOWN).map((x) => `第 ${x.row} 行 ${x.name}`).join("、")}${undo.restored.length > NAMES_SHOWN ? " 等" : ""}）`
-        : `没有需要撤销的调出${undo.batchId ? `（批次 ${undo.batchId} 已撤销或已在台账中）` : ""}${undo.notes.length ? "：" + undo.notes.join("；") : ""}`,
-    );
-  }
+  if (undo) io.out(undoLine(undo));
   for (const s of r.sheets) io.out(`工作表“${s.sheet}”：数据 ${s.rows} 行（第 ${s.headerRow} 行为表头）`);
   io.out(`企业分类：${POOL_CLASSES.map((c) => `${c} ${r.classes[c]} 家`).join("、")}`);
   if (r.suggestions.length === 0) io.out("没有建议调出的企业。");
@@ -117,9 +128,10 @@ function printUpkeep(io: Io, file: string, r: UpkeepReport, removal: RemovalRepo
   if (removal) {
     io.out(
       removal.batchId
-        ? `已调出 ${removal.removed.length} 家（批次 ${removal.batchId}，调出日期 ${r.asOf}），记录在“调出记录”工作表，可用 --undo ${removal.batchId} 撤销`
+        ? `已调出 ${removal.removed.length} 家（批次 ${removal.batchId}，调出日期 ${r.asOf}），记录在“调出记录”工作表${removal.formulas > 0 ? `（其中 ${removal.formulas} 个公式单元格：值和公式都已存档）` : ""}，可用 --undo ${removal.batchId} 撤销`
         : "没有可调出的企业。",
     );
+    for (const n of removal.notes) io.out(`  ${n}`);
   }
   if (out !== undefined) io.out(`已另存：${out}（原文件未改动）`);
   else if (r.suggestions.length > 0) io.out(`用 --out 另存一份写入“建议调出”“调出原因”两列的副本；加 --remove 同时调出。`);

@@ -209,7 +209,9 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
         e.formulas.forEach((r, i) =>
           r.forEach((f, j) => {
             if (f === null || f === undefined) return;
-            ws.getCell(e.row + i, e.col + j).value = { formula: f.replace(/^=/, "") } as ExcelJS.CellFormulaValue;
+            const result = e.results?.[i]?.[j];
+            const cached = result === undefined || result === null ? undefined : excelValueOf(result);
+            ws.getCell(e.row + i, e.col + j).value = (cached === undefined || cached === null ? { formula: f.replace(/^=/, "") } : { formula: f.replace(/^=/, ""), result: cached }) as ExcelJS.CellFormulaValue;
           }),
         );
         return;

@@ -6,8 +6,30 @@
 import JSZip from "jszip";
 import { columnLetter } from "../../text";
 
-/** The package holds something this path does not read (callers fall back to the exceljs path). */
-export class PackageNotHandled extends Error {}
+/**
+ * The package holds something the package-level writer does not write. `reason` says what, in
+ * Chinese; `fallback` is set only where exceljs is known to write it correctly, so a command
+ * may save through exceljs instead and say so. Anything else is an error: nothing is written.
+ */
+export class PackageNotHandled extends Error {
+  /** What it is, for the clerk (Chinese). */
+  readonly reason: string;
+  /** exceljs writes this right: the caller may take that path, saying why. */
+  readonly fallback: boolean;
+  constructor(detail: string, opts: { reason?: string; fallback?: boolean } = {}) {
+    super(opts.reason ? `${opts.reason}（${detail}）` : detail);
+    this.name = "PackageNotHandled";
+    this.reason = opts.reason ?? `工作簿中有 KJ 不能按原样改写的结构（${detail}）`;
+    this.fallback = opts.fallback ?? false;
+  }
+}
+
+/** Declared reasons: the only packages the commands save through exceljs instead. */
+export const FALLBACK = {
+  addresses: { reason: "工作表中的单元格或行没有写明地址（某些程序生成的文件这样写）", fallback: true },
+  noStyles: { reason: "工作簿没有样式表，或样式表缺少填充、单元格格式部分", fallback: true },
+  gradient: { reason: "要标记的单元格使用了渐变填充", fallback: true },
+} as const;
 
 /**
  * Sheet XML is handled as "binary" text (one char per UTF-8 byte): half the memory of a UTF-16
@@ -243,4 +265,12 @@ export function writeZip(zip: JSZip, stream: NodeJS.WritableStream): Promise<voi
     out.on("end", () => resolve());
     out.pipe(stream, { end: false });
   });
+}
+
+/**
+ * Opens a package's bytes as a zip. The one place the package-level writer opens a file (the
+ * package policy of the readers goes here too).
+ */
+export async function openPackage(bytes: Buffer): Promise<JSZip> {
+  return JSZip.loadAsync(bytes);
 }

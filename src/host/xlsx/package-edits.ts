@@ -1,28 +1,36 @@
 /**
- * The edits of the yearly jobs (values, formulas, clearRange, bold, number formats, column
- * widths, data bars, new own sheets) and of the validate job (marks: fill + KJ note) written at
- * the level of the .xlsx package, without building exceljs' cell model (which needs several GB
- * for 100,000 rows):
+ * Every edit of the jobs written at the level of the .xlsx package, without building exceljs'
+ * cell model (which needs several GB for 100,000 rows) and without touching what the edits do
+ * not concern:
+ * - values, formulas, clearRange, bold, number formats, column widths, data bars, new own sheets,
+ *   marks (fill + KJ note) and clearMarks, as before;
+ * - copyFormats: each target cell takes its source cell's style (the same styles.xml serves every
+ *   sheet), its note (rich text and author kept) and the merged ranges inside the block;
+ * - deleteRows and insertRows (src/host/xlsx/package-rows.ts): rows renumbered, and everything
+ *   that names rows follows: formulas everywhere, merged cells, validation, conditional formats,
+ *   tables, filters, notes, threaded comments, pictures and charts, defined names, chart series;
  * - xl/styles.xml gets, per (original style, change), a clone of the cell's cellXfs entry with
  *   the mark fill, a bold copy of its font or another number format (the rest kept);
  * - in the sheet XML only the changed cells are rewritten: a written value replaces the cell's
- *   content (strings always as inline text, never formulas), its style kept; a blank cell that
- *   gets something is inserted in its row (the row inserted when missing);
+ *   content (strings always as text, never formulas: inline, or shared when they need OOXML's
+ *   escapes for control characters), its style kept; a blank cell that gets something is
+ *   inserted in its row (the row inserted when missing);
  * - notes go into the sheet's comments part and legacy VML drawing, merged with existing ones
- *   (a user's note on a marked cell stays below the KJ note, as composeNote does);
+ *   (a user's note on a marked cell stays below the KJ note, as composeNote does); a cell holding
+ *   a threaded comment (Excel 365) keeps it: a mark only colours such a cell;
  * - the hidden registry sheet KJ标记 records each marked cell's previous fill, in the same words
- *   as XlsxHost, so clearMarks on the reopened workbook restores fills and notes exactly;
- * - clearMarks on a workbook marked before (by this path or by a host) restores what its
- *   registry records, as XlsxHost does;
- * - a sheet ensureSheet creates starts as an empty worksheet part and is then written like any other.
- * Every other part stays byte for byte. What this path does not handle (deleteRows, insertRows,
- * copyFormats, shared-formula masters overwritten, ...) throws PackageNotHandled and the
- * caller takes the exceljs path. No file access here: bytes in, zip out.
+ *   as XlsxHost, so clearMarks on the reopened workbook restores fills and notes exactly; rows
+ *   moved by deleteRows / insertRows take their registry entries along.
+ * The edits are applied in order: runs of cell edits are gathered and each sheet patched once per
+ * run; copyFormats, deleteRows and insertRows act on the package as the edits before left it.
+ * Every other part stays byte for byte. What this path does not write throws PackageNotHandled
+ * (src/host/xlsx/ooxml.ts): a declared reason lets the caller use exceljs, saying why; anything
+ * else is an error. No file access here: bytes in, zip out.
  */
 import JSZip from "jszip";
 import { excelSerialFromDay, dayFromDate } from "../../dates";
 import { CellValue } from "../../ledger/cells";
-import { composeNote, entryToClear, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../marks";
+import { composeNote, entryToClear, MARK_REGISTRY_SHEET, moveRegistryRows, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../marks";
 import { Edit, ProgressFn } from "../port";
 import { isDateFormat, streamSnapshot } from "./stream";
 import { cellAddress } from "../../text";
@@ -31,8 +39,10 @@ import {
   attributes,
   decodeAddress,
   escapeAttribute,
+  FALLBACK,
   findPart,
   ooxmlText,
+  openPackage,
   PackageNotHandled,
   parseRelationships,
   readWorkbookPart,
@@ -46,10 +56,19 @@ import {
   xmlText,
   escapeXml,
 } from "./ooxml";
+import { moveRowsInPackage, unshareFormulas } from "./package-rows";
+import { RowMove, rowsDeleted, rowsInserted } from "./rows";
 
 export interface PackageEdits {
   /** Cells marked (after merging marks on the same cell). */
   marked: number;
+  /**
+   * Rows were deleted or inserted and some formula's range changed size (or became #REF!): the
+   * cached values of formulas may be stale, the caller recalculates (recalcXlsxZip) before saving.
+   */
+  needsRecalc: boolean;
+  /** Things the clerk should know about the result (Chinese), e.g. cells whose threaded comment kept a mark out of its note. */
+  notices: string[];
   /** The edited package (e.g. for kj awards to recalculate before writing). */
   zip: JSZip;
   /** Writes the edited package to a stream (not ending it). */
@@ -60,9 +79,11 @@ const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 const REL_COMMENTS = `${REL}/comments`;
 const REL_VML = `${REL}/vmlDrawing`;
 const REL_WORKSHEET = `${REL}/worksheet`;
+const REL_SST = `${REL}/sharedStrings`;
 const CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const CT_SST = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml";
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** The author of KJ's notes in the comments part. */
 const KJ_AUTHOR = "KJ";
@@ -70,12 +91,12 @@ const KJ_AUTHOR = "KJ";
 const DEFAULT_DATE_FORMAT = "mm-dd-yy";
 
 /** What a cell gets written: a value (null: cleared) or a formula ("=..."). */
-type CellContent = { kind: "value"; value: CellValue } | { kind: "formula"; formula: string };
+type CellContent = { kind: "value"; value: CellValue } | { kind: "formula"; formula: string; result?: CellValue };
 
 /**
  * A cell the edits change: its new content (undefined: kept), its final mark colour (null: not
  * marked again), the fill to restore first when clearMarks removes an earlier mark from it
- * (null: none), and the format changes.
+ * (null: none), the style copied onto it (copyFormats), and the format changes.
  */
 interface Target {
   row: number;
@@ -83,9 +104,14 @@ interface Target {
   color: string | null;
   restore: SavedFill | null;
   content?: CellContent;
+  /** A style (cellXfs index) copied from another cell: the cell's own style is replaced by it. */
+  base?: number;
   bold?: boolean;
   numFmt?: string;
 }
+
+/** A note copied onto a cell: the comment's body XML and its author's name; null removes the cell's note. */
+type NoteCopy = { author: string; body: string } | null;
 
 /** What the edits do to one sheet. */
 interface SheetPlan {
@@ -94,212 +120,443 @@ interface SheetPlan {
   marks: Extract<Edit, { type: "mark" }>[];
   widths: Map<number, number>;
   dataBars: Extract<Edit, { type: "dataBar" }>[];
+  notes: Map<string, { row: number; col: number; note: NoteCopy }>;
+  merges: Block[];
+}
+
+interface Block {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** What a copyFormats edit gives its sheet, read from its sources as the edits before left them. */
+interface CopyPlan {
+  sheet: string;
+  cells: { row: number; col: number; style: number; note: NoteCopy }[];
+  merges: Block[];
 }
 
 const cellKey = (row: number, col: number) => `${row}:${col}`;
 
-/** The edit types this path writes. */
-const HANDLED = new Set<Edit["type"]>(["setValues", "setFormulas", "ensureSheet", "clearRange", "mark", "clearMarks", "numberFormat", "columnWidths", "bold", "dataBar"]);
-
 /**
- * Writes `edits` into the package `bytes` as XlsxHost.apply would, in order: values and
- * formulas (the last write of a cell wins), clearRange, formats, widths, data bars, new sheets;
- * clearMarks restores the fills and notes the registry records for that sheet, mark records the
- * previous fill of a cell not yet in the registry, colours it and composes its note. Anything
- * else, or a structure this path does not read, throws PackageNotHandled.
+ * Writes `edits` into the package `bytes` as XlsxHost.apply would, in order (see the file
+ * comment). What this path does not write throws PackageNotHandled.
  */
 export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opts: { progress?: ProgressFn } = {}): Promise<PackageEdits> {
-  for (const e of edits) if (!HANDLED.has(e.type)) throw new PackageNotHandled(`edit ${e.type}`);
-  const zip = await JSZip.loadAsync(bytes);
-  const wb = await readWorkbookPart(zip);
-  const partOf = new Map(wb.sheets.map((s) => [s.name, s.path]));
-  const registry = await readRegistry(bytes, wb);
-  const date1904 = /<workbookPr\b[^>]*\bdate1904\s*=\s*"(1|true)"/.test(wb.workbookXml);
-
-  // Sheets the edits create, in the order XlsxHost would add them (the registry at the first mark).
-  const created: { name: string; hidden: boolean }[] = [];
-  const exists = (name: string) => partOf.has(name) || created.some((c) => c.name === name);
-  let entries = registry?.entries ?? [];
-  const plans = new Map<string, SheetPlan>();
-  const sheetOrder: string[] = [];
-  const planOf = (sheet: string): SheetPlan => {
-    if (!exists(sheet) || sheet === MARK_REGISTRY_SHEET) throw new PackageNotHandled(`no worksheet ${sheet}`);
-    let p = plans.get(sheet);
-    if (!p) {
-      p = { cells: new Map(), clears: new Map(), marks: [], widths: new Map(), dataBars: [] };
-      plans.set(sheet, p);
-      sheetOrder.push(sheet);
-    }
-    return p;
+  const zip = await openPackage(bytes);
+  const writer = await PackageWriter.open(zip, bytes);
+  let run: Edit[] = [];
+  let copies: CopyPlan | null = null;
+  const flush = async () => {
+    if (run.length > 0 || copies) await writer.writeCells(run, copies, opts.progress);
+    run = [];
+    copies = null;
   };
-  const target = (p: SheetPlan, row: number, col: number): Target => {
-    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 1 || col < 1 || row > 1_048_576 || col > 16_384) throw new PackageNotHandled("cell outside the sheet");
-    const key = cellKey(row, col);
-    let t = p.cells.get(key);
-    if (!t) {
-      t = { row, col, color: null, restore: null };
-      p.cells.set(key, t);
-    }
-    return t;
-  };
-  const block = (p: SheetPlan, e: { row: number; col: number; rows: number; cols: number }, fn: (t: Target) => void) => {
-    for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) fn(target(p, e.row + i, e.col + j));
-  };
-
-  for (const e of edits) {
-    if (e.type === "ensureSheet") {
-      if (!exists(e.sheet)) {
-        if (e.sheet.toLowerCase() === MARK_REGISTRY_SHEET.toLowerCase() || /[\\/?*[\]:]/.test(e.sheet) || e.sheet.length > 31 || e.sheet.trim() === "") {
-          throw new PackageNotHandled("a sheet name exceljs decides on");
-        }
-        if ([...partOf.keys(), ...created.map((c) => c.name)].some((n) => n.toLowerCase() === e.sheet.toLowerCase())) throw new PackageNotHandled("sheet name differing in case");
-        created.push({ name: e.sheet, hidden: false });
+  for (let i = 0; i < edits.length; i++) {
+    const e = edits[i];
+    if (e.type === "copyFormats") {
+      await flush();
+      copies = await writer.readCopies(e);
+    } else if (e.type === "deleteRows") {
+      await flush();
+      await writer.moveRows(e.sheet, rowsDeleted(e.sheet, e.rows));
+    } else if (e.type === "insertRows") {
+      await flush();
+      // Consecutive inserts into one sheet, in ascending order, are one pass over the package.
+      const group: Extract<Edit, { type: "insertRows" }>[] = [e];
+      while (i + 1 < edits.length) {
+        const next = edits[i + 1];
+        const last = group[group.length - 1];
+        if (next.type !== "insertRows" || next.sheet !== e.sheet || next.row < last.row + last.values.length) break;
+        group.push(next);
+        i++;
       }
-      continue;
-    }
-    const p = planOf(e.sheet);
-    switch (e.type) {
-      case "setValues":
-        e.values.forEach((r, i) => r.forEach((v, j) => (target(p, e.row + i, e.col + j).content = { kind: "value", value: v === undefined || v === "" ? null : v })));
-        break;
-      case "setFormulas":
-        e.formulas.forEach((r, i) =>
-          r.forEach((f, j) => {
-            if (f === null || f === undefined) return;
-            target(p, e.row + i, e.col + j).content = { kind: "formula", formula: f.replace(/^=/, "") };
-          }),
-        );
-        break;
-      case "clearRange":
-        block(p, e, (t) => (t.content = { kind: "value", value: null }));
-        break;
-      case "bold":
-        block(p, e, (t) => (t.bold = true));
-        break;
-      case "numberFormat":
-        block(p, e, (t) => (t.numFmt = e.format));
-        break;
-      case "columnWidths":
-        e.widths.forEach((w, i) => p.widths.set(e.col + i, w));
-        break;
-      case "dataBar":
-        p.dataBars.push(e);
-        break;
-      case "mark":
-        p.marks.push(e);
-        if (!registry && planMarks(e.marks).length > 0 && !created.some((c) => c.name === MARK_REGISTRY_SHEET)) created.push({ name: MARK_REGISTRY_SHEET, hidden: true });
-        break;
-      case "clearMarks": {
-        if (p.marks.length > 0) throw new PackageNotHandled("clearMarks after marks on the same sheet");
-        const only = e.rows ? new Set(e.rows) : undefined;
-        for (const entry of entries) {
-          const at = entryToClear(entry, e.sheet, only) ? parseAddress(entry.address) : null;
-          if (at) p.clears.set(cellKey(at.row, at.col), entry.previousFill);
-        }
-        entries = entries.filter((entry) => !entryToClear(entry, e.sheet, only));
-        break;
-      }
+      const runs = group.filter((g) => g.values.length > 0);
+      if (runs.length === 0) continue;
+      await writer.moveRows(e.sheet, rowsInserted(e.sheet, runs.map((g) => ({ at: g.row, count: g.values.length })), e.restores));
+      // The new rows' values (strings as text), then whatever follows.
+      for (const g of runs) run.push({ type: "setValues", sheet: g.sheet, row: g.row, col: g.col, values: g.values });
+    } else {
+      // clearMarks after marks on the same sheet: the marks are written first.
+      if (e.type === "clearMarks" && run.some((x) => x.type === "mark" && x.sheet === e.sheet)) await flush();
+      run.push(e);
     }
   }
+  await flush();
+  return writer.finish();
+}
 
-  const planned = new Map(sheetOrder.map((sheet) => [sheet, plans.get(sheet)!.marks.map((e) => planMarks(e.marks))]));
-  const sheetsToChange = sheetOrder.filter((sheet) => {
-    const p = plans.get(sheet)!;
-    return p.clears.size > 0 || p.cells.size > 0 || p.widths.size > 0 || p.dataBars.length > 0 || planned.get(sheet)!.some((ps) => ps.length > 0);
-  });
-  const newSheets = created.filter((c) => c.name !== MARK_REGISTRY_SHEET);
-  if (sheetsToChange.length === 0 && newSheets.length === 0) return { marked: 0, zip, writeTo: (stream) => writeZip(zip, stream) };
+/** The package being edited: its parts as the edits so far left them, and what is written once at the end. */
+class PackageWriter {
+  private readonly partOf: Map<string, string>;
+  /** Every worksheet, in workbook order (those the edits created at the end). */
+  private readonly order: string[];
+  /** Sheets ensureSheet asked for that do not exist yet (created when something is written). */
+  private pending: { name: string; hidden: boolean }[] = [];
+  private entries: RegistryEntry[];
+  private registryPath: string | null;
+  private registryChanged = false;
+  private styles: StyleSheet | null = null;
+  private stylesPath: string | null = null;
+  private contentTypesPart: ContentTypes | null = null;
+  private workbookPart: WorkbookSheets | null = null;
+  private sst: SharedStrings | null = null;
+  private calcChainDropped = false;
+  private marked = 0;
+  private needsRecalc = false;
+  private threadedSkipped = 0;
 
-  const stylesRel = wb.rels.find((r) => /\/styles$/.test(r.type) && !r.external);
-  const stylesPath = stylesRel?.target ?? null;
-  const stylesXml = stylesPath ? await text(zip, stylesPath) : null;
-  if (!stylesPath || stylesXml === null) throw new PackageNotHandled("no styles part");
-  const styles = new StyleSheet(stylesXml);
-  const contentTypes = new ContentTypes((await text(zip, "[Content_Types].xml")) ?? "");
-  const workbook = new WorkbookSheets(zip, wb, contentTypes);
-  // New sheets start empty; the registry's part is written at the end.
-  for (const c of created) {
-    const path = workbook.add(c.name, c.hidden);
-    partOf.set(c.name, path);
-    if (c.name !== MARK_REGISTRY_SHEET) putPart(zip, path, emptySheetXml());
+  private constructor(
+    private readonly zip: JSZip,
+    private readonly wb: WorkbookParts,
+    registry: { path: string; entries: RegistryEntry[] } | null,
+    private readonly date1904: boolean,
+  ) {
+    this.partOf = new Map(wb.sheets.map((s) => [s.name, s.path]));
+    this.order = wb.sheets.map((s) => s.name);
+    this.entries = registry?.entries ?? [];
+    this.registryPath = registry?.path ?? null;
   }
 
-  let marked = 0;
-  let done = 0;
-  for (const sheet of sheetsToChange) {
-    const sheetPath = partOf.get(sheet) as string;
-    const plan = plans.get(sheet)!;
-    const markPlans = planned.get(sheet) ?? [];
-    const changes = plan.cells;
-    for (const [key, fill] of plan.clears) {
-      const [row, col] = key.split(":").map(Number);
-      target(plan, row, col).restore = fill;
-    }
-    for (const ps of markPlans) for (const p of ps) target(plan, p.row, p.col).color = p.color;
-    const targets = [...changes.values()].sort((a, b) => a.row - b.row || a.col - b.col);
-    marked += targets.filter((t) => t.color !== null).length;
+  static async open(zip: JSZip, bytes: Buffer): Promise<PackageWriter> {
+    const wb = await readWorkbookPart(zip);
+    const registry = await readRegistry(bytes, wb);
+    const date1904 = /<workbookPr\b[^>]*\bdate1904\s*=\s*"(1|true)"/.test(wb.workbookXml);
+    return new PackageWriter(zip, wb, registry, date1904);
+  }
 
-    // The style a cell has once clearMarks restored it (its style in the file when it was not marked).
-    const beforeMark = (orig: number, t: Target) => (t.restore ? styles.restoredStyle(orig, t.restore) : orig);
-    const styleFor = (orig: number, t: Target) => {
-      let s = beforeMark(orig, t);
-      if (t.color) s = styles.markedStyle(s, t.color);
-      if (t.bold) s = styles.boldStyle(s);
-      if (t.numFmt !== undefined) s = styles.numFmtStyle(s, t.numFmt);
-      if (t.content?.kind === "value" && t.content.value instanceof Date && !styles.isDateStyle(s)) s = styles.numFmtStyle(s, DEFAULT_DATE_FORMAT);
-      return s;
+  private exists(name: string): boolean {
+    return this.partOf.has(name) || this.pending.some((c) => c.name === name);
+  }
+
+  private async stylesheet(): Promise<StyleSheet> {
+    if (this.styles) return this.styles;
+    const stylesRel = this.wb.rels.find((r) => /\/styles$/.test(r.type) && !r.external);
+    const stylesPath = stylesRel ? findPart(this.zip, stylesRel.target) : null;
+    const stylesXml = stylesPath ? await text(this.zip, stylesPath) : null;
+    if (!stylesPath || stylesXml === null) throw new PackageNotHandled("no styles part", FALLBACK.noStyles);
+    this.stylesPath = stylesPath;
+    this.styles = new StyleSheet(stylesXml);
+    return this.styles;
+  }
+
+  private async contentTypes(): Promise<ContentTypes> {
+    this.contentTypesPart ??= new ContentTypes((await text(this.zip, "[Content_Types].xml")) ?? "");
+    return this.contentTypesPart;
+  }
+
+  private async workbook(): Promise<WorkbookSheets> {
+    this.workbookPart ??= new WorkbookSheets(this.zip, this.wb, await this.contentTypes());
+    return this.workbookPart;
+  }
+
+  private async sharedStrings(): Promise<SharedStrings> {
+    if (this.sst) return this.sst;
+    const rel = this.wb.rels.find((r) => r.type === REL_SST && !r.external);
+    const path = rel ? findPart(this.zip, rel.target) : null;
+    this.sst = new SharedStrings(path, path ? await text(this.zip, path) : null);
+    return this.sst;
+  }
+
+  /** The sheets that exist now, with their parts. */
+  private sheets(): { name: string; path: string }[] {
+    return this.order.map((name) => ({ name, path: this.partOf.get(name) as string }));
+  }
+
+  private async createPending(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const workbook = await this.workbook();
+    for (const c of this.pending) {
+      const path = workbook.add(c.name, c.hidden);
+      this.partOf.set(c.name, path);
+      this.order.push(c.name);
+      if (c.name === MARK_REGISTRY_SHEET) {
+        this.registryPath = path;
+        this.registryChanged = true;
+      } else putPart(this.zip, path, emptySheetXml());
+    }
+    this.pending = [];
+  }
+
+  /**
+   * A run of cell edits (values, formulas, formats, marks, new sheets), and the styles, notes
+   * and merged ranges a copyFormats gives before them; each sheet is patched once.
+   */
+  async writeCells(edits: readonly Edit[], copies: CopyPlan | null, progress?: ProgressFn): Promise<void> {
+    const hadRegistry = this.registryPath !== null || this.pending.some((c) => c.name === MARK_REGISTRY_SHEET);
+    let registryAsked = hadRegistry;
+    const plans = new Map<string, SheetPlan>();
+    const sheetOrder: string[] = [];
+    const planOf = (sheet: string): SheetPlan => {
+      if (!this.exists(sheet) || sheet === MARK_REGISTRY_SHEET) throw new PackageNotHandled(`no worksheet ${sheet}`, { reason: `工作簿中没有名为“${sheet}”的工作表` });
+      let p = plans.get(sheet);
+      if (!p) {
+        p = { cells: new Map(), clears: new Map(), marks: [], widths: new Map(), dataBars: [], notes: new Map(), merges: [] };
+        plans.set(sheet, p);
+        sheetOrder.push(sheet);
+      }
+      return p;
     };
-    const sheetBytes = await zip.file(sheetPath)?.async("nodebuffer");
-    if (!sheetBytes) throw new PackageNotHandled(`missing part ${sheetPath}`);
-    // exceljs writes a merged cell's value to the merge's first cell: such writes are its to decide.
-    const merged = mergedRanges(sheetBytes);
-    if (merged.length > 0 && targets.some((t) => merged.some((m) => t.row >= m.top && t.row <= m.bottom && t.col >= m.left && t.col <= m.right && (t.row !== m.top || t.col !== m.left)))) {
-      throw new PackageNotHandled("a write inside merged cells");
-    }
-    const patched = patchSheetXml(sheetBytes, targets, (existing, orig, t) => rewriteCell(existing, t, orig, styleFor(orig, t), date1904), {
-      head: plan.widths.size > 0 ? (head) => withColumnWidths(head, plan.widths) : undefined,
-      tail: plan.dataBars.length > 0 ? (tail) => withDataBars(tail, plan.dataBars) : undefined,
-    });
+    const target = (p: SheetPlan, row: number, col: number): Target => {
+      if (!Number.isInteger(row) || !Number.isInteger(col) || row < 1 || col < 1 || row > 1_048_576 || col > 16_384) {
+        throw new PackageNotHandled("cell outside the sheet", { reason: `要写入的单元格（第 ${row} 行第 ${col} 列）超出了工作表的范围` });
+      }
+      const key = cellKey(row, col);
+      let t = p.cells.get(key);
+      if (!t) {
+        t = { row, col, color: null, restore: null };
+        p.cells.set(key, t);
+      }
+      return t;
+    };
+    const block = (p: SheetPlan, e: { row: number; col: number; rows: number; cols: number }, fn: (t: Target) => void) => {
+      for (let i = 0; i < e.rows; i++) for (let j = 0; j < e.cols; j++) fn(target(p, e.row + i, e.col + j));
+    };
 
-    // Notes: cleared first (the KJ part goes, a user's part stays), then the marks in order.
-    const hasNotes = plan.clears.size > 0 || markPlans.some((ps) => ps.length > 0);
-    const notes = hasNotes ? await SheetNotes.open(zip, sheetPath, patched.legacyDrawingId) : null;
-    if (notes) {
-      for (const t of targets) {
-        if (!t.restore) continue;
-        const next = noteAfterClear(notes.get(t.row, t.col));
-        if (next.action === "delete") notes.set(t.row, t.col, null);
-        else if (next.action === "set") notes.set(t.row, t.col, next.text);
+    if (copies) {
+      const p = planOf(copies.sheet);
+      for (const c of copies.cells) {
+        target(p, c.row, c.col).base = c.style;
+        p.notes.set(cellKey(c.row, c.col), { row: c.row, col: c.col, note: c.note });
       }
+      p.merges.push(...copies.merges);
     }
-    const registered = new Set<string>();
-    for (const ps of markPlans) {
-      for (const p of ps) {
-        const key = cellKey(p.row, p.col);
-        if (!registered.has(key)) {
-          registered.add(key);
-          const orig = patched.originalStyles.get(key);
-          if (orig === undefined) throw new PackageNotHandled("marked cell not placed");
-          entries.push({ sheet, address: p.address, previousFill: styles.savedFill(beforeMark(orig, changes.get(key)!)) });
+
+    for (const e of edits) {
+      if (e.type === "ensureSheet") {
+        if (!this.exists(e.sheet)) {
+          if (e.sheet.toLowerCase() === MARK_REGISTRY_SHEET.toLowerCase() || /[\\/?*[\]:]/.test(e.sheet) || e.sheet.length > 31 || e.sheet.trim() === "") {
+            throw new PackageNotHandled("a sheet name Excel refuses", { reason: `工作表名“${e.sheet}”不能使用（不能含 \\ / ? * [ ] :，不超过 31 个字）` });
+          }
+          if ([...this.partOf.keys(), ...this.pending.map((c) => c.name)].some((n) => n.toLowerCase() === e.sheet.toLowerCase())) {
+            throw new PackageNotHandled("sheet name differing in case", { reason: `已有一张名字只差大小写的工作表，不能再建“${e.sheet}”` });
+          }
+          this.pending.push({ name: e.sheet, hidden: false });
         }
-        notes!.set(p.row, p.col, composeNote(p.message, notes!.get(p.row, p.col)));
+        continue;
+      }
+      if (e.type === "copyFormats" || e.type === "deleteRows" || e.type === "insertRows") throw new Error(`${e.type} in a run of cell edits`);
+      const p = planOf(e.sheet);
+      switch (e.type) {
+        case "setValues":
+          e.values.forEach((r, i) => r.forEach((v, j) => (target(p, e.row + i, e.col + j).content = { kind: "value", value: v === undefined || v === "" ? null : v })));
+          break;
+        case "setFormulas":
+          e.formulas.forEach((r, i) =>
+            r.forEach((f, j) => {
+              if (f === null || f === undefined) return;
+              const result = e.results?.[i]?.[j];
+              target(p, e.row + i, e.col + j).content = { kind: "formula", formula: f.replace(/^=/, ""), result: result === undefined || result === "" ? null : result };
+            }),
+          );
+          break;
+        case "clearRange":
+          block(p, e, (t) => (t.content = { kind: "value", value: null }));
+          break;
+        case "bold":
+          block(p, e, (t) => (t.bold = true));
+          break;
+        case "numberFormat":
+          block(p, e, (t) => (t.numFmt = e.format));
+          break;
+        case "columnWidths":
+          e.widths.forEach((w, i) => p.widths.set(e.col + i, w));
+          break;
+        case "dataBar":
+          p.dataBars.push(e);
+          break;
+        case "mark":
+          p.marks.push(e);
+          if (!registryAsked && planMarks(e.marks).length > 0) {
+            this.pending.push({ name: MARK_REGISTRY_SHEET, hidden: true });
+            registryAsked = true;
+          }
+          break;
+        case "clearMarks": {
+          if (p.marks.length > 0) throw new Error("clearMarks after marks on the same sheet in one run");
+          const only = e.rows ? new Set(e.rows) : undefined;
+          for (const entry of this.entries) {
+            const at = entryToClear(entry, e.sheet, only) ? parseAddress(entry.address) : null;
+            if (at) p.clears.set(cellKey(at.row, at.col), entry.previousFill);
+          }
+          const before = this.entries.length;
+          this.entries = this.entries.filter((entry) => !entryToClear(entry, e.sheet, only));
+          if (this.entries.length !== before) this.registryChanged = true;
+          break;
+        }
       }
     }
-    const legacy = notes ? notes.write(zip, contentTypes) : null;
-    putPart(zip, sheetPath, patched.finish(legacy));
-    opts.progress?.(++done, sheetsToChange.length, "写入工作表");
+
+    const planned = new Map(sheetOrder.map((sheet) => [sheet, plans.get(sheet)!.marks.map((e) => planMarks(e.marks))]));
+    const sheetsToChange = sheetOrder.filter((sheet) => {
+      const p = plans.get(sheet)!;
+      return p.clears.size > 0 || p.cells.size > 0 || p.widths.size > 0 || p.dataBars.length > 0 || p.notes.size > 0 || p.merges.length > 0 || planned.get(sheet)!.some((ps) => ps.length > 0);
+    });
+    const newSheets = this.pending.filter((c) => c.name !== MARK_REGISTRY_SHEET);
+    if (sheetsToChange.length === 0 && newSheets.length === 0) {
+      this.pending = this.pending.filter((c) => c.name !== MARK_REGISTRY_SHEET || hadRegistry);
+      return;
+    }
+
+    const styles = await this.stylesheet();
+    const contentTypes = await this.contentTypes();
+    await this.createPending();
+    const sst = await this.sharedStrings();
+
+    let done = 0;
+    for (const sheet of sheetsToChange) {
+      const sheetPath = this.partOf.get(sheet) as string;
+      const plan = plans.get(sheet)!;
+      const markPlans = planned.get(sheet) ?? [];
+      const changes = plan.cells;
+      for (const [key, fill] of plan.clears) {
+        const [row, col] = key.split(":").map(Number);
+        target(plan, row, col).restore = fill;
+      }
+      for (const ps of markPlans) for (const p of ps) target(plan, p.row, p.col).color = p.color;
+      const targets = [...changes.values()].sort((a, b) => a.row - b.row || a.col - b.col);
+      this.marked += targets.filter((t) => t.color !== null).length;
+
+      // The style a cell has before it is marked: copied onto it, or its own once clearMarks restored it.
+      const beforeMark = (orig: number, t: Target) => {
+        const own = t.base ?? orig;
+        return t.restore ? styles.restoredStyle(own, t.restore) : own;
+      };
+      const styleFor = (orig: number, t: Target) => {
+        let s = beforeMark(orig, t);
+        if (t.color) s = styles.markedStyle(s, t.color);
+        if (t.bold) s = styles.boldStyle(s);
+        if (t.numFmt !== undefined) s = styles.numFmtStyle(s, t.numFmt);
+        if (t.content?.kind === "value" && t.content.value instanceof Date && !styles.isDateStyle(s)) s = styles.numFmtStyle(s, DEFAULT_DATE_FORMAT);
+        return s;
+      };
+      let sheetBytes = await this.zip.file(sheetPath)?.async("nodebuffer");
+      if (!sheetBytes) throw new PackageNotHandled(`missing part ${sheetPath}`, { reason: `工作表“${sheet}”的内容缺失，文件可能已损坏` });
+      // A shared formula whose first cell is overwritten: its other cells get their own formulas first.
+      const overwritten = sharedMastersHit(sheetBytes, targets);
+      if (overwritten.size > 0) sheetBytes = unshareFormulas(sheetBytes, sheet, overwritten);
+      const patched = patchSheetXml(sheet, sheetBytes, targets, (existing, orig, t) => rewriteCell(existing, t, orig, styleFor(orig, t), this.date1904, sst), {
+        head: plan.widths.size > 0 ? (head) => withColumnWidths(head, plan.widths) : undefined,
+        tail: plan.dataBars.length > 0 || plan.merges.length > 0 ? (tail) => withDataBars(withMerges(tail, plan.merges), plan.dataBars) : undefined,
+      });
+
+      // Notes: copied ones first, then cleared (the KJ part goes, a user's part stays), then the marks in order.
+      const hasNotes = plan.clears.size > 0 || plan.notes.size > 0 || markPlans.some((ps) => ps.length > 0);
+      const notes = hasNotes ? await SheetNotes.open(this.zip, sheet, sheetPath, patched.legacyDrawingId) : null;
+      if (notes) {
+        for (const c of plan.notes.values()) notes.copy(c.row, c.col, c.note);
+        for (const t of targets) {
+          if (!t.restore) continue;
+          const next = noteAfterClear(notes.get(t.row, t.col));
+          if (next.action === "delete") notes.set(t.row, t.col, null);
+          else if (next.action === "set") notes.set(t.row, t.col, next.text);
+        }
+      }
+      const registered = new Set<string>();
+      for (const ps of markPlans) {
+        for (const p of ps) {
+          const key = cellKey(p.row, p.col);
+          if (!registered.has(key)) {
+            registered.add(key);
+            const orig = patched.originalStyles.get(key);
+            if (orig === undefined) throw new Error("marked cell not placed");
+            this.entries.push({ sheet, address: p.address, previousFill: styles.savedFill(beforeMark(orig, changes.get(key)!)) });
+            this.registryChanged = true;
+          }
+          if (notes!.threaded(p.row, p.col)) {
+            this.threadedSkipped++;
+            continue;
+          }
+          notes!.set(p.row, p.col, composeNote(p.message, notes!.get(p.row, p.col)));
+        }
+      }
+      const legacy = notes ? notes.write(this.zip, contentTypes) : null;
+      putPart(this.zip, sheetPath, patched.finish(legacy));
+      progress?.(++done, sheetsToChange.length, "写入工作表");
+    }
   }
 
-  putPart(zip, stylesPath, styles.xml());
-  const registryPath = registry?.path ?? partOf.get(MARK_REGISTRY_SHEET);
-  if (registryPath) putPart(zip, registryPath, registrySheetXml(registryRows(entries)));
-  workbook.write();
-  putPart(zip, "[Content_Types].xml", contentTypes.xml());
-  return { marked, zip, writeTo: (stream) => writeZip(zip, stream) };
+  /** The styles, notes and merged ranges a copyFormats gives its target cells, read from the sources now. */
+  async readCopies(e: Extract<Edit, { type: "copyFormats" }>): Promise<CopyPlan> {
+    if (!this.exists(e.sheet)) throw new PackageNotHandled(`no worksheet ${e.sheet}`, { reason: `工作簿中没有名为“${e.sheet}”的工作表` });
+    await this.createPending();
+    const plan: CopyPlan = { sheet: e.sheet, cells: [], merges: [] };
+    const bySource = new Map<string, typeof e.blocks>();
+    for (const b of e.blocks) bySource.set(b.from.sheet, [...(bySource.get(b.from.sheet) ?? []), b]);
+    for (const [source, blocks] of bySource) {
+      const path = this.partOf.get(source);
+      if (!path) throw new PackageNotHandled(`no worksheet ${source}`, { reason: `工作簿中没有名为“${source}”的工作表` });
+      const buf = (await this.zip.file(path)?.async("nodebuffer")) ?? null;
+      if (!buf) throw new PackageNotHandled(`missing part ${path}`, { reason: `工作表“${source}”的内容缺失，文件可能已损坏` });
+      const rows = new Set<number>();
+      for (const b of blocks) for (let r = b.from.row; r < b.from.row + b.from.rows; r++) rows.add(r);
+      const styles = cellStyles(source, buf, rows);
+      const notes = await readNotes(this.zip, path);
+      const merges = mergedRanges(buf);
+      for (const b of blocks) {
+        const dr = b.row - b.from.row;
+        const dc = b.col - b.from.col;
+        for (let i = 0; i < b.from.rows; i++)
+          for (let j = 0; j < b.from.cols; j++) {
+            const row = b.from.row + i;
+            const col = b.from.col + j;
+            plan.cells.push({ row: row + dr, col: col + dc, style: styles(row, col), note: notes.get(cellKey(row, col)) ?? null });
+          }
+        const bottom = b.from.row + b.from.rows - 1;
+        const right = b.from.col + b.from.cols - 1;
+        for (const m of merges) {
+          if (m.top >= b.from.row && m.bottom <= bottom && m.left >= b.from.col && m.right <= right) {
+            plan.merges.push({ top: m.top + dr, bottom: m.bottom + dr, left: m.left + dc, right: m.right + dc });
+          }
+        }
+      }
+    }
+    return plan;
+  }
+
+  /** Deletes or inserts rows of one sheet throughout the package, and moves its registry entries. */
+  async moveRows(sheet: string, move: RowMove): Promise<void> {
+    if (!this.exists(sheet) || sheet === MARK_REGISTRY_SHEET) throw new PackageNotHandled(`no worksheet ${sheet}`, { reason: `工作簿中没有名为“${sheet}”的工作表` });
+    await this.createPending();
+    const workbook = await this.workbook();
+    const { resized } = await moveRowsInPackage(this.zip, workbook.text(), this.sheets().filter((s) => s.name !== MARK_REGISTRY_SHEET), move);
+    if (resized) this.needsRecalc = true;
+    if (!this.calcChainDropped) {
+      this.calcChainDropped = true;
+      workbook.dropCalcChain();
+    }
+    const moved = moveRegistryRows(this.entries, sheet, (r) => move.point(r));
+    if (moved) {
+      this.entries = moved;
+      this.registryChanged = true;
+    }
+  }
+
+  async finish(): Promise<PackageEdits> {
+    const zip = this.zip;
+    if (this.styles && this.styles.changed && this.stylesPath) putPart(zip, this.stylesPath, this.styles.xml());
+    if (this.registryPath && this.registryChanged) putPart(zip, this.registryPath, registrySheetXml(registryRows(this.entries)));
+    if (this.sst && this.sst.changed) {
+      const workbook = await this.workbook();
+      const contentTypes = await this.contentTypes();
+      const path = this.sst.write(zip);
+      if (this.sst.created) {
+        workbook.addRelationship(REL_SST, path);
+        contentTypes.override(path, CT_SST);
+      }
+    }
+    this.workbookPart?.write();
+    if (this.contentTypesPart?.changed) putPart(zip, "[Content_Types].xml", this.contentTypesPart.xml());
+    const notices: string[] = [];
+    if (this.threadedSkipped > 0) notices.push(`${this.threadedSkipped} 个单元格带有讨论式批注（Excel 365 的新版批注），只标了填充色，说明没有写进批注`);
+    return { marked: this.marked, needsRecalc: this.needsRecalc, notices, zip, writeTo: (stream) => writeZip(zip, stream) };
+  }
 }
 
 /** The cell's XML after the change, as UTF-8 bytes; null keeps an existing cell as it is and inserts no missing one. */
-function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, style: number, date1904: boolean): Buffer | null {
+function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, style: number, date1904: boolean, sst: SharedStrings): Buffer | null {
   const styleChanged = style !== orig;
   if (t.content === undefined) {
     if (existing) return styleChanged || t.color || t.restore ? Buffer.from(setAttribute(existing.tag, "s", String(style)) + existing.rest, "latin1") : null;
@@ -308,45 +565,56 @@ function rewriteCell(existing: ExistingCell | null, t: Target, orig: number, sty
   if (existing && existing.inner !== null) {
     const f = /<f\b([^>]*?)(?:\/>|>([\s\S]*?)<\/f>)/.exec(existing.inner);
     const fa = f ? attributes(f[1]) : null;
-    // Other cells' formulas hang on a shared or array formula's master: exceljs decides what they become.
-    if (fa && ((fa.t === "shared" && fa.ref !== undefined) || fa.t === "array")) throw new PackageNotHandled("a shared or array formula overwritten");
+    if (fa && fa.t === "array" && fa.ref !== undefined && fa.ref !== cellAddress(t.row, t.col)) {
+      throw new PackageNotHandled("an array formula overwritten", { reason: `单元格 ${cellAddress(t.row, t.col)} 是数组公式（${fa.ref}）的一部分，不能单独改写` });
+    }
   }
   const r = cellAddress(t.row, t.col);
   const s = style !== 0 || (existing && existing.attrs.s !== undefined) ? ` s="${style}"` : "";
   const content = t.content;
-  if (content.kind === "formula") return Buffer.from(`<c r="${r}"${s}><f>${escapeXml(content.formula)}</f></c>`, "utf8");
+  if (content.kind === "formula") {
+    const f = `<f>${escapeXml(content.formula)}</f>`;
+    const result = content.result ?? null;
+    if (result === null) return Buffer.from(`<c r="${r}"${s}>${f}</c>`, "utf8");
+    if (typeof result === "string") return Buffer.from(`<c r="${r}"${s} t="str">${f}<v>${escapeXml(result)}</v></c>`, "utf8");
+    if (typeof result === "boolean") return Buffer.from(`<c r="${r}"${s} t="b">${f}<v>${result ? 1 : 0}</v></c>`, "utf8");
+    if (typeof result === "object" && !(result instanceof Date)) return Buffer.from(`<c r="${r}"${s} t="e">${f}<v>${escapeXml(result.error)}</v></c>`, "utf8");
+    return Buffer.from(`<c r="${r}"${s}>${f}<v>${numberText(result, r, date1904)}</v></c>`, "utf8");
+  }
   const v = content.value;
   if (v === null) {
     if (!existing && !s) return null;
     return Buffer.from(`<c r="${r}"${s}/>`, "latin1");
   }
-  if (typeof v === "string") return Buffer.from(`<c r="${r}"${s} t="inlineStr"><is><t xml:space="preserve">${inlineText(v)}</t></is></c>`, "utf8");
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new PackageNotHandled("a number that is not finite");
-    return Buffer.from(`<c r="${r}"${s}><v>${String(v)}</v></c>`, "latin1");
+  if (typeof v === "string") {
+    // Text with control characters or a literal "_xHHHH_" needs OOXML's escapes, which every
+    // reader decodes in shared strings (exceljs does not in inline ones).
+    if (NEEDS_OOXML_ESCAPES.test(v)) return Buffer.from(`<c r="${r}"${s} t="s"><v>${sst.add(v)}</v></c>`, "latin1");
+    return Buffer.from(`<c r="${r}"${s} t="inlineStr"><is><t xml:space="preserve">${escapeXml(v).replace(/\r/g, "&#13;")}</t></is></c>`, "utf8");
   }
   if (typeof v === "boolean") return Buffer.from(`<c r="${r}"${s} t="b"><v>${v ? 1 : 0}</v></c>`, "latin1");
-  if (v instanceof Date) {
-    const day = dayFromDate(v);
-    if (day === null || date1904) throw new PackageNotHandled("a date this path does not write");
-    const fraction = (v.getTime() / 86_400_000) % 1;
-    return Buffer.from(`<c r="${r}"${s}><v>${excelSerialFromDay(day) + (fraction > 0 ? fraction : 0)}</v></c>`, "latin1");
-  }
+  if (typeof v === "number" || v instanceof Date) return Buffer.from(`<c r="${r}"${s}><v>${numberText(v, r, date1904)}</v></c>`, "latin1");
   if (typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string") {
     return Buffer.from(`<c r="${r}"${s} t="e"><v>${escapeXml((v as { error: string }).error)}</v></c>`, "utf8");
   }
-  throw new PackageNotHandled("a value this path does not write");
+  throw new Error(`a value this path does not write at ${r}`);
 }
 
-/**
- * Text of an inline string: XML escapes, a carriage return as a character reference (kept by
- * every XML reader). Text Excel and exceljs would read back differently here (control
- * characters XML cannot hold, a literal "_xHHHH_": Excel decodes both, exceljs does not in
- * inline strings) is left to the exceljs path.
- */
-function inlineText(s: string): string {
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(s)) throw new PackageNotHandled("text that needs OOXML escapes");
-  return escapeXml(s).replace(/\r/g, "&#13;");
+/** Characters XML cannot hold (and a carriage-return-free literal "_xHHHH_"): written through OOXML's escapes. */
+const NEEDS_OOXML_ESCAPES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/;
+
+/** A number or a date as a cell's <v> (dates as serial numbers, in the workbook's date system). */
+function numberText(v: number | Date, at: string, date1904: boolean): string {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`a number that is not finite at ${at}`);
+    return String(v);
+  }
+  const day = dayFromDate(v);
+  if (day === null) throw new PackageNotHandled("a date outside Excel's dates", { reason: `单元格 ${at} 的日期超出了 Excel 能表示的范围` });
+  const fraction = (v.getTime() / 86_400_000) % 1;
+  const serial = excelSerialFromDay(day) - (date1904 ? 1462 : 0);
+  if (serial < 0) throw new PackageNotHandled("a date before 1904 in a 1904 workbook", { reason: `单元格 ${at} 的日期早于 1904 年，本工作簿使用 1904 日期系统，无法表示` });
+  return String(serial + (fraction > 0 ? fraction : 0));
 }
 
 /** The merged ranges of a sheet (its <mergeCells>, after the cells). */
@@ -363,6 +631,98 @@ function mergedRanges(buf: Buffer): { top: number; left: number; bottom: number;
     out.push({ top: Math.min(a.row, z.row), left: Math.min(a.col, z.col), bottom: Math.max(a.row, z.row), right: Math.max(a.col, z.col) });
   }
   return out;
+}
+
+/** The shared formulas (by si) whose first cell, holding the formula text, gets new content. */
+function sharedMastersHit(buf: Buffer, targets: readonly Target[]): Set<string> {
+  const out = new Set<string>();
+  if (buf.indexOf('t="shared"', 0, "latin1") < 0) return out;
+  const written = new Set(targets.filter((t) => t.content !== undefined).map((t) => cellAddress(t.row, t.col)));
+  let at = 0;
+  for (;;) {
+    at = buf.indexOf("<f ", at, "latin1");
+    if (at < 0) break;
+    const end = buf.indexOf(">", at, "latin1");
+    const a = attributes(buf.toString("latin1", at + 3, end));
+    if (a.t === "shared" && a.ref !== undefined && a.si !== undefined) {
+      const c = buf.lastIndexOf("<c ", at, "latin1");
+      const cTag = c >= 0 ? buf.toString("latin1", c, buf.indexOf(">", c, "latin1")) : "";
+      const r = attributes(cTag.slice(3)).r;
+      if (r && written.has(r)) out.add(a.si);
+    }
+    at = end;
+  }
+  return out;
+}
+
+/** The style each cell of the given rows shows (its own, else its row's, else its column's), read in one pass. */
+function cellStyles(sheet: string, buf: Buffer, rows: ReadonlySet<number>): (row: number, col: number) => number {
+  const sdStart = nextTag(buf, "<sheetData", 0, buf.length);
+  const head = sdStart < 0 ? "" : buf.toString("latin1", 0, sdStart);
+  const colStyles: { min: number; max: number; style: number }[] = [];
+  for (const m of head.matchAll(/<col\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    if (a.style !== undefined) colStyles.push({ min: Number(a.min), max: Number(a.max), style: Number(a.style) });
+  }
+  const colStyle = (col: number) => colStyles.find((c) => col >= c.min && col <= c.max)?.style ?? 0;
+  const cells = new Map<string, number>();
+  const rowStyles = new Map<number, number>();
+  if (sdStart >= 0 && rows.size > 0) {
+    const last = Math.max(...rows);
+    const end = buf.indexOf("</sheetData>", sdStart, "latin1");
+    let pos = sdStart;
+    for (;;) {
+      const rowStart = nextTag(buf, "<row", pos, end < 0 ? buf.length : end);
+      if (rowStart < 0) break;
+      const rowTagEnd = buf.indexOf(">", rowStart, "latin1");
+      const ra = attributes(buf.toString("latin1", rowStart + 4, rowTagEnd));
+      const r = Number(ra.r);
+      if (!Number.isInteger(r)) throw new PackageNotHandled("rows without numbers", FALLBACK.addresses);
+      const selfClosing = buf[rowTagEnd - 1] === SLASH;
+      const rowClose = selfClosing ? rowTagEnd + 1 : buf.indexOf("</row>", rowTagEnd, "latin1");
+      if (rowClose < 0) throw new PackageNotHandled("unterminated row", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
+      pos = rowClose;
+      if (r > last) break;
+      if (!rows.has(r)) continue;
+      if ((ra.customFormat === "1" || ra.customFormat === "true") && ra.s !== undefined) rowStyles.set(r, Number(ra.s));
+      if (selfClosing) continue;
+      for (const m of buf.toString("latin1", rowTagEnd + 1, rowClose).matchAll(/<c\b([^>]*?)\/?>/g)) {
+        const a = attributes(m[1]);
+        const at = a.r ? decodeAddress(a.r) : null;
+        if (!at) throw new PackageNotHandled("cells without addresses", FALLBACK.addresses);
+        cells.set(cellKey(at.row, at.col), a.s !== undefined ? Number(a.s) : 0);
+      }
+    }
+  }
+  return (row, col) => cells.get(cellKey(row, col)) ?? rowStyles.get(row) ?? colStyle(col);
+}
+
+/** The sheet tail with merged ranges added (those overlapping an existing one are left out: Excel refuses overlaps). */
+function withMerges(tail: string, merges: readonly Block[]): string {
+  if (merges.length === 0) return tail;
+  const existing: Block[] = [];
+  const block = /<mergeCells\b[^>]*>([\s\S]*?)<\/mergeCells>|<mergeCells\b[^>]*\/>/.exec(tail);
+  for (const m of (block?.[1] ?? "").matchAll(/<mergeCell\b([^>]*?)\/>/g)) {
+    const [a, b] = (attributes(m[1]).ref ?? "").split(":").map((x) => decodeAddress(x));
+    if (a) existing.push({ top: a.row, left: a.col, bottom: (b ?? a).row, right: (b ?? a).col });
+  }
+  const overlaps = (x: Block, y: Block) => x.top <= y.bottom && y.top <= x.bottom && x.left <= y.right && y.left <= x.right;
+  const added: string[] = [];
+  for (const m of merges) {
+    if (existing.some((e) => overlaps(e, m))) continue;
+    existing.push(m);
+    added.push(`<mergeCell ref="${cellAddress(m.top, m.left)}:${cellAddress(m.bottom, m.right)}"/>`);
+  }
+  if (added.length === 0) return tail;
+  if (block) {
+    const inner = (block[1] ?? "") + added.join("");
+    const count = (inner.match(/<mergeCell\b/g) ?? []).length;
+    return tail.slice(0, block.index) + `<mergeCells count="${count}">${inner}</mergeCells>` + tail.slice(block.index + block[0].length);
+  }
+  // After sheetData and what the schema puts before mergeCells, before what it puts after.
+  const follower = /<(phoneticPr|conditionalFormatting|dataValidations|hyperlinks|printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst)\b|<\/worksheet>/.exec(tail);
+  if (!follower) throw new PackageNotHandled("unterminated worksheet", { reason: "工作表内容不完整，文件可能已损坏" });
+  return tail.slice(0, follower.index) + `<mergeCells count="${added.length}">${added.join("")}</mergeCells>` + tail.slice(follower.index);
 }
 
 /** A new sheet's part before anything is written into it (as exceljs writes an empty sheet). */
@@ -526,10 +886,10 @@ class StyleSheet {
     this.fills = StyleList.read(source, "fills", "fill");
     this.fonts = StyleList.read(source, "fonts", "font");
     this.numFmts = StyleList.read(source, "numFmts", "numFmt");
-    if (!this.fills.at || !xfs) throw new PackageNotHandled("styles without fills or cellXfs");
+    if (!this.fills.at || !xfs) throw new PackageNotHandled("styles without fills or cellXfs", FALLBACK.noStyles);
     this.xfs = [...xfs[2].matchAll(/<xf\b[^>]*?(?:\/>|>[\s\S]*?<\/xf>)/g)].map((m) => m[0]);
     this.xfs.forEach((xf, i) => this.xfIndex.has(xf) || this.xfIndex.set(xf, i));
-    if (this.xfs.length === 0) throw new PackageNotHandled("empty cellXfs");
+    if (this.xfs.length === 0) throw new PackageNotHandled("empty cellXfs", FALLBACK.noStyles);
     this.xfsAt = { start: xfs.index, end: xfs.index + xfs[0].length, attrs: xfs[1] };
   }
 
@@ -642,6 +1002,11 @@ class StyleSheet {
     return savedFillOf(this.fills.get(Number(fillId)));
   }
 
+  /** Did anything get added? */
+  get changed(): boolean {
+    return this.newXfs.length > 0 || this.fills.added.length > 0 || this.fonts.added.length > 0 || this.numFmts.added.length > 0;
+  }
+
   /** styles.xml with the lists that grew rewritten (a missing <numFmts> goes first, as the schema wants). */
   xml(): string {
     const s = this.source;
@@ -674,7 +1039,7 @@ class StyleSheet {
 /** exceljs' reading of a <fill> (pattern type, then colours in document order); gradients are not handled. */
 function savedFillOf(fill: string | undefined): SavedFill {
   if (fill === undefined) return { kind: "none" };
-  if (/<gradientFill\b/.test(fill)) throw new PackageNotHandled("gradient fill on a marked cell");
+  if (/<gradientFill\b/.test(fill)) throw new PackageNotHandled("gradient fill on a marked cell", FALLBACK.gradient);
   const pattern = /<patternFill\b([^>]*?)(?:\/>|>([\s\S]*?)<\/patternFill>)/.exec(fill);
   if (!pattern) return { kind: "raw", json: {} };
   const json: Record<string, unknown> = { type: "pattern" };
@@ -778,17 +1143,17 @@ type CellRewrite = (existing: ExistingCell | null, orig: number, t: Target) => B
  * changes is kept as slices of the original bytes. `head` and `tail` may change the XML before
  * <sheetData> (e.g. <cols>) and after it (e.g. conditional formats).
  */
-function patchSheetXml(buf: Buffer, targets: readonly Target[], rewrite: CellRewrite, edit: { head?: (head: string) => string; tail?: (tail: string) => string } = {}): PatchedSheet {
+function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], rewrite: CellRewrite, edit: { head?: (head: string) => string; tail?: (tail: string) => string } = {}): PatchedSheet {
   const latin = (a: number, b: number) => buf.toString("latin1", a, b);
   assertUtf8(latin(0, Math.min(buf.length, 200)));
   const sdStart = nextTag(buf, "<sheetData", 0, buf.length);
-  if (sdStart < 0) throw new PackageNotHandled("sheet without sheetData");
+  if (sdStart < 0) throw new PackageNotHandled("sheet without sheetData", { reason: `工作表“${sheet}”的内容不完整（没有 sheetData），文件可能已损坏` });
   const sdTagEnd = buf.indexOf(">", sdStart, "latin1");
   let head = latin(0, sdTagEnd + 1);
   if (!/<worksheet\b/.test(head)) throw new PackageNotHandled("sheet with a namespace prefix");
   const emptySheetData = buf[sdTagEnd - 1] === SLASH;
   const sdEnd = emptySheetData ? sdTagEnd + 1 : buf.indexOf("</sheetData>", sdTagEnd, "latin1");
-  if (sdEnd < 0) throw new PackageNotHandled("unterminated sheetData");
+  if (sdEnd < 0) throw new PackageNotHandled("unterminated sheetData", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
 
   // Column styles, for blank cells in rows without a row style.
   const colStyles: { min: number; max: number; style: number }[] = [];
@@ -838,11 +1203,11 @@ function patchSheetXml(buf: Buffer, targets: readonly Target[], rewrite: CellRew
       const rowTag = latin(rowStart, rowTagEnd + 1);
       const ra = attributes(rowTag.slice(4));
       const r = Number(ra.r);
-      if (!ra.r || !Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order");
+      if (!ra.r || !Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", FALLBACK.addresses);
       prevRow = r;
       const selfClosing = buf[rowTagEnd - 1] === SLASH;
       const rowClose = selfClosing ? rowTagEnd + 1 : buf.indexOf("</row>", rowTagEnd, "latin1");
-      if (rowClose < 0) throw new PackageNotHandled("unterminated row");
+      if (rowClose < 0) throw new PackageNotHandled("unterminated row", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
       const rowEnd = selfClosing ? rowClose : rowClose + 6;
       pos = rowEnd;
       // Missing rows before this one.
@@ -877,11 +1242,11 @@ function patchSheetXml(buf: Buffer, targets: readonly Target[], rewrite: CellRew
           const cTagEnd = buf.indexOf(">", ci, "latin1");
           const cSelf = buf[cTagEnd - 1] === SLASH;
           const cEnd = cSelf ? cTagEnd + 1 : buf.indexOf("</c>", cTagEnd, "latin1") + 4;
-          if (cEnd < 4) throw new PackageNotHandled("unterminated cell");
+          if (cEnd < 4) throw new PackageNotHandled("unterminated cell", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
           const cTag = latin(ci, cTagEnd + 1);
           const ca = attributes(cTag.slice(2));
           const at = ca.r ? decodeAddress(ca.r) : null;
-          if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order");
+          if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order", FALLBACK.addresses);
           prevCol = at.col;
           const before: Buffer[] = [];
           while (wi < want.length && want[wi].col < at.col) before.push(...add(want[wi++]));
@@ -990,10 +1355,18 @@ interface ExistingComment {
   body: string | null;
 }
 
+/** A note change: KJ's text (null removes the note) or a comment copied from another cell. */
+interface NoteChange {
+  row: number;
+  col: number;
+  text: string | null;
+  copy?: { author: string; body: string };
+}
+
 /** The comments of one sheet (existing part merged) and its VML drawing. */
 class SheetNotes {
-  /** Notes set (text) or removed (null) by the edits. */
-  private readonly changed = new Map<string, { row: number; col: number; text: string | null }>();
+  /** Notes set, copied or removed by the edits. */
+  private readonly changed = new Map<string, NoteChange>();
 
   private constructor(
     private readonly sheetPath: string,
@@ -1004,43 +1377,59 @@ class SheetNotes {
     private readonly existing: Map<string, ExistingComment>,
     private readonly vmlPath: string | null,
     private readonly vmlXml: string | null,
+    /** Cells holding a threaded comment (Excel 365): their legacy note stands for the thread and is left alone. */
+    private readonly threads: ReadonlySet<string>,
   ) {}
 
-  static async open(zip: JSZip, sheetPath: string, legacyDrawingId: string | null): Promise<SheetNotes> {
+  static async open(zip: JSZip, sheet: string, sheetPath: string, legacyDrawingId: string | null): Promise<SheetNotes> {
     const relsPath = relsPathOf(sheetPath);
     const relsXml = await text(zip, relsPath);
     const rels = relsXml ? parseRelationships(sheetPath, relsXml) : [];
-    if (rels.some((r) => /threadedComment/i.test(r.type))) throw new PackageNotHandled("threaded comments");
+    const threads = new Set<string>();
+    for (const rel of rels.filter((r) => /\/threadedComment$/i.test(r.type) && !r.external)) {
+      const path = findPart(zip, rel.target);
+      const xml = path ? await text(zip, path) : null;
+      for (const m of (xml ?? "").matchAll(/<threadedComment\b([^>]*?)\/?>/g)) {
+        const at = decodeAddress(attributes(m[1]).ref ?? "");
+        if (at) threads.add(cellKey(at.row, at.col));
+      }
+    }
+    const notRead = (detail: string) => new PackageNotHandled(detail, { reason: `工作表“${sheet}”的批注部分 KJ 读不懂（${detail}），为免丢失批注没有写入` });
     const comments = rels.filter((r) => r.type === REL_COMMENTS);
-    if (comments.length > 1) throw new PackageNotHandled("several comments parts");
+    if (comments.length > 1) throw notRead("several comments parts");
     const vmlRel = legacyDrawingId ? rels.find((r) => r.id === legacyDrawingId) : undefined;
-    if (legacyDrawingId && (!vmlRel || vmlRel.type !== REL_VML || vmlRel.external)) throw new PackageNotHandled("legacy drawing is not a VML part");
-    if (comments.length === 1 && !vmlRel) throw new PackageNotHandled("comments without a VML drawing");
+    if (legacyDrawingId && (!vmlRel || vmlRel.type !== REL_VML || vmlRel.external)) throw notRead("legacy drawing is not a VML part");
+    if (comments.length === 1 && !vmlRel) throw notRead("comments without a VML drawing");
     const commentsPath = comments[0] ? findPart(zip, comments[0].target) : null;
-    if (comments[0] && !commentsPath) throw new PackageNotHandled("comments part missing");
+    if (comments[0] && !commentsPath) throw notRead("comments part missing");
     const commentsXml = commentsPath ? await text(zip, commentsPath) : null;
     const existing = new Map<string, ExistingComment>();
     if (commentsXml !== null) {
-      if (!/<comments\b/.test(commentsXml) || !/<commentList\b/.test(commentsXml)) throw new PackageNotHandled("comments part not read");
+      if (!/<comments\b/.test(commentsXml) || !/<commentList\b/.test(commentsXml)) throw notRead("comments part not read");
       for (const m of commentsXml.matchAll(/<comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/comment>)/g)) {
         const at = decodeAddress(attributes(m[1]).ref ?? "");
-        if (!at) throw new PackageNotHandled("comment without a cell");
+        if (!at) throw notRead("comment without a cell");
         existing.set(cellKey(at.row, at.col), { row: at.row, col: at.col, xml: m[0], attrs: m[1], body: m[2] ?? null });
       }
     }
     const vmlPath = vmlRel ? findPart(zip, vmlRel.target) : null;
-    if (vmlRel && !vmlPath) throw new PackageNotHandled("VML part missing");
+    if (vmlRel && !vmlPath) throw notRead("VML part missing");
     // VML is kept as binary text: only ASCII is added to it.
     const vmlXml = vmlPath ? ((await zip.file(vmlPath)?.async("nodebuffer")) as Buffer).toString("latin1") : null;
-    if (vmlXml !== null && !/<\/xml>\s*$/.test(vmlXml)) throw new PackageNotHandled("VML part not read");
-    return new SheetNotes(sheetPath, relsPath, relsXml, commentsPath, commentsXml, existing, vmlPath, vmlXml);
+    if (vmlXml !== null && !/<\/xml>\s*$/.test(vmlXml)) throw notRead("VML part not read");
+    return new SheetNotes(sheetPath, relsPath, relsXml, commentsPath, commentsXml, existing, vmlPath, vmlXml, threads);
+  }
+
+  /** Does the cell hold a threaded comment (Excel 365)? */
+  threaded(row: number, col: number): boolean {
+    return this.threads.has(cellKey(row, col));
   }
 
   /** The note on a cell now (as XlsxHost.getNote reads it: every run's text). */
   get(row: number, col: number): string | null {
     const key = cellKey(row, col);
     const c = this.changed.get(key);
-    if (c) return c.text;
+    if (c) return c.copy ? xmlText(richText(c.copy.body)) : c.text;
     const e = this.existing.get(key);
     if (!e) return null;
     return e.body === null ? "" : xmlText(richText(e.body));
@@ -1049,6 +1438,12 @@ class SheetNotes {
   /** null removes the note. */
   set(row: number, col: number, noteText: string | null): void {
     this.changed.set(cellKey(row, col), { row, col, text: noteText });
+  }
+
+  /** Gives the cell a copy of another cell's comment (its runs and author kept); null removes its note. */
+  copy(row: number, col: number, note: NoteCopy): void {
+    if (note === null) this.changed.set(cellKey(row, col), { row, col, text: null });
+    else this.changed.set(cellKey(row, col), { row, col, text: "", copy: note });
   }
 
   /**
@@ -1069,29 +1464,44 @@ class SheetNotes {
       rels.add(REL_COMMENTS, relativeTarget(this.sheetPath, commentsPath));
     }
 
-    // Authors: KJ's own, added once.
+    // Authors: KJ's own and those of copied notes, each added once.
     const authors = [...(/<authors\b[^>]*>([\s\S]*?)<\/authors>/.exec(commentsXml)?.[1] ?? "").matchAll(/<author\b[^>]*?(?:\/>|>([\s\S]*?)<\/author>)/g)].map((m) => xmlText(m[1] ?? ""));
-    let authorId = authors.indexOf(KJ_AUTHOR);
-    if (authorId < 0) {
-      authorId = authors.length;
-      const author = `<author>${KJ_AUTHOR}</author>`;
-      if (/<authors\b[^>]*\/>/.test(commentsXml)) commentsXml = commentsXml.replace(/<authors\b([^>]*?)\s*\/>/, `<authors$1>${author}</authors>`);
-      else if (/<\/authors>/.test(commentsXml)) commentsXml = commentsXml.replace(/<\/authors>/, `${author}</authors>`);
-      else commentsXml = commentsXml.replace(/<commentList\b/, `<authors>${author}</authors><commentList`);
-    }
+    const newAuthors: string[] = [];
+    const authorId = (name: string): number => {
+      let id = authors.indexOf(name);
+      if (id < 0) {
+        id = authors.length;
+        authors.push(name);
+        newAuthors.push(`<author>${escapeXml(name)}</author>`);
+      }
+      return id;
+    };
+    const kjAuthor = written.some((c) => !c.copy) ? authorId(KJ_AUTHOR) : -1;
+    const copied = (c: NoteChange, attrs: string | null): string => {
+      const id = authorId(c.copy!.author);
+      const open = attrs === null ? `<comment ref="${cellAddress(c.row, c.col)}" authorId="${id}">` : setAttribute(`<comment${attrs}>`, "authorId", String(id));
+      return `${open}${c.copy!.body}</comment>`;
+    };
 
     const all: { row: number; col: number; xml: string }[] = [];
     const removed: { row: number; col: number }[] = [];
     for (const [key, e] of this.existing) {
       const c = this.changed.get(key);
       if (c && c.text === null) removed.push(e);
+      else if (c?.copy) all.push({ row: e.row, col: e.col, xml: copied(c, e.attrs) });
       else all.push({ row: e.row, col: e.col, xml: c && c.text !== null ? replacedComment(e, c.text) : e.xml });
     }
     const added: { row: number; col: number }[] = [];
     for (const c of written) {
       if (this.existing.has(cellKey(c.row, c.col))) continue;
       added.push(c);
-      all.push({ row: c.row, col: c.col, xml: `<comment ref="${cellAddress(c.row, c.col)}" authorId="${authorId}"><text>${noteRuns(c.text as string)}</text></comment>` });
+      all.push({ row: c.row, col: c.col, xml: c.copy ? copied(c, null) : `<comment ref="${cellAddress(c.row, c.col)}" authorId="${kjAuthor}"><text>${noteRuns(c.text as string)}</text></comment>` });
+    }
+    if (newAuthors.length > 0) {
+      const list = newAuthors.join("");
+      if (/<authors\b[^>]*\/>/.test(commentsXml)) commentsXml = commentsXml.replace(/<authors\b([^>]*?)\s*\/>/, (_m, a: string) => `<authors${a}>${list}</authors>`);
+      else if (/<\/authors>/.test(commentsXml)) commentsXml = commentsXml.replace(/<\/authors>/, () => `${list}</authors>`);
+      else commentsXml = commentsXml.replace(/<commentList\b/, () => `<authors>${list}</authors><commentList`);
     }
     all.sort((a, b) => a.row - b.row || a.col - b.col);
     const list = all.map((c) => c.xml).join("");
@@ -1112,6 +1522,24 @@ class SheetNotes {
     if (rels.changed) putPart(zip, this.relsPath, rels.xml());
     return newVmlId;
   }
+}
+
+/** The comments of a sheet as they are in the package now, as copies (body and author) by cell. */
+async function readNotes(zip: JSZip, sheetPath: string): Promise<Map<string, NoteCopy>> {
+  const out = new Map<string, NoteCopy>();
+  const relsXml = await text(zip, relsPathOf(sheetPath));
+  const rel = relsXml ? parseRelationships(sheetPath, relsXml).find((r) => r.type === REL_COMMENTS && !r.external) : undefined;
+  const path = rel ? findPart(zip, rel.target) : null;
+  const xml = path ? await text(zip, path) : null;
+  if (!xml) return out;
+  const authors = [...(/<authors\b[^>]*>([\s\S]*?)<\/authors>/.exec(xml)?.[1] ?? "").matchAll(/<author\b[^>]*?(?:\/>|>([\s\S]*?)<\/author>)/g)].map((m) => xmlText(m[1] ?? ""));
+  for (const m of xml.matchAll(/<comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/comment>)/g)) {
+    const a = attributes(m[1]);
+    const at = decodeAddress(a.ref ?? "");
+    if (!at) continue;
+    out.set(cellKey(at.row, at.col), { author: authors[Number(a.authorId)] ?? "", body: m[2] ?? "<text/>" });
+  }
+  return out;
 }
 
 /** A comment with its text replaced; its attributes (author, ids) and other children kept. */
@@ -1206,18 +1634,36 @@ class RelsPart {
     this.changed = true;
     return id;
   }
+  /** Removes a relationship by id. */
+  remove(id: string): void {
+    const next = this.source.replace(/<Relationship\b[^>]*?\/>/g, (m) => (attributes(m.slice(13, -2)).Id === id ? "" : m));
+    if (next !== this.source) {
+      this.source = next;
+      this.changed = true;
+    }
+  }
   xml(): string {
     return this.source;
   }
 }
 
-/** [Content_Types].xml with overrides (and the vml default) added. */
+/** [Content_Types].xml with overrides (and the vml default) added or removed. */
 class ContentTypes {
+  changed = false;
   constructor(private source: string) {
-    if (!/<\/Types>/.test(source)) throw new PackageNotHandled("content types not read");
+    if (!/<\/Types>/.test(source)) throw new PackageNotHandled("content types not read", { reason: "文件中的内容类型清单（[Content_Types].xml）不完整，文件可能已损坏" });
   }
   override(part: string, contentType: string): void {
     this.insert(`<Override PartName="/${escapeAttribute(part)}" ContentType="${contentType}"/>`);
+  }
+  /** Drops the override of a part that was removed. */
+  remove(part: string): void {
+    const name = `/${part}`.toLowerCase();
+    const next = this.source.replace(/<Override\b[^>]*?\/>/g, (m) => ((attributes(m.slice(9, -2)).PartName ?? "").toLowerCase() === name ? "" : m));
+    if (next !== this.source) {
+      this.source = next;
+      this.changed = true;
+    }
   }
   vml(part: string): void {
     const vmlDefault = /<Default\b[^>]*\bExtension\s*=\s*"vml"[^>]*>/i.exec(this.source);
@@ -1227,9 +1673,65 @@ class ContentTypes {
   private insert(element: string): void {
     const at = this.source.lastIndexOf("</Types>");
     this.source = this.source.slice(0, at) + element + this.source.slice(at);
+    this.changed = true;
   }
   xml(): string {
     return this.source;
+  }
+}
+
+/**
+ * The shared string table, for text that needs OOXML's escapes (control characters): new strings
+ * are appended (the existing ones keep their numbers); created when the workbook has none.
+ */
+class SharedStrings {
+  private readonly added: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly count: number;
+  constructor(
+    private readonly path: string | null,
+    private readonly source: string | null,
+  ) {
+    this.count = source === null ? 0 : (source.match(/<si\b/g) ?? []).length;
+  }
+  get changed(): boolean {
+    return this.added.length > 0;
+  }
+  get created(): boolean {
+    return this.path === null;
+  }
+  /** The index of a string in the table. */
+  add(s: string): number {
+    const known = this.index.get(s);
+    if (known !== undefined) return known;
+    const i = this.count + this.added.length;
+    this.added.push(`<si><t xml:space="preserve">${ooxmlText(s)}</t></si>`);
+    this.index.set(s, i);
+    return i;
+  }
+  /** Writes the table; returns its part's path. */
+  write(zip: JSZip): string {
+    const items = this.added.join("");
+    if (this.source === null || this.path === null) {
+      const path = freePart(zip, (n) => (n === 1 ? "xl/sharedStrings.xml" : `xl/sharedStrings${n}.xml`));
+      putPart(zip, path, `${XML_DECL}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${this.added.length}" uniqueCount="${this.added.length}">${items}</sst>`);
+      return path;
+    }
+    let xml = this.source;
+    const open = /<sst\b[^>]*>/.exec(xml);
+    if (!open) throw new PackageNotHandled("shared strings not read", { reason: "共享字符串表不完整，文件可能已损坏" });
+    if (open[0].endsWith("/>")) xml = xml.replace(open[0], `${open[0].slice(0, -2)}>${items}</sst>`);
+    else {
+      const end = xml.lastIndexOf("</sst>");
+      xml = xml.slice(0, end) + items + xml.slice(end);
+    }
+    const a = attributes(open[0].slice(4, -1));
+    let tag = /<sst\b[^>]*>/.exec(xml)![0];
+    if (a.count !== undefined) tag = setAttribute(tag, "count", String(Number(a.count) + this.added.length));
+    tag = setAttribute(tag, "uniqueCount", String(this.count + this.added.length));
+    xml = xml.replace(/<sst\b[^>]*>/, () => tag);
+    putPart(zip, this.path, xml);
+    return this.path;
   }
 }
 
@@ -1264,6 +1766,22 @@ class WorkbookSheets {
     for (const m of this.workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) this.maxId = Math.max(this.maxId, Number(attributes(m[1]).sheetId) || 0);
   }
 
+  /** The workbook part as read (its relationships and sheets). */
+  parts(): WorkbookParts {
+    return this.wb;
+  }
+
+  /** workbook.xml as the edits leave it (defined names change when rows move). */
+  text(): { get(): string; set(xml: string): void } {
+    return {
+      get: () => this.workbookXml,
+      set: (xml: string) => {
+        this.workbookXml = xml;
+        this.changed = true;
+      },
+    };
+  }
+
   /** Adds a worksheet entry; returns its part's path (the caller writes the part). */
   add(name: string, hidden: boolean): string {
     const sheetPath = freePart(this.zip, (n) => `xl/worksheets/sheet${n}.xml`);
@@ -1271,13 +1789,32 @@ class WorkbookSheets {
     putPart(this.zip, sheetPath, "");
     this.contentTypes.override(sheetPath, CT_WORKSHEET);
     const rid = this.rels.add(REL_WORKSHEET, relativeTarget(this.wb.workbookPath, sheetPath));
+    if (!/<\/sheets>/.test(this.workbookXml)) throw new PackageNotHandled("workbook without sheets", { reason: "工作簿的工作表清单不完整，文件可能已损坏" });
+    // The r: prefix is declared on the root by most writers, on each <sheet> by some (openpyxl).
     const rPrefix = /<workbook\b[^>]*?\sxmlns:r\s*=\s*"([^"]*)"/.exec(this.workbookXml);
-    if (!rPrefix || rPrefix[1] !== REL) throw new PackageNotHandled("workbook without the r namespace");
-    if (!/<\/sheets>/.test(this.workbookXml)) throw new PackageNotHandled("workbook without sheets");
-    const sheet = `<sheet name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ' state="hidden"' : ""} r:id="${rid}"/>`;
+    if (rPrefix && rPrefix[1] !== REL) throw new PackageNotHandled("workbook with r bound to another namespace");
+    const ns = rPrefix ? "" : ` xmlns:r="${REL}"`;
+    const sheet = `<sheet${ns} name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ' state="hidden"' : ""} r:id="${rid}"/>`;
     this.workbookXml = this.workbookXml.replace(/<\/sheets>/, () => `${sheet}</sheets>`);
     this.changed = true;
     return sheetPath;
+  }
+
+  /** Adds a workbook-level relationship (e.g. a new shared string table). */
+  addRelationship(type: string, path: string): void {
+    this.rels.add(type, relativeTarget(this.wb.workbookPath, path));
+    this.changed = true;
+  }
+
+  /** Removes calcChain.xml (the cells it lists moved): Excel rebuilds it, a stale one makes Excel repair the file. */
+  dropCalcChain(): void {
+    const rel = this.wb.rels.find((r) => /\/calcChain$/.test(r.type) && !r.external);
+    const path = rel ? findPart(this.zip, rel.target) : null;
+    if (!rel || !path) return;
+    this.zip.remove(path);
+    this.rels.remove(rel.id);
+    this.contentTypes.remove(path);
+    this.changed = true;
   }
 
   write(): void {
