@@ -151,10 +151,11 @@ describe("upkeep job (动态管理)", () => {
 
     assert.equal(host.value("培育库", 3, 1), "乙公司");
     assert.equal(host.value(ARCHIVE_SHEET, 1, 1), "批次号");
-    assert.equal(host.value(ARCHIVE_SHEET, 1, 8), "企业名称");
+    assert.equal(host.value(ARCHIVE_SHEET, 1, 8), "原公式");
+    assert.equal(host.value(ARCHIVE_SHEET, 1, 9), "企业名称");
     assert.deepEqual([1, 2, 3, 4, 5, 6].map((c) => host.value(ARCHIVE_SHEET, 2, c)), ["20250101-01", "已调出", "培育库", 3, "2025-01-01", "高企证书已过有效期（2022-01-01 认定，有效期 3 年，2025-01-01 起过期）"]);
-    assert.equal(host.value(ARCHIVE_SHEET, 3, 8), "丁公司");
-    assert.deepEqual(host.value(ARCHIVE_SHEET, 2, 11), utc(2015, 3, 1));
+    assert.equal(host.value(ARCHIVE_SHEET, 3, 9), "丁公司");
+    assert.deepEqual(host.value(ARCHIVE_SHEET, 2, 12), utc(2015, 3, 1));
 
     // Removing the same firms again is a no-op (the row numbers now hold others).
     const again = removeFromPool(await snap(host), { asOf: AS_OF }, [{ row: 6, uscc: "91370403MA0000004J" }, { row: 3, uscc: "91370403MA0000001B" }]);

@@ -110,8 +110,11 @@ interface Target {
   numFmt?: string;
 }
 
-/** A note copied onto a cell: the comment's body XML and its author's name; null removes the cell's note. */
-type NoteCopy = { author: string; body: string } | null;
+/**
+ * A note copied onto a cell: the comment's body XML, its author's name and the namespaces its
+ * part declares (a body may use them, e.g. LibreOffice's mc:AlternateContent); null removes the cell's note.
+ */
+type NoteCopy = { author: string; body: string; namespaces: Record<string, string> } | null;
 
 /** What the edits do to one sheet. */
 interface SheetPlan {
@@ -1360,7 +1363,7 @@ interface NoteChange {
   row: number;
   col: number;
   text: string | null;
-  copy?: { author: string; body: string };
+  copy?: { author: string; body: string; namespaces: Record<string, string> };
 }
 
 /** The comments of one sheet (existing part merged) and its VML drawing. */
@@ -1497,6 +1500,18 @@ class SheetNotes {
       added.push(c);
       all.push({ row: c.row, col: c.col, xml: c.copy ? copied(c, null) : `<comment ref="${cellAddress(c.row, c.col)}" authorId="${kjAuthor}"><text>${noteRuns(c.text as string)}</text></comment>` });
     }
+    // Namespaces the copied bodies use, declared on the root when it lacks them.
+    const declared = attributes(/<comments\b([^>]*)>/.exec(commentsXml)?.[1] ?? "");
+    const missing: string[] = [];
+    for (const c of written) {
+      for (const [name, uri] of Object.entries(c.copy?.namespaces ?? {})) {
+        if (declared[name] === undefined) {
+          declared[name] = uri;
+          missing.push(` ${name}="${uri}"`);
+        }
+      }
+    }
+    if (missing.length > 0) commentsXml = commentsXml.replace(/<comments\b/, () => `<comments${missing.join("")}`);
     if (newAuthors.length > 0) {
       const list = newAuthors.join("");
       if (/<authors\b[^>]*\/>/.test(commentsXml)) commentsXml = commentsXml.replace(/<authors\b([^>]*?)\s*\/>/, (_m, a: string) => `<authors${a}>${list}</authors>`);
@@ -1533,11 +1548,13 @@ async function readNotes(zip: JSZip, sheetPath: string): Promise<Map<string, Not
   const xml = path ? await text(zip, path) : null;
   if (!xml) return out;
   const authors = [...(/<authors\b[^>]*>([\s\S]*?)<\/authors>/.exec(xml)?.[1] ?? "").matchAll(/<author\b[^>]*?(?:\/>|>([\s\S]*?)<\/author>)/g)].map((m) => xmlText(m[1] ?? ""));
+  const root = attributes(/<comments\b([^>]*)>/.exec(xml)?.[1] ?? "");
+  const namespaces = Object.fromEntries(Object.entries(root).filter(([k]) => k.startsWith("xmlns:")));
   for (const m of xml.matchAll(/<comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/comment>)/g)) {
     const a = attributes(m[1]);
     const at = decodeAddress(a.ref ?? "");
     if (!at) continue;
-    out.set(cellKey(at.row, at.col), { author: authors[Number(a.authorId)] ?? "", body: m[2] ?? "<text/>" });
+    out.set(cellKey(at.row, at.col), { author: authors[Number(a.authorId)] ?? "", body: m[2] ?? "<text/>", namespaces });
   }
   return out;
 }

@@ -87,11 +87,18 @@ function colNumber(letters: string): number {
   return n;
 }
 
-/** Does the (binary) text possibly name the sheet? (A cheap test before reading formulas.) */
+/**
+ * Does the (binary) text possibly name the sheet? A cheap test before reading formulas: the name
+ * as UTF-8, or with characters beyond ASCII as character references (openpyxl writes &#20225;).
+ */
 function mentions(text: string, sheet: string): boolean {
-  const name = toBinary(escapeText(sheet));
   const lower = text.toLowerCase();
-  return lower.includes(name.toLowerCase()) || lower.includes(name.replace(/'/g, "''").toLowerCase());
+  const forms = [
+    toBinary(escapeText(sheet)),
+    [...escapeText(sheet)].map((ch) => ((ch.codePointAt(0) ?? 0) > 127 ? `&#${ch.codePointAt(0)};` : ch)).join(""),
+    [...escapeText(sheet)].map((ch) => ((ch.codePointAt(0) ?? 0) > 127 ? `&#x${(ch.codePointAt(0) ?? 0).toString(16)};` : ch)).join(""),
+  ];
+  return forms.some((f) => lower.includes(f.toLowerCase()) || lower.includes(f.replace(/'/g, "''").toLowerCase()));
 }
 
 /** Replaces (or adds) one attribute of a start tag. */
@@ -170,7 +177,11 @@ export function moveRowsInSheet(buf: Buffer, home: string, move: RowMove, state:
       chunks.push(buf.subarray(copied, rowStart));
       copied = rowEnd;
       changed = true;
-      if (newRow === null) continue; // a deleted row
+      if (newRow === null) {
+        // A deleted row: gone, but a shared formula that starts in it still serves the rows below.
+        if (hasFormula) noteSharedMasters(latin(rowTagEnd + 1, rowClose), r, masters, unshared);
+        continue;
+      }
       if (newRow > MAX_ROW) throw new PackageNotHandled("rows pushed past the end of the sheet", { reason: `插入行后工作表“${home}”超过 1,048,576 行` });
       const tag = newRow === r ? rowTag : withAttribute(rowTag, "r", String(newRow));
       if (selfClosing) {
@@ -226,6 +237,20 @@ export function moveRowsInSheet(buf: Buffer, home: string, move: RowMove, state:
   if (!changed) return null;
   chunks.push(Buffer.from(tailOut, "latin1"));
   return Buffer.concat(chunks);
+}
+
+/** Registers the shared formulas that start in a row that is deleted (their groups are written out cell by cell). */
+function noteSharedMasters(inner: string, r: number, masters: Map<string, SharedMaster>, unshared: Set<string>): void {
+  for (const m of inner.matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+    const f = m[2] === undefined ? null : /<f\b([^>]*?)>([\s\S]*?)<\/f>/.exec(m[2]);
+    if (!f) continue;
+    const a = attributes(m[1]);
+    const fa = attributes(f[1]);
+    const at = a.r ? splitAddress(a.r) : null;
+    if (!at || fa.t !== "shared" || fa.si === undefined || f[2] === "") continue;
+    masters.set(fa.si, { row: r, col: colNumber(at[0]), formula: decodeEntities(fromBinary(f[2])) });
+    unshared.add(fa.si);
+  }
 }
 
 /** The first row of the first range of a sqref (where relative references in its formulas are written for). */

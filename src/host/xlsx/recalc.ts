@@ -74,11 +74,24 @@ function excelSerial(d: Date): number {
 export function formulaForEngine(stored: string): string {
   return (
     "=" +
-    stored
+    quoteSheetNames(stored)
       .replace(/_xlfn\._xlws\./gi, "")
       .replace(/_xl(?:fn|ws)\./gi, "")
       .replace(/(?:\[\d+\]!)?_xldudf_KJ[._]([A-Z]+)\s*\(/gi, (_m, name: string) => `KJ.${name.toUpperCase()}(`)
   );
+}
+
+/**
+ * Sheet names Excel writes without quotes although they are not plain ASCII words (企业培育库!A1)
+ * quoted for HyperFormula ('企业培育库'!A1), which reads only ASCII names unquoted. Text in
+ * string literals and names already quoted stay as they are.
+ */
+function quoteSheetNames(formula: string): string {
+  if (!/[^\x00-\x7f]/.test(formula)) return formula;
+  return formula
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s(,;=<>&+\-*/^{}:])([^\s!'"(),;=<>&+\-*/^{}[\]:]*[^\x00-\x7f][^\s!'"(),;=<>&+\-*/^{}[\]:]*)!/g, (_m, lead: string, name: string) => `${lead}'${name}'!`)))
+    .join("");
 }
 
 /** A cell's content for the engine: strings stay strings (a leading apostrophe stops HyperFormula reading "123" or "=x" as number or formula). */
