@@ -24,12 +24,17 @@ export class PackageNotHandled extends Error {
   }
 }
 
-/** Declared reasons: the only packages the commands save through exceljs instead. */
+/**
+ * Declared reasons: the only packages the commands save through exceljs instead (exceljs reads
+ * and writes these correctly; the package path does not write them).
+ */
 export const FALLBACK = {
-  addresses: { reason: "工作表中的单元格或行没有写明地址（某些程序生成的文件这样写）", fallback: true },
   noStyles: { reason: "工作簿没有样式表，或样式表缺少填充、单元格格式部分", fallback: true },
   gradient: { reason: "要标记的单元格使用了渐变填充", fallback: true },
 } as const;
+
+/** Cells or rows without their address (r): neither path writes them (exceljs cannot read them either). */
+export const NO_ADDRESSES = { reason: "工作表中有单元格或行没有写明地址（某些程序生成的文件这样写），KJ 无法按原样改写。请用 Excel 或 WPS 打开后另存一次再试" } as const;
 
 /**
  * Sheet XML is handled as "binary" text (one char per UTF-8 byte): half the memory of a UTF-16

@@ -40,6 +40,7 @@ import {
   decodeAddress,
   escapeAttribute,
   FALLBACK,
+  NO_ADDRESSES,
   findPart,
   ooxmlText,
   openPackage,
@@ -680,7 +681,7 @@ function cellStyles(sheet: string, buf: Buffer, rows: ReadonlySet<number>): (row
       const rowTagEnd = buf.indexOf(">", rowStart, "latin1");
       const ra = attributes(buf.toString("latin1", rowStart + 4, rowTagEnd));
       const r = Number(ra.r);
-      if (!Number.isInteger(r)) throw new PackageNotHandled("rows without numbers", FALLBACK.addresses);
+      if (!Number.isInteger(r)) throw new PackageNotHandled("rows without numbers", NO_ADDRESSES);
       const selfClosing = buf[rowTagEnd - 1] === SLASH;
       const rowClose = selfClosing ? rowTagEnd + 1 : buf.indexOf("</row>", rowTagEnd, "latin1");
       if (rowClose < 0) throw new PackageNotHandled("unterminated row", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
@@ -692,7 +693,7 @@ function cellStyles(sheet: string, buf: Buffer, rows: ReadonlySet<number>): (row
       for (const m of buf.toString("latin1", rowTagEnd + 1, rowClose).matchAll(/<c\b([^>]*?)\/?>/g)) {
         const a = attributes(m[1]);
         const at = a.r ? decodeAddress(a.r) : null;
-        if (!at) throw new PackageNotHandled("cells without addresses", FALLBACK.addresses);
+        if (!at) throw new PackageNotHandled("cells without addresses", NO_ADDRESSES);
         cells.set(cellKey(at.row, at.col), a.s !== undefined ? Number(a.s) : 0);
       }
     }
@@ -1206,7 +1207,7 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
       const rowTag = latin(rowStart, rowTagEnd + 1);
       const ra = attributes(rowTag.slice(4));
       const r = Number(ra.r);
-      if (!ra.r || !Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", FALLBACK.addresses);
+      if (!ra.r || !Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", NO_ADDRESSES);
       prevRow = r;
       const selfClosing = buf[rowTagEnd - 1] === SLASH;
       const rowClose = selfClosing ? rowTagEnd + 1 : buf.indexOf("</row>", rowTagEnd, "latin1");
@@ -1249,7 +1250,7 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
           const cTag = latin(ci, cTagEnd + 1);
           const ca = attributes(cTag.slice(2));
           const at = ca.r ? decodeAddress(ca.r) : null;
-          if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order", FALLBACK.addresses);
+          if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order", NO_ADDRESSES);
           prevCol = at.col;
           const before: Buffer[] = [];
           while (wi < want.length && want[wi].col < at.col) before.push(...add(want[wi++]));

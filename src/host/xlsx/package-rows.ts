@@ -14,7 +14,7 @@
  * No file access here: the package is changed in place.
  */
 import JSZip from "jszip";
-import { attributes, FALLBACK, findPart, fromBinary, PackageNotHandled, parseRelationships, putPart, relsPathOf, slideFormula, toBinary } from "./ooxml";
+import { attributes, findPart, NO_ADDRESSES, fromBinary, PackageNotHandled, parseRelationships, putPart, relsPathOf, slideFormula, toBinary } from "./ooxml";
 import { FormulaFrame, MAX_ROW, moveFormulaRows, moveRange, moveSqref, parseRange, RowMove } from "./rows";
 
 const LT = 0x3c;
@@ -169,7 +169,7 @@ export function moveRowsInSheet(buf: Buffer, home: string, move: RowMove, state:
       pos = rowEnd;
       const rowTag = latin(rowStart, rowTagEnd + 1);
       const r = Number(attributes(rowTag.slice(4, -1)).r);
-      if (!Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", FALLBACK.addresses);
+      if (!Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", NO_ADDRESSES);
       prevRow = r;
       const hasFormula = !selfClosing && nextTag(buf, "<f", rowTagEnd, rowClose) >= 0;
       const newRow = isMoved ? move.point(r) : r;
@@ -192,7 +192,7 @@ export function moveRowsInSheet(buf: Buffer, home: string, move: RowMove, state:
       const cells = inner.replace(/<c\b([^>]*?)(\/>|>([\s\S]*?)<\/c>)/g, (whole, attrText: string, _end: string, content: string | undefined) => {
         const a = attributes(attrText);
         const at = a.r ? splitAddress(a.r) : null;
-        if (!at || at[1] !== r) throw new PackageNotHandled("cells without addresses", FALLBACK.addresses);
+        if (!at || at[1] !== r) throw new PackageNotHandled("cells without addresses", NO_ADDRESSES);
         const col = colNumber(at[0]);
         let cellTag = `<c${attrText}>`;
         if (newRow !== r) cellTag = withAttribute(cellTag, "r", `${at[0]}${newRow}`);

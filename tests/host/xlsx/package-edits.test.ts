@@ -17,12 +17,12 @@ import { editXlsxPackage } from "../../../src/host/xlsx/package-edits";
 import { recalcXlsxZip } from "../../../src/host/xlsx/package-recalc";
 import { recalcWorkbook } from "../../../src/host/xlsx/recalc";
 import { MARK_REGISTRY_SHEET } from "../../../src/host/marks";
-import { Edit, WorkbookSnapshot } from "../../../src/host/port";
+import { Edit, readWorkbook, WorkbookSnapshot } from "../../../src/host/port";
 import { formulaOfExcelCell, valueOfExcelCell, XlsxHost } from "../../../src/host/xlsx/host";
 import { streamSnapshot } from "../../../src/host/xlsx/stream";
 import { AWARD_SUMMARY_SHEET, fillAwards } from "../../../src/jobs/awards";
 import { computeTargets, TARGETS_SHEET } from "../../../src/jobs/targets";
-import { planUpkeep } from "../../../src/jobs/upkeep";
+import { planUpkeep, removeFromPool, undoRemoval } from "../../../src/jobs/upkeep";
 import { AS_OF, AWARD, ENTERPRISE, HOSTILE, safetyFixture, USER_SHEET } from "../../safety/fixture";
 import { assertSame, checksum } from "../../safety/harness";
 import { safetyTempDir, writeSeedXlsx } from "../../safety/hosts";
@@ -222,18 +222,38 @@ describe("editXlsxPackage (kj upkeep / targets / awards --out without exceljs' c
     assert.equal(fillAwards({ sheets: [streamed] }, { asOf: AS_OF }).report.typedAmounts, 0, "no clone taken for a typed amount");
   });
 
-  it("refuses what it does not handle, so the command falls back to exceljs", async () => {
+  it("writes what used to need exceljs: rows deleted and inserted, text with control characters, values in merged cells", async () => {
     const snapshot = await snapshotOf(input);
-    await assert.rejects(editXlsxPackage(input, [{ type: "deleteRows", sheet: ENTERPRISE, rows: [3] }]), PackageNotHandled);
-    await assert.rejects(editXlsxPackage(input, [{ type: "insertRows", sheet: ENTERPRISE, row: 3, col: 1, values: [["x"]] }]), PackageNotHandled);
-    await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: "没有这张表", row: 1, col: 1, values: [["x"]] }]), PackageNotHandled);
-    await assert.rejects(editXlsxPackage(input, [{ type: "setValues", sheet: ENTERPRISE, row: 3, col: 60, values: [["\u0001"]] }]), PackageNotHandled, "text needing OOXML escapes");
+    const ledger = snapshot.sheets.find((x) => x.name === ENTERPRISE)!;
+    const row3 = ledger.values[3 - ledger.firstRow];
+    const edits: Edit[] = [
+      { type: "deleteRows", sheet: ENTERPRISE, rows: [3] },
+      { type: "insertRows", sheet: ENTERPRISE, row: 3, col: ledger.firstCol, values: [row3] },
+      { type: "setValues", sheet: ENTERPRISE, row: 3, col: 60, values: [["控制\u0001字符"], ["_x000D_ 照原样"], ["回车\r换行\n"]] },
+    ];
+    const out = await viaPackage(input, edits, false);
+    assert.ok(await byPackagePath(out));
+    assertSameWorkbook(await viaExceljs(input, edits.slice(0, 2), false), await openXlsxHost(await viaPackage(input, edits.slice(0, 2), false)), "delete, then insert");
+    // Text read back exactly, by the streamed reader and by exceljs (whose own writer loses all three).
+    const texts = ["控制\u0001字符", "_x000D_ 照原样", "回车\r换行\n"];
+    const streamed = (await snapshotOf(out)).sheets.find((x) => x.name === ENTERPRISE)!;
+    assert.deepEqual([3, 4, 5].map((r) => streamed.values[r - streamed.firstRow][60 - streamed.firstCol]), texts);
+    const reopened = (await openXlsxHost(out)).workbook.getWorksheet(ENTERPRISE) as ExcelJS.Worksheet;
+    assert.deepEqual([3, 4, 5].map((r) => reopened.getCell(r, 60).value), texts);
+    // A value written inside merged cells lands in its cell, as it was asked.
     const merged = await openXlsxHost(input);
     (merged.workbook.getWorksheet(USER_SHEET) as ExcelJS.Worksheet).mergeCells("C1:D2");
     const mergedBytes = Buffer.from(await merged.workbook.xlsx.writeBuffer());
-    await assert.rejects(editXlsxPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 2, col: 4, values: [["x"]] }]), PackageNotHandled, "inside merged cells");
-    await editXlsxPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 1, col: 3, values: [["x"]] }]);
-    assert.ok(snapshot.sheets.length > 0);
+    const inMerge = await snapshotOf(await viaPackage(mergedBytes, [{ type: "setValues", sheet: USER_SHEET, row: 2, col: 4, values: [["x"]] }], false));
+    const user = inMerge.sheets.find((x) => x.name === USER_SHEET)!;
+    assert.equal(user.values[2 - user.firstRow][4 - user.firstCol], "x");
+  });
+
+  it("refuses a sheet that does not exist, with the reason in Chinese and no way round it", async () => {
+    const e = await editXlsxPackage(input, [{ type: "setValues", sheet: "没有这张表", row: 1, col: 1, values: [["x"]] }]).catch((x: unknown) => x);
+    assert.ok(e instanceof PackageNotHandled);
+    assert.equal(e.fallback, false);
+    assert.match(e.reason, /没有名为“没有这张表”的工作表/);
   });
 });
 
@@ -287,30 +307,43 @@ describe("kj upkeep / targets / awards --out through the package path", function
     assert.ok(got.workbook.getWorksheet(AWARD_SUMMARY_SHEET), "summary sheet");
   });
 
-  it("kj upkeep --remove goes through exceljs (rows are deleted), with the suggestions written as before", async () => {
+  it("kj upkeep --remove and --undo go through the package path, with the same cells as the exceljs path", async () => {
     const out = path.join(dir, "removed.xlsx");
     const r = await kj("upkeep", input, "--as-of", "2025-01-01", "--out", out, "--remove", "--json");
     assert.equal(r.code, 1, r.err);
+    assert.equal(r.err, "");
     const written = fs.readFileSync(out);
-    assert.equal(await byPackagePath(written), false, "written by exceljs");
+    assert.ok(await byPackagePath(written), "written by the package path");
     const removed = (JSON.parse(r.out) as { removal: { removed: unknown[] } }).removal.removed;
     assert.ok(removed.length > 0);
-    assert.ok((await openXlsxHost(written)).workbook.getWorksheet("调出记录"), "archive sheet");
+    const snapshot = await snapshotOf(bytes);
+    const plan = planUpkeep(snapshot, { asOf: AS_OF });
+    const host = await openXlsxHost(bytes);
+    await host.apply(plan.edits);
+    await host.apply(removeFromPool(await readWorkbook(host), { asOf: AS_OF }, plan.report.suggestions).edits);
+    assertSameWorkbook(await openXlsxHost(Buffer.from(await host.workbook.xlsx.writeBuffer())), await openXlsxHost(written), "kj upkeep --remove");
+
+    const undone = path.join(dir, "undone.xlsx");
+    const u = await kj("upkeep", out, "--as-of", "2025-01-01", "--out", undone, "--undo");
+    assert.equal(u.code, 1, u.err);
+    assert.ok(await byPackagePath(fs.readFileSync(undone)));
+    await host.apply(undoRemoval(await readWorkbook(host), { asOf: AS_OF }).edits);
+    await host.apply(planUpkeep(await readWorkbook(host), { asOf: AS_OF }).edits);
+    assertSameWorkbook(await openXlsxHost(Buffer.from(await host.workbook.xlsx.writeBuffer())), await openXlsxHost(fs.readFileSync(undone)), "kj upkeep --undo");
   });
 
-  it("a package the writer does not read falls back to exceljs with the same result", async () => {
-    // Threaded comments on the award ledger (awards marks there): not read by the package path.
+  it("threaded comments (Excel 365) no longer send a workbook to exceljs: written at package level, the thread kept", async () => {
     const odd = await withThreadedComments(bytes, AWARD);
     const edits = fillAwards(await snapshotOf(odd), { asOf: AS_OF }).edits;
-    await assert.rejects(editXlsxPackage(odd, edits), PackageNotHandled);
     const oddFile = path.join(dir, "讨论.xlsx");
     fs.writeFileSync(oddFile, odd);
     const out = path.join(dir, "讨论-结果.xlsx");
     const r = await kj("awards", oddFile, "--as-of", "2025-01-01", "--out", out);
     assert.ok(r.code === 0 || r.code === 1, r.err);
     const written = fs.readFileSync(out);
-    assert.equal(await byPackagePath(written), false, "written by exceljs");
-    assertSameWorkbook(await viaExceljs(odd, edits, true), await openXlsxHost(written), "fallback");
+    assert.ok(await byPackagePath(written), "written by the package path");
+    assert.ok((await JSZip.loadAsync(written)).file("xl/threadedComments/threadedComment1.xml"), "the threaded comments part is kept");
+    assertSameWorkbook(await viaExceljs(odd, edits, true), await openXlsxHost(written), "threaded comments");
   });
 
   it("the own sheets the package path creates are where exceljs puts them", async () => {

@@ -24,6 +24,7 @@ import { AS_OF, codeFor, ENTERPRISE_HEADER, enterpriseCol, enterpriseRow } from 
 import { assertSame, Checksum, checksum } from "../../safety/harness";
 import { kjRunner } from "../../support/cli";
 import { collect, openXlsxHost, xlsxProbe } from "../../support/xlsx";
+import { cellAddress } from "../../../src/text";
 
 /** Number formats of every cell (the clone of a marked cell's style must keep them). */
 function numberFormats(host: XlsxHost): Map<string, string> {
@@ -121,13 +122,29 @@ function wellFormed(xml: string): void {
 }
 
 /** The input with a (stand-in) threaded comments relationship on the first sheet. */
-async function withThreadedComments(bytes: Buffer): Promise<Buffer> {
+/**
+ * The input with a threaded comment (Excel 365) on `ref` of the first sheet, as Excel saves one:
+ * the thread in its own part, and a legacy note standing for it (author "tc={id}").
+ */
+async function withThreadedComments(bytes: Buffer, ref: string): Promise<Buffer> {
   const zip = await JSZip.loadAsync(bytes);
+  const id = "{5E3C1A2B-0000-4000-8000-0000000000AA}";
   const relsPath = "xl/worksheets/_rels/sheet1.xml.rels";
-  const rel = '<Relationship Id="rIdT1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/>';
   const rels = (await zip.file(relsPath)?.async("string")) ?? '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+  const rel = '<Relationship Id="rIdT1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/>';
   zip.file(relsPath, rels.replace("</Relationships>", rel + "</Relationships>"), { createFolders: false });
-  zip.file("xl/threadedComments/threadedComment1.xml", '<?xml version="1.0" encoding="UTF-8"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"/>', { createFolders: false });
+  zip.file(
+    "xl/threadedComments/threadedComment1.xml",
+    `<?xml version="1.0" encoding="UTF-8"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><threadedComment ref="${ref}" dT="2024-12-01T08:00:00.00" personId="{0B5B7A7C-0000-4000-8000-000000000009}" id="${id}"><text>请核实</text></threadedComment></ThreadedComments>`,
+    { createFolders: false },
+  );
+  // The legacy note for it, in the sheet's comments part (exceljs wrote one for the user's notes).
+  const commentsPath = Object.keys(zip.files).find((p) => /^xl\/comments\d*\.xml$/.test(p)) as string;
+  let comments = (await zip.file(commentsPath)?.async("string")) as string;
+  const authors = (comments.match(/<author>/g) ?? []).length;
+  comments = comments.replace("</authors>", `<author>tc=${id}</author></authors>`);
+  comments = comments.replace(/<comment ref="[^"]*"/, (first) => `<comment ref="${ref}" authorId="${authors}"><text><t>[Threaded comment]\n\nComment:\n    请核实</t></text></comment>${first}`);
+  zip.file(commentsPath, comments, { createFolders: false });
   return zip.generateAsync({ type: "nodebuffer" });
 }
 
@@ -287,11 +304,31 @@ describe("markXlsxPackage (kj check --out without exceljs' cell model)", functio
     assert.equal(await styles(thrice), await styles(twice));
   });
 
-  it("refuses what it does not handle (other edits, unknown sheets, threaded comments), so check falls back", async () => {
+  it("refuses other edits and unknown sheets; marks then clearMarks on one sheet are written in order", async () => {
     await assert.rejects(markXlsxPackage(input, [{ type: "ensureSheet", sheet: "新表" }]), PackageNotHandled);
     await assert.rejects(markXlsxPackage(input, [{ type: "mark", sheet: "没有这张表", marks: [] }]), PackageNotHandled);
-    await assert.rejects(markXlsxPackage(input, [...edits.filter((e) => e.type === "mark"), ...clearMarkEdits([SHEET])]), PackageNotHandled);
-    await assert.rejects(markXlsxPackage(await withThreadedComments(input), edits), PackageNotHandled);
+    const cleared = await collect((await markXlsxPackage(input, [...edits.filter((e) => e.type === "mark"), ...clearMarkEdits([SHEET])])).writeTo);
+    const host = await openXlsxHost(cleared);
+    const expected = await openXlsxHost(input);
+    await expected.apply([...edits.filter((e) => e.type === "mark"), ...clearMarkEdits([SHEET])]);
+    assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(host)), "marks, then cleared");
+  });
+
+  it("a marked cell holding a threaded comment (Excel 365) keeps it: the mark colours the cell only, and says so", async () => {
+    const plain = await openXlsxHost(input);
+    const target = marksOf(edits, SHEET).find((m) => plain.getNote(SHEET, m.row, m.col) === null)!;
+    const threaded = await withThreadedComments(input, cellAddress(target.row, target.col));
+    const done = await markXlsxPackage(threaded, edits);
+    assert.match(done.notices.join(""), /1 个单元格带有讨论式批注/);
+    const out = await collect(done.writeTo);
+    const zip = await JSZip.loadAsync(out);
+    assert.equal(await zip.file("xl/threadedComments/threadedComment1.xml")?.async("string"), await (await JSZip.loadAsync(threaded)).file("xl/threadedComments/threadedComment1.xml")?.async("string"));
+    const host = await openXlsxHost(out);
+    const legacy = (await streamNote(out, target.row, target.col)) ?? "";
+    assert.match(legacy, /^\[Threaded comment\]/, "the note standing for the thread is untouched");
+    assert.notEqual(host.getFill(SHEET, target.row, target.col).kind, "none", "the cell is coloured");
+    const cleared = await openXlsxHost(await collect((await markXlsxPackage(out, clearMarkEdits([SHEET]))).writeTo));
+    assert.deepEqual(cleared.getFill(SHEET, target.row, target.col), (await openXlsxHost(threaded)).getFill(SHEET, target.row, target.col), "clearing restores the fill");
   });
 
   it("writes nothing but the package when there is nothing to mark", async () => {
@@ -334,16 +371,16 @@ describe("kj check --out through the package path", function () {
     assert.deepEqual(twice.readRegistry(), got.readRegistry());
   });
 
-  it("falls back to the exceljs path for a package it does not handle, with the same result", async () => {
-    const bytes = await withThreadedComments(await userWorkbook());
+  it("a workbook with a threaded comment goes through the package path too", async () => {
+    const bytes = await withThreadedComments(await userWorkbook(), "A2");
     const input = path.join(dir, "讨论.xlsx");
     fs.writeFileSync(input, bytes);
     const out = path.join(dir, "讨论-校验.xlsx");
     const r = await kj("check", input, "--as-of", "2024-12-31", "--out", out);
     assert.equal(r.code, 1, r.err);
-    assert.equal(await byPackagePath(out), false, "written by exceljs");
+    assert.ok(await byPackagePath(out), "written at package level");
     const expected = await viaExceljs(bytes, await validateEdits(bytes));
-    assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(await openXlsxHost(fs.readFileSync(out)))), "fallback vs exceljs");
+    assertSame(checksum(xlsxProbe(expected)), checksum(xlsxProbe(await openXlsxHost(fs.readFileSync(out)))), "package path vs exceljs");
   });
 });
 
@@ -351,4 +388,13 @@ describe("kj check --out through the package path", function () {
 async function byPackagePath(file: string): Promise<boolean> {
   const zipped = await parts(fs.readFileSync(file));
   return [...zipped.keys()].some((p) => p.endsWith(".rels") && zipped.get(p)!.toString().includes("rIdKj"));
+}
+
+/** The text of the first sheet's comment on a cell, read from the comments part. */
+async function streamNote(bytes: Buffer, row: number, col: number): Promise<string | null> {
+  const zip = await JSZip.loadAsync(bytes);
+  const commentsPath = Object.keys(zip.files).find((p) => /^xl\/comments\d*\.xml$/.test(p));
+  const xml = commentsPath ? ((await zip.file(commentsPath)?.async("string")) ?? "") : "";
+  const m = new RegExp(`<comment ref="${cellAddress(row, col)}"[^>]*>([\\s\\S]*?)</comment>`).exec(xml);
+  return m ? [...m[1].matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join("") : null;
 }

@@ -39,7 +39,7 @@ interface Described {
   names: string[];
   notes: Record<string, string>;
   threads: string[];
-  summary: (string | null)[];
+  summary: string[];
   summaryValidation: string[];
 }
 
@@ -249,8 +249,9 @@ describe("kj upkeep --remove / --undo at package level, on workbooks from excelj
         assert.deepEqual(got.anchors, original.anchors, "pictures and charts stay where they are");
         if (producer.chart) assert.ok(got.charts.some((f) => f.includes(`$${s}$3:$${s}$${lastKept}`)), got.charts.join(","));
         assert.ok(got.names.some((n) => n.includes(`$A$3:$A$${lastKept}`)), got.names.join(","));
-        assert.ok(got.summary[0].includes(`${s}3:${s}${lastKept}`) && got.summary[1].includes(`A3:A${lastKept}`), got.summary.join(","));
-        assert.ok(got.summary[2].endsWith(`!A${newRow(spec.kept)}`), got.summary[2]);
+        const [sum, count, one] = got.summary as string[];
+        assert.ok(sum.includes(`${s}3:${s}${lastKept}`) && count.includes(`A3:A${lastKept}`), got.summary.join(","));
+        assert.ok(one.endsWith(`!A${newRow(spec.kept)}`), one);
         assert.deepEqual(got.summaryValidation, original.summaryValidation, "the summary's own validation, and nothing more");
 
         // 调出记录: one line per row removed, the ledger's columns after the archive's own 8.
