@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadRulePack, RulePackRaw } from "../../src/policy/rules";
+import { loadRulePack } from "../../src/policy/rules";
+import type { RulePackRaw } from "../../src/policy/rules-schema";
 import { KINDS, RECOGNITIONS } from "../../src/rules/evaluate";
 
 const PACK_DIR = join(__dirname, "..", "..", "src", "policy", "packs");
