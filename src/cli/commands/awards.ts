@@ -34,7 +34,7 @@ export function registerAwards(program: Command, io: Io): void {
 export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "日期") ?? io.today();
   checkOutPath(opts.out);
-  const opened = await openForJob(file, opts.sheet);
+  const opened = await openForJob(file, opts.sheet, io.err);
   const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet });
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;

@@ -31,7 +31,7 @@ export function registerTargets(program: Command, io: Io): void {
 export async function targetsCommand(file: string, opts: TargetsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "评价日期") ?? io.today();
   checkOutPath(opts.out);
-  const opened = await openForJob(file, undefined);
+  const opened = await openForJob(file, undefined, io.err);
   const { report, edits } = computeTargets(opened.snapshot, { asOf });
   if (report.indicators.every((i) => i.status === "缺少台账")) {
     throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法统计目标完成情况`);
