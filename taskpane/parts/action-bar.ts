@@ -109,6 +109,8 @@ export function actionBar(id: string, buttons: readonly HTMLButtonElement[], not
     ]);
     confirmBox.hidden = false;
     buttonRow.hidden = true;
+    const writeShown = !write.hidden;
+    write.hidden = true;
     // The safe choice has the focus: Enter alone never removes anything.
     no.focus();
     return new Promise((resolve) => {
@@ -116,6 +118,7 @@ export function actionBar(id: string, buttons: readonly HTMLButtonElement[], not
         pending = null;
         confirmBox.hidden = true;
         buttonRow.hidden = false;
+        write.hidden = !writeShown;
         replaceChildren(confirmBox);
         resolve(ok);
       };

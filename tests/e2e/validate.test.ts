@@ -110,7 +110,7 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
   it("validates 10,000 rows in chunks with a busy line while the page stays responsive", async function () {
     this.timeout(300_000);
     const { page, log } = await openPane(env().browser, env().origin, "?fixture=large");
-    assert.match((await page.textContent("#validate-kind")) ?? "", /10000 行/);
+    assert.match((await page.textContent("#validate-kind")) ?? "", /数据 10,000 行/);
     // Watch, from inside the page, that the progress bar shows and that timers keep firing
     // between chunks (a frozen page would run no timer until validation ends).
     // (A string: tsx would wrap named functions in a helper the page does not have.)
@@ -132,7 +132,7 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
     const seen = (await page.evaluate("({ shown: window.__progressShown, ticks: window.__ticksWhileBusy })")) as { shown: number; ticks: number };
     assert.ok(seen.shown >= 1, "progress bar was shown");
     assert.ok(seen.ticks >= 1, `timers ran between chunks (${seen.ticks})`);
-    assert.match((await page.textContent("#validate-summary")) ?? "", /共 10000 行/);
+    assert.match((await page.textContent("#validate-summary")) ?? "", /共 10,000 行/);
     assert.deepEqual(log.pageErrors, []);
     await page.context().close();
   });
