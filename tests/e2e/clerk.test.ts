@@ -164,6 +164,7 @@ describe("e2e: the pane as a clerk's tool — every page at 350 and 1280 px", fu
         const asked = await page.$$eval("#upkeep-confirm-items li", (lis) => lis.map((li) => li.textContent ?? ""));
         assert.deepEqual(asked, chosen.map((s) => `${s.name}（第 ${s.row} 行：${s.reasons.map((r) => r.text).join("；")}）`));
         assert.ok(await inView(page, "#upkeep-confirm-yes"), "the question is in view");
+        await maybeScreenshot(page, `pane-upkeep-${width}`);
         await page.click("#upkeep-confirm-no");
         await page.waitForFunction(() => /已取消/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
         assert.equal(await writes(page), 0, "cancelled: nothing moved");
@@ -179,7 +180,6 @@ describe("e2e: the pane as a clerk's tool — every page at 350 and 1280 px", fu
         await page.waitForSelector(`#grid-scroller table[data-sheet="${ARCHIVE_SHEET}"] td.selected`);
         const archive = await gridRows(page, ARCHIVE_SHEET);
         for (const s of chosen) assert.ok(archive.some((r) => r.includes(s.name)), `${s.name} on ${ARCHIVE_SHEET}`);
-        await maybeScreenshot(page, `pane-upkeep-${width}`);
         await page.click("#upkeep-undo");
         await page.waitForFunction(() => /已撤销：2 家/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
         assert.deepEqual(await gridRows(page, "企业培育库"), before, "undo put every row back");
