@@ -294,7 +294,6 @@ describe("e2e: the pane as a clerk's tool — every page at 350 and 1280 px", fu
         assert.deepEqual(missing, ["注册日期", "培育类别", "入库年度"]);
         assert.match(text, /注册日期（也可写作：成立日期/);
         assert.ok(await page.isDisabled("#validate-run"));
-        await maybeScreenshot(page, `pane-partial-${width}`);
         await page.click("#validate-all");
         await page.waitForSelector("#validate-notice.notice-error");
         assert.match((await page.textContent("#validate-notice")) ?? "", /没有可识别的台账/);

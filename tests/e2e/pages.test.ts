@@ -12,7 +12,7 @@ import { ARCHIVE_SHEET, planUpkeep } from "../../src/jobs/upkeep";
 import { DEMO_TODAY } from "../../taskpane/demo/fixtures";
 import { useBrowser } from "./hooks";
 import { formatCount, formatPercent, formatWan } from "../../src/format";
-import { gridRows, maybeScreenshot, openPane } from "./support";
+import { gridRows, openPane } from "./support";
 
 async function dateInput(page: Page, selector: string): Promise<DayNumber> {
   const text = await page.inputValue(selector);
@@ -59,7 +59,6 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.equal(after.length, written.length - 2);
     const archive = await gridRows(page, ARCHIVE_SHEET);
     for (const s of chosen) assert.ok(archive.some((r) => r.includes(s.name)), `${s.name} is on ${ARCHIVE_SHEET}`);
-    await maybeScreenshot(page, "pane-upkeep");
 
     // A second removal (one more enterprise), then undo both, newest first.
     const third = await page.$eval("#upkeep-list-suggestions li.suggestion", (li) => li.getAttribute("data-row"));
@@ -132,7 +131,6 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.ok(sheetRows.some((r) => r.some((c) => /^\d+(\.\d)?%$/.test(c))), "completion shown as a percentage");
     await page.click("#targets-open");
     await page.waitForSelector("#demo-grid td[data-cell='A1'].selected");
-    await maybeScreenshot(page, "pane-targets");
     assert.deepEqual(log.pageErrors, []);
     await page.context().close();
   });
@@ -154,7 +152,6 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.ok(tabs.includes("奖励汇总"), "the summary sheet appears in the workbook");
     await page.click("#awards-open");
     await page.waitForSelector("#grid-scroller table[data-sheet='奖励汇总']");
-    await maybeScreenshot(page, "pane-awards");
     assert.deepEqual(log.pageErrors, []);
     await page.context().close();
   });

@@ -10,7 +10,7 @@ import { cellAddress } from "../../src/text";
 import { formatDay } from "../../src/dates";
 import { DEMO_TODAY } from "../../taskpane/demo/fixtures";
 import { useBrowser } from "./hooks";
-import { maybeScreenshot, openPane } from "./support";
+import { openPane } from "./support";
 
 function rgb(hex: string): string {
   const n = parseInt(hex.slice(1), 16);
@@ -81,7 +81,6 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
       assert.equal(look.bg, rgb(MARK_COLORS.error), `fill of ${a}`);
       assert.match(look.title, /^【KJ】/, `note of ${a}`);
     }
-    await maybeScreenshot(page, "pane-validate");
 
     await page.click("#validate-clear");
     await page.waitForFunction(() => document.querySelectorAll("#demo-grid td.has-note").length === 0);
