@@ -286,4 +286,4 @@ export function kindDef(kind: LedgerKind): LedgerKindDef {
 }
 
 /** Sheets the add-in writes itself: never read as ledgers. */
-export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "KJ标记"] as const;
+export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "问题清单", "KJ标记"] as const;

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { formatCount, formatWan } from "../../format";
 import { AwardsReport, fillAwards, Total, totalsJson } from "../../jobs/awards";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
@@ -34,7 +35,7 @@ export function registerAwards(program: Command, io: Io): void {
 export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "日期") ?? io.today();
   checkOutPath(opts.out);
-  const opened = await openForJob(file, opts.sheet);
+  const opened = await openForJob(file, opts.sheet, io.err);
   const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet });
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;
@@ -66,7 +67,7 @@ export function awardsJson(file: string, r: AwardsReport, out?: string): object 
 }
 
 function money(t: Total): string {
-  return `${t.count} 笔，${t.amount.toString()} 万元`;
+  return `${formatCount(t.count)} 笔，${formatWan(t.amount)} 万元`;
 }
 
 function printAwards(io: Io, file: string, r: AwardsReport, out?: string): void {

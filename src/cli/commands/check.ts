@@ -46,7 +46,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   // A streamed snapshot, never exceljs' cell model: large ledgers are read in a fraction of the memory.
   // With --out the bytes are kept to write the marked copy at package level.
   const bytes = opts.out !== undefined ? await readXlsxBytes(file) : null;
-  const { report, edits } = await validateFile(file, bytes, opts, asOf);
+  const { report, edits } = await validateFile(file, bytes, opts, asOf, io);
 
   let written: string | undefined;
   if (opts.out !== undefined && bytes) {
@@ -62,8 +62,9 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
 }
 
 /** Reads the snapshot and validates it; the snapshot is not kept (the marked copy is written without it). */
-async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptions, asOf: number): Promise<JobResult<ValidationReport>> {
+async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptions, asOf: number, io: Io): Promise<JobResult<ValidationReport>> {
   const snapshot = bytes ? await snapshotOfXlsxBytes(file, bytes) : await readXlsxSnapshot(file);
+  for (const w of snapshot.warnings ?? []) io.err(`提示：${w}`);
   const names = snapshot.sheets.map((s) => s.name);
   if (opts.sheet !== undefined && !names.includes(opts.sheet)) {
     const visible = names.filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));

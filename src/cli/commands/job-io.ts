@@ -39,10 +39,15 @@ export function checkOutPath(out: string | undefined): void {
   }
 }
 
-/** Reads the workbook (only reading it) and checks that --sheet names one of its sheets. */
-export async function openForJob(file: string, sheet: string | undefined): Promise<OpenedWorkbook> {
+/**
+ * Reads the workbook (only reading it) and checks that --sheet names one of its sheets. What
+ * the reader left out or found (a sheet pointing outside the file, stray far cells) goes to
+ * `warn` (the command's stderr) as "提示：…".
+ */
+export async function openForJob(file: string, sheet: string | undefined, warn?: (line: string) => void): Promise<OpenedWorkbook> {
   const bytes = await readXlsxBytes(file);
   const snapshot = await snapshotOfXlsxBytes(file, bytes);
+  for (const w of snapshot.warnings ?? []) warn?.(`提示：${w}`);
   if (sheet !== undefined && !snapshot.sheets.some((s) => s.name === sheet)) {
     const visible = snapshot.sheets.map((s) => s.name).filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
     throw new CliError("sheet_not_found", `工作簿中没有名为“${sheet}”的工作表（现有：${visible.join("、") || "无"}）`);

@@ -4,7 +4,8 @@ import { formatDay } from "../../dates";
 import { recalcXlsxPackage } from "../../host/xlsx/package-recalc";
 import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { ProgressFn } from "../../host/port";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic } from "../../host/xlsx/file";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, unreadable } from "../../host/xlsx/file";
+import { isPackageRefused } from "../../host/xlsx/package";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { progressBar } from "../progress-bar";
@@ -82,7 +83,9 @@ export async function recalcFile(
   let packaged: Awaited<ReturnType<typeof recalcXlsxPackage>> | null = null;
   try {
     packaged = await recalcXlsxPackage(bytes, { today: opts.today, progress: opts.progress, maxListed: LISTED });
-  } catch {
+  } catch (e) {
+    // A package the policy refuses is refused here too; anything else goes through exceljs.
+    if (isPackageRefused(e)) throw unreadable(file, e);
     packaged = null;
   }
   if (packaged) {

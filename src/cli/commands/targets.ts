@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { formatPercent } from "../../format";
 import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targets";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
@@ -31,7 +32,7 @@ export function registerTargets(program: Command, io: Io): void {
 export async function targetsCommand(file: string, opts: TargetsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "评价日期") ?? io.today();
   checkOutPath(opts.out);
-  const opened = await openForJob(file, undefined);
+  const opened = await openForJob(file, undefined, io.err);
   const { report, edits } = computeTargets(opened.snapshot, { asOf });
   if (report.indicators.every((i) => i.status === "缺少台账")) {
     throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法统计目标完成情况`);
@@ -75,15 +76,11 @@ export function targetsJson(file: string, r: TargetsReport, out?: string): objec
   };
 }
 
-function percent(x: number | null): string {
-  return x === null ? "—" : `${(x * 100).toFixed(1)}%`;
-}
-
 function line(i: IndicatorResult, years: number[]): string {
   const actual = i.actual === null ? "—" : String(i.actual);
   const perYear = years.map((y) => `${y}:${i.byYear[String(y)] ?? "—"}`).join(" ");
   const name = i.qualifier ? `${i.name}（${i.qualifier}）` : i.name;
-  return `  ${name}：目标 ${i.target}${i.unit}，实际 ${actual}，完成率 ${percent(i.completion)}，${i.status}${i.gap ? `，尚差 ${i.gap}` : ""}（${i.kindLabel}；${perYear}）${i.note ? ` ${i.note}` : ""}`;
+  return `  ${name}：目标 ${i.target}${i.unit}，实际 ${actual}，完成率 ${formatPercent(i.completion)}，${i.status}${i.gap ? `，尚差 ${i.gap}` : ""}（${i.kindLabel}；${perYear}）${i.note ? ` ${i.note}` : ""}`;
 }
 
 function printTargets(io: Io, file: string, r: TargetsReport, out?: string): void {

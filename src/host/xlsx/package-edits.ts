@@ -33,6 +33,7 @@ import { CellValue } from "../../ledger/cells";
 import { composeNote, entryToClear, MARK_REGISTRY_SHEET, moveRegistryRows, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../marks";
 import { Edit, ProgressFn } from "../port";
 import { isDateFormat, streamSnapshot } from "./stream";
+import { openXlsxPackage } from "./package";
 import { cellAddress } from "../../text";
 import {
   assertUtf8,
@@ -43,7 +44,6 @@ import {
   NO_ADDRESSES,
   findPart,
   ooxmlText,
-  openPackage,
   PackageNotHandled,
   parseRelationships,
   readWorkbookPart,
@@ -149,7 +149,8 @@ const cellKey = (row: number, col: number) => `${row}:${col}`;
  * comment). What this path does not write throws PackageNotHandled.
  */
 export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opts: { progress?: ProgressFn } = {}): Promise<PackageEdits> {
-  const zip = await openPackage(bytes);
+  // The package policy (src/host/xlsx/package.ts): refused packages throw PackageRefused, every part is verified.
+  const zip = await openXlsxPackage(bytes).jszip();
   const writer = await PackageWriter.open(zip, bytes);
   let run: Edit[] = [];
   let copies: CopyPlan | null = null;

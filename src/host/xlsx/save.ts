@@ -9,7 +9,8 @@
 import { CliError } from "../../errors";
 import { DayNumber } from "../../dates";
 import { Edit } from "../port";
-import { openXlsx, saveStreamAtomic, saveXlsxAtomic } from "./file";
+import { openXlsx, saveStreamAtomic, saveXlsxAtomic, unreadable } from "./file";
+import { isPackageRefused } from "./package";
 import { XlsxHost } from "./host";
 import { PackageNotHandled } from "./ooxml";
 import { editXlsxPackage, PackageEdits } from "./package-edits";
@@ -43,6 +44,8 @@ export async function saveEditedCopy(file: string, bytes: Buffer, edits: readonl
     packaged = await writer(bytes, edits);
     if (opts.recalcToday !== undefined || packaged.needsRecalc) await recalcXlsxZip(packaged.zip, { today: opts.recalcToday ?? opts.today });
   } catch (e) {
+    // A package the policy refuses (src/host/xlsx/package.ts) is refused here too, with its own message.
+    if (isPackageRefused(e)) throw unreadable(file, e);
     if (e instanceof PackageNotHandled && e.fallback) return viaExceljs(file, edits, out, opts, e.reason);
     throw notSaved(out, e);
   }
