@@ -129,7 +129,8 @@ export function rowsInserted(sheet: string, runs: readonly { at: number; count: 
     point,
     anchor: point,
     area: (top, bottom, formulaRow) => {
-      if (top === bottom || !block) return [point(top), Math.min(point(bottom), MAX_ROW)];
+      // Excel's rule without a block, and for a single row that is not the whole block.
+      if (!block || (top === bottom && !(top <= block.first && bottom >= block.last))) return [point(top), Math.min(point(bottom), MAX_ROW)];
       const t = top + upTo(top, top <= block.first);
       const widens = bottom >= block.last || formulaRow === bottom + 1;
       const b = bottom >= MAX_ROW ? bottom : bottom + upTo(widens ? bottom + 1 : bottom, false);
