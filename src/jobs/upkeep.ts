@@ -346,7 +346,9 @@ function readArchive(snapshot: WorkbookSnapshot): Archive {
       `工作表“${ARCHIVE_SHEET}”的第 1 行不是本工具写的表头（应为 ${ARCHIVE_META.join("、")} …），为免覆盖，请把该表改名后重试`,
     );
   }
-  const lastCol = Math.max(offset, sheet.firstCol + Math.max(0, ...sheet.values.map((r) => (r ? r.length : 0))) - 1);
+  let widest = 0;
+  for (const r of sheet.values) if (r && r.length > widest) widest = r.length;
+  const lastCol = Math.max(offset, sheet.firstCol + widest - 1);
   let copyWidth = 0;
   for (let c = offset + 1; c <= lastCol; c++) if (!isBlankCell(cellAt(sheet, 1, c))) copyWidth = c - offset;
   const last = lastUsedRow(sheet);
@@ -442,8 +444,7 @@ function sameCode(a: string | null | undefined, b: string | null): boolean {
 }
 
 /** Finds the ledger row a reference means now: the given row if it still holds that firm, else where that firm moved. */
-function resolveRef(l: Ledger, ref: number | RowRef, rows: readonly number[]): number | null {
-  const rowSet = new Set(rows);
+function resolveRef(l: Ledger, ref: number | RowRef, rows: readonly number[], rowSet: ReadonlySet<number>): number | null {
   if (typeof ref === "number") return rowSet.has(ref) ? ref : null;
   const identified = (ref.uscc !== undefined && ref.uscc !== null && ref.uscc !== "") || (ref.name !== undefined && ref.name !== "");
   const matches = (row: number) =>
@@ -496,10 +497,11 @@ export function removeFromPool(
   const l = pickLedger(snapshot, opts);
   const sheetName = l.sheet.name;
   const all = dataRows(l).map((r) => r.row);
+  const allSet = new Set(all);
   const chosen = new Set<number>();
   const skipped: { row: number; reason: string }[] = [];
   for (const ref of rows) {
-    const row = resolveRef(l, ref, all);
+    const row = resolveRef(l, ref, all, allSet);
     const at = typeof ref === "number" ? ref : ref.row;
     if (row === null) skipped.push({ row: at, reason: `第 ${at} 行已不在“${sheetName}”中（可能已经调出），未作处理` });
     else chosen.add(row);
@@ -585,10 +587,11 @@ function comparable(v: CellValue): string {
   return typeof v + ":" + String(v);
 }
 
-/** True when the sheet row holds exactly the archived cells in the archived columns 1..width. */
-function rowEquals(sheet: SheetSnapshot, row: number, cells: readonly CellValue[], width: number): boolean {
-  for (let c = 1; c <= Math.max(width, cells.length); c++) if (comparable(cellAt(sheet, row, c)) !== comparable(cells[c - 1] ?? null)) return false;
-  return true;
+/** A row's cells in columns 1..width as one string: two rows hold the same cells when these are equal. */
+function rowSignature(cell: (c: number) => CellValue, width: number): string {
+  const parts: string[] = [];
+  for (let c = 1; c <= width; c++) parts.push(comparable(cell(c)));
+  return JSON.stringify(parts);
 }
 
 /**
@@ -633,10 +636,11 @@ export function undoRemoval(snapshot: WorkbookSnapshot, opts: JobOptions, batchI
     const nameCol = ledger?.mapping.columns.name;
     // The ledger's data rows as they are now: the restored rows go back among them.
     const block = { first: (ledger?.mapping.headerRow ?? sheet.firstRow - 1) + 1, last: Math.max(last, (ledger?.mapping.headerRow ?? 0) + 1) };
-    const present = (cells: CellValue[]) => {
-      for (let r = sheet.firstRow; r <= last; r++) if (rowEquals(sheet, r, cells, archive.copyWidth)) return true;
-      return false;
-    };
+    // Is the row already back (it holds exactly the archived cells)? One pass over the sheet, not one per record.
+    const width = records.reduce((w, r) => Math.max(w, r.cells.length), archive.copyWidth);
+    const rowsNow = new Set<string>();
+    for (let r = sheet.firstRow; r <= last; r++) rowsNow.add(rowSignature((c) => cellAt(sheet, r, c), width));
+    const present = (cells: CellValue[]) => rowsNow.has(rowSignature((c) => cells[c - 1] ?? null, width));
     records.sort((a, b) => a.originalRow - b.originalRow);
     let inserted = 0;
     const moved: { from: number; to: number }[] = [];

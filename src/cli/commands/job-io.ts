@@ -79,17 +79,16 @@ export interface SaveResultOptions {
 
 /**
  * Saves the workbook with every recorded edit as `out` (never over the input); returns the path
- * written. What the save had to say is in opened.notices (printNotices shows it).
+ * written. The snapshots are let go first (read the reports, not opened.snapshot, afterwards).
+ * What the save had to say is in opened.notices (printNotices shows it).
  */
 export async function saveResult(opened: OpenedWorkbook, out: string, opts: SaveResultOptions = {}): Promise<string> {
+  // The snapshots are not needed any more (the jobs have run): let them go before the writer works.
+  opened.memory = null;
+  opened.snapshot = { sheets: [] };
   const saved = await saveEditedCopy(opened.file, opened.bytes, opened.edits, out, {
     recalcToday: opts.recalcToday,
     today: opts.today ?? opts.recalcToday ?? todayOfMachine(),
-    beforeFallback: () => {
-      // The snapshots are not needed any more: let them go before exceljs builds its model.
-      opened.memory = null;
-      opened.snapshot = { sheets: [] };
-    },
   });
   opened.notices.push(...saved.notices);
   return saved.path;

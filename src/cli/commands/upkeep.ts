@@ -69,7 +69,9 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
   let removal: RemovalReport | null = null;
   if (opts.out !== undefined) {
     if (opts.remove) {
-      await applyAndReread(opened, plan.edits);
+      // The suggestions go into KJ's own columns only, which removal neither copies nor reads:
+      // the rows are removed from the snapshot as read (no second copy of a large ledger).
+      await addEdits(opened, plan.edits);
       const r = removeFromPool(opened.snapshot, jobOpts, plan.report.suggestions);
       removal = r.report;
       await addEdits(opened, r.edits);

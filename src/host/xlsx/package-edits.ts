@@ -119,12 +119,14 @@ type NoteCopy = { author: string; body: string; namespaces: Record<string, strin
 
 /** What the edits do to one sheet. */
 interface SheetPlan {
-  cells: Map<string, Target>;
-  clears: Map<string, SavedFill>;
+  cells: Map<number, Target>;
+  clears: Map<number, SavedFill>;
   marks: Extract<Edit, { type: "mark" }>[];
   widths: Map<number, number>;
   dataBars: Extract<Edit, { type: "dataBar" }>[];
-  notes: Map<string, { row: number; col: number; note: NoteCopy }>;
+  notes: Map<number, { row: number; col: number; note: NoteCopy }>;
+  /** Blocks whose cells take the notes copied onto them, or none. */
+  noteBlocks: Block[];
   merges: Block[];
 }
 
@@ -135,14 +137,22 @@ interface Block {
   right: number;
 }
 
-/** What a copyFormats edit gives its sheet, read from its sources as the edits before left them. */
+/**
+ * What a copyFormats edit gives its sheet, read from its sources as the edits before left them:
+ * each target block's styles (row by row), the notes of source cells that have one (the other
+ * target cells lose theirs), and the merged ranges inside the blocks.
+ */
 interface CopyPlan {
   sheet: string;
-  cells: { row: number; col: number; style: number; note: NoteCopy }[];
+  blocks: { row: number; col: number; rows: number; cols: number; styles: Int32Array }[];
+  notes: { row: number; col: number; note: NonNullable<NoteCopy> }[];
   merges: Block[];
 }
 
-const cellKey = (row: number, col: number) => `${row}:${col}`;
+/** A cell as one number (a Map of a million cells keyed by numbers costs far less than by strings). */
+const cellKey = (row: number, col: number) => (row - 1) * 16_384 + col;
+const rowOfKey = (key: number) => Math.floor((key - 1) / 16_384) + 1;
+const colOfKey = (key: number) => key - (rowOfKey(key) - 1) * 16_384;
 
 /**
  * Writes `edits` into the package `bytes` as XlsxHost.apply would, in order (see the file
@@ -298,7 +308,7 @@ class PackageWriter {
       if (!this.exists(sheet) || sheet === MARK_REGISTRY_SHEET) throw new PackageNotHandled(`no worksheet ${sheet}`, { reason: `工作簿中没有名为“${sheet}”的工作表` });
       let p = plans.get(sheet);
       if (!p) {
-        p = { cells: new Map(), clears: new Map(), marks: [], widths: new Map(), dataBars: [], notes: new Map(), merges: [] };
+        p = { cells: new Map(), clears: new Map(), marks: [], widths: new Map(), dataBars: [], notes: new Map(), noteBlocks: [], merges: [] };
         plans.set(sheet, p);
         sheetOrder.push(sheet);
       }
@@ -322,10 +332,11 @@ class PackageWriter {
 
     if (copies) {
       const p = planOf(copies.sheet);
-      for (const c of copies.cells) {
-        target(p, c.row, c.col).base = c.style;
-        p.notes.set(cellKey(c.row, c.col), { row: c.row, col: c.col, note: c.note });
+      for (const b of copies.blocks) {
+        for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++) target(p, b.row + i, b.col + j).base = b.styles[i * b.cols + j];
+        p.noteBlocks.push({ top: b.row, left: b.col, bottom: b.row + b.rows - 1, right: b.col + b.cols - 1 });
       }
+      for (const c of copies.notes) p.notes.set(cellKey(c.row, c.col), { row: c.row, col: c.col, note: c.note });
       p.merges.push(...copies.merges);
     }
 
@@ -397,7 +408,7 @@ class PackageWriter {
     const planned = new Map(sheetOrder.map((sheet) => [sheet, plans.get(sheet)!.marks.map((e) => planMarks(e.marks))]));
     const sheetsToChange = sheetOrder.filter((sheet) => {
       const p = plans.get(sheet)!;
-      return p.clears.size > 0 || p.cells.size > 0 || p.widths.size > 0 || p.dataBars.length > 0 || p.notes.size > 0 || p.merges.length > 0 || planned.get(sheet)!.some((ps) => ps.length > 0);
+      return p.clears.size > 0 || p.cells.size > 0 || p.widths.size > 0 || p.dataBars.length > 0 || p.notes.size > 0 || p.noteBlocks.length > 0 || p.merges.length > 0 || planned.get(sheet)!.some((ps) => ps.length > 0);
     });
     const newSheets = this.pending.filter((c) => c.name !== MARK_REGISTRY_SHEET);
     if (sheetsToChange.length === 0 && newSheets.length === 0) {
@@ -417,7 +428,8 @@ class PackageWriter {
       const markPlans = planned.get(sheet) ?? [];
       const changes = plan.cells;
       for (const [key, fill] of plan.clears) {
-        const [row, col] = key.split(":").map(Number);
+        const row = rowOfKey(key);
+        const col = colOfKey(key);
         target(plan, row, col).restore = fill;
       }
       for (const ps of markPlans) for (const p of ps) target(plan, p.row, p.col).color = p.color;
@@ -448,10 +460,11 @@ class PackageWriter {
       });
 
       // Notes: copied ones first, then cleared (the KJ part goes, a user's part stays), then the marks in order.
-      const hasNotes = plan.clears.size > 0 || plan.notes.size > 0 || markPlans.some((ps) => ps.length > 0);
+      const hasNotes = plan.clears.size > 0 || plan.notes.size > 0 || plan.noteBlocks.length > 0 || markPlans.some((ps) => ps.length > 0);
       const notes = hasNotes ? await SheetNotes.open(this.zip, sheet, sheetPath, patched.legacyDrawingId) : null;
       if (notes) {
         for (const c of plan.notes.values()) notes.copy(c.row, c.col, c.note);
+        notes.clearUncopied(plan.noteBlocks);
         for (const t of targets) {
           if (!t.restore) continue;
           const next = noteAfterClear(notes.get(t.row, t.col));
@@ -459,7 +472,7 @@ class PackageWriter {
           else if (next.action === "set") notes.set(t.row, t.col, next.text);
         }
       }
-      const registered = new Set<string>();
+      const registered = new Set<number>();
       for (const ps of markPlans) {
         for (const p of ps) {
           const key = cellKey(p.row, p.col);
@@ -487,7 +500,7 @@ class PackageWriter {
   async readCopies(e: Extract<Edit, { type: "copyFormats" }>): Promise<CopyPlan> {
     if (!this.exists(e.sheet)) throw new PackageNotHandled(`no worksheet ${e.sheet}`, { reason: `工作簿中没有名为“${e.sheet}”的工作表` });
     await this.createPending();
-    const plan: CopyPlan = { sheet: e.sheet, cells: [], merges: [] };
+    const plan: CopyPlan = { sheet: e.sheet, blocks: [], notes: [], merges: [] };
     const bySource = new Map<string, typeof e.blocks>();
     for (const b of e.blocks) bySource.set(b.from.sheet, [...(bySource.get(b.from.sheet) ?? []), b]);
     for (const [source, blocks] of bySource) {
@@ -503,12 +516,16 @@ class PackageWriter {
       for (const b of blocks) {
         const dr = b.row - b.from.row;
         const dc = b.col - b.from.col;
+        const block = { row: b.row, col: b.col, rows: b.from.rows, cols: b.from.cols, styles: new Int32Array(b.from.rows * b.from.cols) };
         for (let i = 0; i < b.from.rows; i++)
           for (let j = 0; j < b.from.cols; j++) {
             const row = b.from.row + i;
             const col = b.from.col + j;
-            plan.cells.push({ row: row + dr, col: col + dc, style: styles(row, col), note: notes.get(cellKey(row, col)) ?? null });
+            block.styles[i * b.from.cols + j] = styles(row, col);
+            const note = notes.get(cellKey(row, col));
+            if (note) plan.notes.push({ row: row + dr, col: col + dc, note });
           }
+        plan.blocks.push(block);
         const bottom = b.from.row + b.from.rows - 1;
         const right = b.from.col + b.from.cols - 1;
         for (const m of merges) {
@@ -670,10 +687,11 @@ function cellStyles(sheet: string, buf: Buffer, rows: ReadonlySet<number>): (row
     if (a.style !== undefined) colStyles.push({ min: Number(a.min), max: Number(a.max), style: Number(a.style) });
   }
   const colStyle = (col: number) => colStyles.find((c) => col >= c.min && col <= c.max)?.style ?? 0;
-  const cells = new Map<string, number>();
+  const cells = new Map<number, number>();
   const rowStyles = new Map<number, number>();
   if (sdStart >= 0 && rows.size > 0) {
-    const last = Math.max(...rows);
+    let last = 0;
+    for (const r of rows) if (r > last) last = r;
     const end = buf.indexOf("</sheetData>", sdStart, "latin1");
     let pos = sdStart;
     for (;;) {
@@ -1108,11 +1126,12 @@ function endsName(buf: Buffer, at: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x3e || b === SLASH;
 }
 
-/** The next start tag `<name` (whole name) in [from, to), or -1. */
+/** The next start tag `<name` (whole name) in [from, to), or -1; never searches past `to`. */
 function nextTag(buf: Buffer, name: string, from: number, to: number): number {
+  const window = buf.subarray(0, Math.min(to + name.length + 1, buf.length));
   let at = from;
   for (;;) {
-    at = buf.indexOf(name, at, "latin1");
+    at = window.indexOf(name, at, "latin1");
     if (at < 0 || at >= to) return -1;
     if (buf[at] === LT && endsName(buf, at + name.length)) return at;
     at += name.length;
@@ -1121,7 +1140,7 @@ function nextTag(buf: Buffer, name: string, from: number, to: number): number {
 
 interface PatchedSheet {
   /** The style each changed cell had before (by cellKey). */
-  originalStyles: Map<string, number>;
+  originalStyles: Map<number, number>;
   /** The r:id of the sheet's legacy drawing (VML), if it has one. */
   legacyDrawingId: string | null;
   /** The sheet XML, with a <legacyDrawing> added when `legacyId` is given for a sheet without one. */
@@ -1168,7 +1187,7 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
   }
   const colStyle = (col: number) => colStyles.find((c) => col >= c.min && col <= c.max)?.style ?? 0;
 
-  const originalStyles = new Map<string, number>();
+  const originalStyles = new Map<number, number>();
   const inserted = { minRow: Infinity, maxRow: 0, minCol: Infinity, maxCol: 0 };
   /** A missing cell's XML, or null when nothing is inserted. */
   const newCell = (t: Target, orig: number): Buffer | null => {
@@ -1371,7 +1390,7 @@ interface NoteChange {
 /** The comments of one sheet (existing part merged) and its VML drawing. */
 class SheetNotes {
   /** Notes set, copied or removed by the edits. */
-  private readonly changed = new Map<string, NoteChange>();
+  private readonly changed = new Map<number, NoteChange>();
 
   private constructor(
     private readonly sheetPath: string,
@@ -1379,18 +1398,18 @@ class SheetNotes {
     private readonly relsXml: string | null,
     private readonly commentsPath: string | null,
     private readonly commentsXml: string | null,
-    private readonly existing: Map<string, ExistingComment>,
+    private readonly existing: Map<number, ExistingComment>,
     private readonly vmlPath: string | null,
     private readonly vmlXml: string | null,
     /** Cells holding a threaded comment (Excel 365): their legacy note stands for the thread and is left alone. */
-    private readonly threads: ReadonlySet<string>,
+    private readonly threads: ReadonlySet<number>,
   ) {}
 
   static async open(zip: JSZip, sheet: string, sheetPath: string, legacyDrawingId: string | null): Promise<SheetNotes> {
     const relsPath = relsPathOf(sheetPath);
     const relsXml = await text(zip, relsPath);
     const rels = relsXml ? parseRelationships(sheetPath, relsXml) : [];
-    const threads = new Set<string>();
+    const threads = new Set<number>();
     for (const rel of rels.filter((r) => /\/threadedComment$/i.test(r.type) && !r.external)) {
       const path = findPart(zip, rel.target);
       const xml = path ? await text(zip, path) : null;
@@ -1408,7 +1427,7 @@ class SheetNotes {
     const commentsPath = comments[0] ? findPart(zip, comments[0].target) : null;
     if (comments[0] && !commentsPath) throw notRead("comments part missing");
     const commentsXml = commentsPath ? await text(zip, commentsPath) : null;
-    const existing = new Map<string, ExistingComment>();
+    const existing = new Map<number, ExistingComment>();
     if (commentsXml !== null) {
       if (!/<comments\b/.test(commentsXml) || !/<commentList\b/.test(commentsXml)) throw notRead("comments part not read");
       for (const m of commentsXml.matchAll(/<comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/comment>)/g)) {
@@ -1443,6 +1462,15 @@ class SheetNotes {
   /** null removes the note. */
   set(row: number, col: number, noteText: string | null): void {
     this.changed.set(cellKey(row, col), { row, col, text: noteText });
+  }
+
+  /** Removes the notes of cells inside `blocks` that got no copied note (copyFormats: the source cell had none). */
+  clearUncopied(blocks: readonly Block[]): void {
+    if (blocks.length === 0) return;
+    for (const [key, e] of this.existing) {
+      if (this.changed.has(key)) continue;
+      if (blocks.some((b) => e.row >= b.top && e.row <= b.bottom && e.col >= b.left && e.col <= b.right)) this.set(e.row, e.col, null);
+    }
   }
 
   /** Gives the cell a copy of another cell's comment (its runs and author kept); null removes its note. */
@@ -1542,8 +1570,8 @@ class SheetNotes {
 }
 
 /** The comments of a sheet as they are in the package now, as copies (body and author) by cell. */
-async function readNotes(zip: JSZip, sheetPath: string): Promise<Map<string, NoteCopy>> {
-  const out = new Map<string, NoteCopy>();
+async function readNotes(zip: JSZip, sheetPath: string): Promise<Map<number, NoteCopy>> {
+  const out = new Map<number, NoteCopy>();
   const relsXml = await text(zip, relsPathOf(sheetPath));
   const rel = relsXml ? parseRelationships(sheetPath, relsXml).find((r) => r.type === REL_COMMENTS && !r.external) : undefined;
   const path = rel ? findPart(zip, rel.target) : null;

@@ -65,10 +65,12 @@ function endsName(buf: Buffer, at: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x3e || b === SLASH;
 }
 
+/** The next start tag `<name` (whole name) in [from, to), or -1; never searches past `to`. */
 function nextTag(buf: Buffer, name: string, from: number, to: number): number {
+  const window = buf.subarray(0, Math.min(to + name.length + 1, buf.length));
   let at = from;
   for (;;) {
-    at = buf.indexOf(name, at, "latin1");
+    at = window.indexOf(name, at, "latin1");
     if (at < 0 || at >= to) return -1;
     if (buf[at] === LT && endsName(buf, at + name.length)) return at;
     at += name.length;
