@@ -279,7 +279,7 @@ class ApplySession {
   async apply(e: Edit): Promise<void> {
     switch (e.type) {
       case "ensureSheet":
-        return this.ensureSheet(e.sheet, false);
+        return this.ensureSheet(e.sheet, e.hidden ?? false);
       case "setValues":
         return this.setValues(e.sheet, e.row, e.col, e.values);
       case "setFormulas":
@@ -349,12 +349,18 @@ class ApplySession {
     return this.sheetNames;
   }
 
-  private async ensureSheet(name: string, hidden: boolean): Promise<void> {
+  private async ensureSheet(name: string, hidden: false | "hidden" | "veryHidden"): Promise<void> {
     const names = await this.loadSheetNames();
-    if (names.has(name)) return;
+    if (names.has(name)) {
+      if (hidden) {
+        await this.batch.reserve(OP_OVERHEAD_BYTES + utf8Length(name));
+        this.sheet(name).visibility = hidden === "veryHidden" ? "VeryHidden" : "Hidden";
+      }
+      return;
+    }
     await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + utf8Length(name));
     const ws = this.ctx.workbook.worksheets.add(name);
-    if (hidden) ws.visibility = "Hidden";
+    if (hidden) ws.visibility = hidden === "veryHidden" ? "VeryHidden" : "Hidden";
     names.add(name);
   }
 
@@ -430,7 +436,7 @@ class ApplySession {
 
   /** Rewrites the registry sheet: rows from A1 (text format), clearing rows it no longer needs. */
   private async writeRegistry(entries: RegistryEntry[]): Promise<void> {
-    await this.ensureSheet(MARK_REGISTRY_SHEET, true);
+    await this.ensureSheet(MARK_REGISTRY_SHEET, "hidden");
     const ws = this.sheet(MARK_REGISTRY_SHEET);
     const rows = registryRows(entries);
     if (this.registryHeight > rows.length) {

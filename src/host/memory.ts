@@ -19,6 +19,8 @@ export interface MemorySheetInit {
   notes?: { row: number; col: number; text: string }[];
   numberFormats?: { row: number; col: number; format: string }[];
   hidden?: boolean;
+  /** Very hidden (not listed in the sheet tabs' unhide dialog); implies hidden. */
+  veryHidden?: boolean;
 }
 
 /** Beyond Excel's last column, so row * COL_SPAN + col is a unique cell key. */
@@ -28,6 +30,7 @@ const rowOfKey = (k: number) => Math.floor(k / COL_SPAN);
 
 class MemorySheet {
   hidden = false;
+  veryHidden = false;
   /** values[row-1][col-1]; rows may be ragged or missing. */
   values: CellValue[][] = [];
   formulas = new Map<number, string>();
@@ -108,7 +111,8 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
   constructor(init: readonly MemorySheetInit[] = [], activeSheet?: string) {
     for (const s of init) {
       const sheet = this.addSheet(s.name);
-      sheet.hidden = Boolean(s.hidden);
+      sheet.hidden = Boolean(s.hidden || s.veryHidden);
+      sheet.veryHidden = Boolean(s.veryHidden);
       (s.values ?? []).forEach((row, i) =>
         row.forEach((v, j) => {
           if (v === null || v === undefined || v === "") return;
@@ -225,6 +229,9 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
   isHidden(sheet: string): boolean {
     return this.need(sheet).hidden;
   }
+  isVeryHidden(sheet: string): boolean {
+    return this.need(sheet).veryHidden;
+  }
   columnWidth(sheet: string, col: number): number | null {
     return this.need(sheet).widths.get(col) ?? null;
   }
@@ -285,9 +292,14 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
 
   private applyOne(e: Edit): void {
     switch (e.type) {
-      case "ensureSheet":
-        if (!this.find(e.sheet)) this.addSheet(e.sheet);
+      case "ensureSheet": {
+        const s = this.find(e.sheet) ?? this.addSheet(e.sheet);
+        if (e.hidden) {
+          s.hidden = true;
+          s.veryHidden = e.hidden === "veryHidden";
+        }
         return;
+      }
       case "setValues": {
         const s = this.need(e.sheet);
         e.values.forEach((r, i) => r.forEach((v, j) => this.writeValue(s, e.row + i, e.col + j, v)));

@@ -56,8 +56,12 @@ export type Edit =
   | { type: "setValues"; sheet: string; row: number; col: number; values: CellValue[][] }
   /** Writes formulas built by the add-in ("=KJ.AWARD(C2,E2,D2)"), same shape rules as values; null leaves a cell alone. */
   | { type: "setFormulas"; sheet: string; row: number; col: number; formulas: (string | null)[][] }
-  /** Creates a sheet if it does not exist (no-op otherwise). */
-  | { type: "ensureSheet"; sheet: string }
+  /**
+   * Creates a sheet if it does not exist (no-op otherwise). With `hidden`, the sheet (new or not)
+   * is hidden: "veryHidden" sheets cannot be shown from the sheet tabs (the add-in's own data,
+   * e.g. the policy packs stored in the workbook).
+   */
+  | { type: "ensureSheet"; sheet: string; hidden?: "hidden" | "veryHidden" }
   /** Clears the values of a block (only ever inside the add-in's own sheets or columns). */
   | { type: "clearRange"; sheet: string; row: number; col: number; rows: number; cols: number }
   /** Marks cells: fill colour + a note starting with NOTE_PREFIX. The host remembers the previous fill to restore it. */

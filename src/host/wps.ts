@@ -23,6 +23,8 @@ type Com = any;
 export const XL_NONE = -4142;
 /** XlSheetVisibility.xlSheetHidden. */
 export const XL_SHEET_HIDDEN = 0;
+/** xlSheetVeryHidden: not listed in the unhide dialog. */
+export const XL_SHEET_VERY_HIDDEN = 2;
 
 /** XlPasteType.xlPasteFormats / xlPasteComments, for Range.PasteSpecial. */
 export const XL_PASTE_FORMATS = -4122;
@@ -206,9 +208,11 @@ export class WpsHost implements SpreadsheetHost {
         return this.writeValues(this.sheet(e.sheet), e.sheet, e.row, e.col, e.values);
       case "setFormulas":
         return this.writeFormulas(this.sheet(e.sheet), e.sheet, e.row, e.col, e.formulas);
-      case "ensureSheet":
-        this.ensureSheet(e.sheet);
+      case "ensureSheet": {
+        const ws = this.ensureSheet(e.sheet);
+        if (e.hidden) ws.Visible = e.hidden === "veryHidden" ? XL_SHEET_VERY_HIDDEN : XL_SHEET_HIDDEN;
         return;
+      }
       case "clearRange":
         if (e.rows > 0 && e.cols > 0) this.block(this.sheet(e.sheet), e.row, e.col, e.rows, e.cols).ClearContents();
         return;

@@ -12,6 +12,7 @@ import { dayFromParts, DayNumber, formatDay, yearOf } from "../dates";
 import { KjError } from "../errors";
 import { Edit, WorkbookSnapshot } from "../host/port";
 import { kindDef, LedgerKind } from "../ledger/catalogue";
+import { HOW_TO_ADD_POLICY } from "../policy/pack-errors";
 import { LoadedPlan, PLAN_PACKS } from "../policy/plans";
 import { Target } from "../policy/schema";
 import { cellIssue, dataRows, enterpriseKey, fieldName, findLedgers, Ledger, readAt, rewriteOwnSheetEdits } from "./ledgers";
@@ -173,7 +174,7 @@ export function planOn(asOf: DayNumber, packs: readonly LoadedPlan[] = PLAN_PACK
   if (covering) return covering;
   const started = packs.filter((p) => p.from <= asOf);
   if (started.length > 0) return started[started.length - 1];
-  throw new KjError("no_policy", `评价日 ${formatDay(asOf)} 早于所有计划期（最早的计划自 ${packs[0]?.pack.period.from ?? "—"} 起）`, "na");
+  throw new KjError("no_policy", `无适用政策：评价日 ${formatDay(asOf)} 早于所有计划期（最早的计划自 ${packs[0]?.pack.period.from ?? "—"} 起）。${HOW_TO_ADD_POLICY}`, "na");
 }
 
 function endOfYear(y: number): DayNumber {
@@ -337,6 +338,9 @@ export function computeTargets(
     `流量指标：按计划期 ${plan.pack.period.from} 至 ${plan.pack.period.to} 内、且不晚于评价日所在年度发生的数量计；分年列按当年计；“每年”指标（科技型中小企业、海外专家）的实际值取 ${Math.min(Math.max(asOfYear, fromYear), toYear)} 年。`,
     "存量指标的分年列为当年 12 月 31 日（当年未结束时为评价日）有效的数量；评价日之后的年度留空。",
   ];
+  if (asOf > plan.to) {
+    ruleLines.push(`评价日 ${formatDay(asOf)} 已在计划期（${plan.pack.period.from} 至 ${plan.pack.period.to}）之后，按这一期计划统计。${HOW_TO_ADD_POLICY}`);
+  }
   const report: TargetsReport = {
     asOf: formatDay(asOf),
     policy: { id: plan.pack.id, title: plan.pack.title, from: plan.pack.period.from, to: plan.pack.period.to },

@@ -18,7 +18,8 @@ import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXl
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
-import { CliError } from "../../errors";
+import { CliError, isKjError } from "../../errors";
+import { LoadedPack } from "../../policy/registry";
 
 export interface OpenedWorkbook {
   file: string;
@@ -68,15 +69,20 @@ export async function applyAndReread(opened: OpenedWorkbook, edits: readonly Edi
 export interface SaveResultOptions {
   /** Recalculate the formulas (cached results, so the copy shows values anywhere) with this as today. */
   recalcToday?: DayNumber;
+  /** Packs given with --policy, used by the recalculation besides those stored in the workbook. */
+  extraPolicies?: readonly LoadedPack[];
 }
 
 /** Saves the workbook with every recorded edit as `out` (never over the input); returns the path written. */
 export async function saveResult(opened: OpenedWorkbook, out: string, opts: SaveResultOptions = {}): Promise<string> {
+  const recalcOptions = { today: opts.recalcToday as DayNumber, extraPolicies: opts.extraPolicies, workbookName: path.basename(opened.file) };
   let packaged: Awaited<ReturnType<typeof editXlsxPackage>> | null = null;
   try {
     packaged = await editXlsxPackage(opened.bytes, opened.edits);
-    if (opts.recalcToday !== undefined) await recalcXlsxZip(packaged.zip, { today: opts.recalcToday });
-  } catch {
+    if (opts.recalcToday !== undefined) await recalcXlsxZip(packaged.zip, recalcOptions);
+  } catch (e) {
+    // A refused policy pack is the user's to fix, whichever path writes.
+    if (isKjError(e)) throw e;
     // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
     packaged = null;
   }
@@ -86,7 +92,7 @@ export async function saveResult(opened: OpenedWorkbook, out: string, opts: Save
   opened.snapshot = { sheets: [] };
   const workbook = await openXlsx(opened.file);
   await new XlsxHost(workbook).apply(opened.edits);
-  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, { today: opts.recalcToday });
+  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, recalcOptions);
   return (await saveXlsxAtomic(workbook, out, { inputPath: opened.file })).path;
 }
 

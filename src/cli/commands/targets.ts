@@ -4,24 +4,28 @@ import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 
 export interface TargetsOptions {
   asOf?: string;
   out?: string;
   json?: boolean;
+  policy?: string[];
 }
 
 export function registerTargets(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("targets")
     .description("目标完成情况：按三年行动计划的各项指标，从台账统计实际数、完成率、差距和分年数，并按镇街、主管部门分解")
     .argument("<台账.xlsx>", "含企业培育库、创新平台、人才、科技计划项目台账的工作簿（只读取，不会被修改）")
     .option("--as-of <YYYY-MM-DD>", "评价日期：存量指标按这一天有效的数量计；默认今天")
     .option("--out <结果.xlsx>", "另存一份副本，写入（或更新）“目标完成情况”工作表")
-    .option("--json", "以 JSON 输出")
+    .option("--json", "以 JSON 输出");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
-      "\n退出码：0 全部指标达成；1 有指标未达成或缺少台账（缺少的台账不按 0 计，会写明）；2 无法统计（文件不存在、不是 .xlsx、没有任何台账、日期无法识别）。\n" +
+      "\n政策：按评价日所在的计划政策包统计；工作簿中保存的政策包（任务窗格“政策”页或 kj policy store 保存）和 --policy 给出的政策包一并使用。\n" +
+        "退出码：0 全部指标达成；1 有指标未达成或缺少台账（缺少的台账不按 0 计，会写明）；2 无法统计（文件不存在、不是 .xlsx、没有任何台账、日期无法识别、政策包有误）。\n" +
         "示例：kj targets 台账.xlsx --as-of 2024-12-31 --out 目标完成情况.xlsx",
     )
     .action((file: string, opts: TargetsOptions) => run(io, Boolean(opts.json), () => targetsCommand(file, opts, io)));
@@ -31,8 +35,10 @@ export function registerTargets(program: Command, io: Io): void {
 export async function targetsCommand(file: string, opts: TargetsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "评价日期") ?? io.today();
   checkOutPath(opts.out);
+  const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, undefined);
-  const { report, edits } = computeTargets(opened.snapshot, { asOf });
+  const policies = policiesForWorkbook(opened.snapshot, file, extra);
+  const { report, edits } = computeTargets(opened.snapshot, { asOf }, policies.plans);
   if (report.indicators.every((i) => i.status === "缺少台账")) {
     throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法统计目标完成情况`);
   }

@@ -190,15 +190,18 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
 
   private applyOne(e: Edit): void {
     switch (e.type) {
-      case "ensureSheet":
-        if (!this.workbook.getWorksheet(e.sheet)) {
+      case "ensureSheet": {
+        let ws = this.workbook.getWorksheet(e.sheet);
+        if (!ws) {
           try {
-            this.workbook.addWorksheet(e.sheet);
+            ws = this.workbook.addWorksheet(e.sheet);
           } catch (err) {
             throw new KjError("bad_sheet_name", `无法创建工作表“${e.sheet}”：${err instanceof Error ? err.message : String(err)}`);
           }
         }
+        if (e.hidden) ws.state = e.hidden;
         return;
+      }
       case "setValues": {
         const ws = this.need(e.sheet);
         e.values.forEach((r, i) => r.forEach((v, j) => (ws.getCell(e.row + i, e.col + j).value = excelValueOf(v))));

@@ -98,6 +98,18 @@ interface SheetPlan {
 
 const cellKey = (row: number, col: number) => `${row}:${col}`;
 
+/** A new sheet's visibility: false = visible. */
+type SheetState = false | "hidden" | "veryHidden";
+
+/** The state attribute of an existing sheet's entry in workbook.xml (false when visible). */
+function sheetStateOf(workbookXml: string, name: string): SheetState | string {
+  for (const m of workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
+    const a = attributes(m[1]);
+    if (xmlText(a.name ?? "") === name) return a.state === undefined || a.state === "visible" ? false : a.state;
+  }
+  return false;
+}
+
 /** The edit types this path writes. */
 const HANDLED = new Set<Edit["type"]>(["setValues", "setFormulas", "ensureSheet", "clearRange", "mark", "clearMarks", "numberFormat", "columnWidths", "bold", "dataBar"]);
 
@@ -117,7 +129,7 @@ export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
   const date1904 = /<workbookPr\b[^>]*\bdate1904\s*=\s*"(1|true)"/.test(wb.workbookXml);
 
   // Sheets the edits create, in the order XlsxHost would add them (the registry at the first mark).
-  const created: { name: string; hidden: boolean }[] = [];
+  const created: { name: string; hidden: SheetState }[] = [];
   const exists = (name: string) => partOf.has(name) || created.some((c) => c.name === name);
   let entries = registry?.entries ?? [];
   const plans = new Map<string, SheetPlan>();
@@ -153,7 +165,9 @@ export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
           throw new PackageNotHandled("a sheet name exceljs decides on");
         }
         if ([...partOf.keys(), ...created.map((c) => c.name)].some((n) => n.toLowerCase() === e.sheet.toLowerCase())) throw new PackageNotHandled("sheet name differing in case");
-        created.push({ name: e.sheet, hidden: false });
+        created.push({ name: e.sheet, hidden: e.hidden ?? false });
+      } else if (e.hidden && partOf.has(e.sheet) && sheetStateOf(wb.workbookXml, e.sheet) !== e.hidden) {
+        throw new PackageNotHandled("hiding an existing sheet");
       }
       continue;
     }
@@ -187,7 +201,7 @@ export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opt
         break;
       case "mark":
         p.marks.push(e);
-        if (!registry && planMarks(e.marks).length > 0 && !created.some((c) => c.name === MARK_REGISTRY_SHEET)) created.push({ name: MARK_REGISTRY_SHEET, hidden: true });
+        if (!registry && planMarks(e.marks).length > 0 && !created.some((c) => c.name === MARK_REGISTRY_SHEET)) created.push({ name: MARK_REGISTRY_SHEET, hidden: "hidden" });
         break;
       case "clearMarks": {
         if (p.marks.length > 0) throw new PackageNotHandled("clearMarks after marks on the same sheet");
@@ -1265,7 +1279,7 @@ class WorkbookSheets {
   }
 
   /** Adds a worksheet entry; returns its part's path (the caller writes the part). */
-  add(name: string, hidden: boolean): string {
+  add(name: string, hidden: SheetState): string {
     const sheetPath = freePart(this.zip, (n) => `xl/worksheets/sheet${n}.xml`);
     // Reserve the name now, so the next sheet gets another one.
     putPart(this.zip, sheetPath, "");
@@ -1274,7 +1288,7 @@ class WorkbookSheets {
     const rPrefix = /<workbook\b[^>]*?\sxmlns:r\s*=\s*"([^"]*)"/.exec(this.workbookXml);
     if (!rPrefix || rPrefix[1] !== REL) throw new PackageNotHandled("workbook without the r namespace");
     if (!/<\/sheets>/.test(this.workbookXml)) throw new PackageNotHandled("workbook without sheets");
-    const sheet = `<sheet name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ' state="hidden"' : ""} r:id="${rid}"/>`;
+    const sheet = `<sheet name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ` state="${hidden}"` : ""} r:id="${rid}"/>`;
     this.workbookXml = this.workbookXml.replace(/<\/sheets>/, () => `${sheet}</sheets>`);
     this.changed = true;
     return sheetPath;
