@@ -132,6 +132,14 @@ export class ExcelHost implements SpreadsheetHost {
     return this.notesMode;
   }
 
+  /** A full recalculation, so custom functions are called again (after the stored policy packs changed). */
+  async recalculate(): Promise<void> {
+    await this.run(async (ctx) => {
+      ctx.workbook.application.calculate("Full");
+      await ctx.sync();
+    });
+  }
+
   async listSheets(): Promise<string[]> {
     return this.run(async (ctx) => {
       const sheets = ctx.workbook.worksheets;

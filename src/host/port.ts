@@ -114,6 +114,11 @@ export interface SpreadsheetHost {
   apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void>;
   /** Selects (and shows) one cell. */
   select(sheet: string, row: number, col: number): Promise<void>;
+  /**
+   * Recalculates every formula of the workbook (Excel, WPS), e.g. after the policy packs stored in
+   * it changed, so KJ functions answer by the new packs. Hosts without a calculation engine omit it.
+   */
+  recalculate?(): Promise<void>;
 }
 
 /** Reads every sheet, one used-range read each. */

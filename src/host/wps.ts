@@ -148,6 +148,13 @@ export class WpsHost implements SpreadsheetHost {
     this.readFormulas = options.readFormulas ?? true;
   }
 
+  /** A full recalculation (CalculateFull where the build has it), so KJ functions answer by the stored packs. */
+  async recalculate(): Promise<void> {
+    const app = this.app;
+    if (typeof app.CalculateFull === "function") app.CalculateFull();
+    else if (typeof app.Calculate === "function") app.Calculate();
+  }
+
   async listSheets(): Promise<string[]> {
     const sheets = this.worksheets();
     const names: string[] = [];

@@ -26,6 +26,26 @@ export const CHUNK = 8000;
 
 export const POLICY_SHEET_HEADER = ["政策包编号", "片段", "共几段", "内容（JSON，由科技台账加载项写入，请勿修改）", "载入自", "载入日期"] as const;
 
+/**
+ * Where the stamp of the stored packs is (row 1, column G): a hash of everything stored, rewritten
+ * with every change. WPS functions read this one cell to know whether their cached packs still hold.
+ */
+export const STAMP_COL = 7;
+
+/** The stamp of a set of stored texts: "v1-" + FNV-1a of their ids and texts. Example: "v1-3f2a9c1b". */
+export function storedStamp(texts: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (const t of texts) {
+    for (let i = 0; i < t.length; i++) {
+      h ^= t.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    h ^= 0x1f;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `v1-${h.toString(16).padStart(8, "0")}`;
+}
+
 /** One pack as stored: its text put back together, and where it came from. */
 export interface StoredPackText {
   id: string;
@@ -139,14 +159,16 @@ function partsOf(pack: LoadedPack): string[] {
 }
 
 function sheetEdits(snapshot: WorkbookSnapshot, rows: (string | number | null)[][]): Edit[] {
+  rows = rows.map((r) => [...r, null]);
   const edits: Edit[] = [{ type: "ensureSheet", sheet: POLICY_SHEET, hidden: "veryHidden" }];
   const s = sheetOf(snapshot);
   if (s && s.values.length > 0) {
     const lastRow = s.firstRow + s.values.length - 1;
     const lastCol = s.firstCol + Math.max(0, ...s.values.map((r) => r.length)) - 1;
-    edits.push({ type: "clearRange", sheet: POLICY_SHEET, row: 1, col: 1, rows: lastRow, cols: Math.max(lastCol, POLICY_SHEET_HEADER.length) });
+    edits.push({ type: "clearRange", sheet: POLICY_SHEET, row: 1, col: 1, rows: lastRow, cols: Math.max(lastCol, STAMP_COL) });
   }
-  edits.push({ type: "setValues", sheet: POLICY_SHEET, row: 1, col: 1, values: [[...POLICY_SHEET_HEADER], ...rows] });
+  const stamp = storedStamp(rows.map((r) => `${String(r[0])}\u0000${String(r[3])}`));
+  edits.push({ type: "setValues", sheet: POLICY_SHEET, row: 1, col: 1, values: [[...POLICY_SHEET_HEADER, stamp], ...rows] });
   return edits;
 }
 

@@ -90,6 +90,7 @@ export function registerPolicy(program: Command, io: Io): void {
     .addHelpText(
       "after",
       "\n政策包是 JSON 文件（格式见 README“政策包”一节）。新的一年、新的计划只需新增政策包，不必改程序。\n" +
+        "退出码：见各子命令的帮助（kj policy check --help 等）：0 完成；2 政策包有误或无法处理。\n" +
         "示例：kj policy show xuecheng-plan-2022-2024 --json > 新政策.json   （导出一份可编辑的副本）\n" +
         "      kj policy check 新政策.json\n" +
         "      kj award 高企 --date 2026-06-01 --policy 新政策.json\n" +
