@@ -14,9 +14,13 @@ import { ZodTypeAny } from "zod";
 import { planPackSchema } from "../src/policy/schema";
 import { rulePackSchema } from "../src/policy/rules-schema";
 
-const FORMATS: { file: string; title: string; schema: ZodTypeAny }[] = [
-  { file: "kj-plan.schema.json", title: "KJ 计划政策包（奖励与目标）", schema: planPackSchema },
-  { file: "kj-eligibility.schema.json", title: "KJ 认定条件政策包（高企、科小、小巨人）", schema: rulePackSchema },
+/**
+ * The plan schema is written out in full (every field with its description where it stands); the
+ * eligibility schema is recursive (score parts hold parts), so it refers to repeated parts by $ref.
+ */
+const FORMATS: { file: string; title: string; schema: ZodTypeAny; refs: "none" | "root" }[] = [
+  { file: "kj-plan.schema.json", title: "KJ 计划政策包（奖励与目标）", schema: planPackSchema, refs: "none" },
+  { file: "kj-eligibility.schema.json", title: "KJ 认定条件政策包（高企、科小、小巨人）", schema: rulePackSchema, refs: "root" },
 ];
 
 /** Where the generated files go: the shipped copies, and the one beside the sample pack. */
@@ -26,7 +30,7 @@ export const SCHEMA_DIRS = ["src/policy/schemas", "samples/policy"];
 export function policySchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of FORMATS) {
-    const body = zodToJsonSchema(f.schema, { target: "jsonSchema7", $refStrategy: "root", definitionPath: "definitions" }) as Record<string, unknown>;
+    const body = zodToJsonSchema(f.schema, { target: "jsonSchema7", $refStrategy: f.refs, definitionPath: "definitions" }) as Record<string, unknown>;
     delete body.$schema;
     const doc = { $schema: "http://json-schema.org/draft-07/schema#", $id: f.file, title: f.title, ...body };
     out[f.file] = JSON.stringify(doc, null, 2) + "\n";

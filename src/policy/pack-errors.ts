@@ -130,7 +130,7 @@ function issueMessage(issue: ZodIssue, root: unknown): string {
     case "invalid_union":
       return `写法不对${here}`;
     case "custom":
-      return issue.message;
+      return issue.params?.showValue ? `${issue.message}${here}` : issue.message;
     default:
       return english ? `写法不对${here}` : issue.message;
   }

@@ -29,8 +29,10 @@ export function isRealIsoDate(s: string): boolean {
 export function isoDate(what: string) {
   return z
     .string({ required_error: `${missing(what)}（写成 YYYY-MM-DD，如 2025-01-01）`, invalid_type_error: `${what}应为带英文双引号的日期文字，如 "2025-01-01"` })
-    .regex(ISO_DATE, `${what}应写成 YYYY-MM-DD，如 2025-01-01`)
-    .refine(isRealIsoDate, `${what}不是真实的日期（月份 01–12，日期不超过当月天数）`)
+    .superRefine((s, ctx) => {
+      if (!ISO_DATE.test(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}应写成 YYYY-MM-DD，如 2025-01-01`, params: { showValue: true } });
+      else if (!isRealIsoDate(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}不是真实的日期（月份 01–12，日期不超过当月天数）`, params: { showValue: true } });
+    })
     .describe(`${what}，写成 YYYY-MM-DD，如 2025-01-01`);
 }
 

@@ -167,7 +167,8 @@ export const planPackSchema = z
           const k = lookupKey(n);
           if (k === "") continue;
           const prior = owner.get(k);
-          if (prior !== undefined && prior !== i) {
+          // A repeated key is reported once, as a repeated key (above).
+          if (prior !== undefined && prior !== i && !(path[0] === "key" && list[prior].key === x.key)) {
             ctx.addIssue({ code: z.ZodIssueCode.custom, path: [where, i, ...path], message: `名称“${n}”重复：${where}[${prior}]（${list[prior].key}）已用它，同一名称只能指一项` });
           } else owner.set(k, i);
         }

@@ -275,7 +275,7 @@ async function checkCommand(files: string[], opts: { workbook?: string; json?: b
       }
     }
     if (overlap) io.out(`✗ ${overlap}`);
-    if (ok) io.out(`可以载入：kj … --policy ${files.map((f) => path.basename(f)).join(" --policy ")}，或在任务窗格“政策”页载入。`);
+    if (ok) io.out(`可以载入：kj … --policy ${files.join(" --policy ")}，或在任务窗格“政策”页载入。`);
   }
   if (!ok) io.err(`错误：${checked.filter((c) => !c.pack).length > 0 ? `${checked.filter((c) => !c.pack).length} 个政策包有误` : "政策包有效期重叠"}，见上`);
   return ok ? EXIT.ok : EXIT.unusable;
