@@ -24,7 +24,6 @@ const SAMPLE = path.join(ROOT, "samples/policy/plan-2025-2027.example.json");
 const day = (y: number, m: number, d: number) => dayFromParts(y, m, d) as DayNumber;
 const file = (name: string) => ({ type: "file" as const, name });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const copy = (o: unknown): Json => JSON.parse(JSON.stringify(o));
 
