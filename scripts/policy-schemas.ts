@@ -30,7 +30,9 @@ export const SCHEMA_DIRS = ["src/policy/schemas", "samples/policy"];
 export function policySchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of FORMATS) {
-    const body = zodToJsonSchema(f.schema, { target: "jsonSchema7", $refStrategy: f.refs, definitionPath: "definitions" }) as Record<string, unknown>;
+    // Typed loosely: the schemas' inferred types are too deep for zodToJsonSchema's generic signature.
+    const generate = zodToJsonSchema as unknown as (schema: unknown, options: object) => Record<string, unknown>;
+    const body = generate(f.schema, { target: "jsonSchema7", $refStrategy: f.refs, definitionPath: "definitions" });
     delete body.$schema;
     const doc = { $schema: "http://json-schema.org/draft-07/schema#", $id: f.file, title: f.title, ...body };
     out[f.file] = JSON.stringify(doc, null, 2) + "\n";
