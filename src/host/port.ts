@@ -22,6 +22,8 @@ export interface WorkbookSnapshot {
   sheets: SheetSnapshot[];
   /** The sheet the user is looking at, if the host knows. */
   activeSheet?: string;
+  /** What the host could not read and left out, in Chinese naming the sheet (e.g. a sheet whose part points outside the file). */
+  warnings?: string[];
 }
 
 /** Mark colours (RGB hex). */

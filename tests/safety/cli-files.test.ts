@@ -102,7 +102,7 @@ describe("kj file safety: every command that reads a workbook", function () {
   const badInputs: { what: string; name: string; bytes: () => Buffer; message: RegExp }[] = [
     { what: "a 0-byte file", name: "空.xlsx", bytes: () => Buffer.alloc(0), message: /空的（0 字节）/ },
     { what: "a corrupted (truncated) zip", name: "损坏.xlsx", bytes: () => fs.readFileSync(valid).subarray(0, Math.floor(fs.statSync(valid).size / 2)), message: /已损坏/ },
-    { what: "an encrypted workbook", name: "加密.xlsx", bytes: () => compoundFile(["EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces"]), message: /已加密.*密码/ },
+    { what: "an encrypted workbook", name: "加密.xlsx", bytes: () => compoundFile(["EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces"]), message: /文件设有打开密码，请先取消密码后另存/ },
     { what: "a .xls renamed .xlsx", name: "旧版.xlsx", bytes: () => compoundFile(["Workbook", "\u0005SummaryInformation"]), message: /旧版 \.xls/ },
     { what: "a .csv", name: "导出.csv", bytes: () => Buffer.from("企业名称,统一社会信用代码,注册日期\n枣庄甲科技有限公司,91370403MA3C00001X,2019-05-01\n"), message: /CSV/ },
   ];

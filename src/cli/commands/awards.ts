@@ -39,7 +39,7 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
   const asOf = parseDateOption(opts.asOf, "日期") ?? io.today();
   checkOutPath(opts.out);
   const extra = loadPolicyFiles(opts.policy);
-  const opened = await openForJob(file, opts.sheet);
+  const opened = await openForJob(file, opts.sheet, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
   const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet }, policies.plans);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);

@@ -4,7 +4,8 @@ import { formatDay } from "../../dates";
 import { markXlsxPackage, PackageMarks } from "../../host/xlsx/package-marks";
 import { Edit } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx/host";
-import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { openXlsx, readXlsxBytes, readXlsxSnapshot, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes, unreadable } from "../../host/xlsx/file";
+import { isPackageRefused } from "../../host/xlsx/package";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { Issue, JobResult } from "../../jobs/types";
 import { SheetValidation, validateWorkbook, ValidationReport } from "../../jobs/validate";
@@ -48,7 +49,7 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
   // A streamed snapshot, never exceljs' cell model: large ledgers are read in a fraction of the memory.
   // With --out the bytes are kept to write the marked copy at package level.
   const bytes = opts.out !== undefined ? await readXlsxBytes(file) : null;
-  const { report, edits } = await validateFile(file, bytes, opts, asOf);
+  const { report, edits } = await validateFile(file, bytes, opts, asOf, io);
 
   let written: string | undefined;
   if (opts.out !== undefined && bytes) written = await saveMarkedCopy(file, bytes, edits, opts.out);
@@ -60,8 +61,9 @@ export async function checkCommand(file: string, opts: CheckOptions, io: Io): Pr
 }
 
 /** Reads the snapshot and validates it; the snapshot is not kept (the marked copy is written without it). */
-async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptions, asOf: number): Promise<JobResult<ValidationReport>> {
+async function validateFile(file: string, bytes: Buffer | null, opts: CheckOptions, asOf: number, io: Io): Promise<JobResult<ValidationReport>> {
   const snapshot = bytes ? await snapshotOfXlsxBytes(file, bytes) : await readXlsxSnapshot(file);
+  for (const w of snapshot.warnings ?? []) io.err(`提示：${w}`);
   const names = snapshot.sheets.map((s) => s.name);
   if (opts.sheet !== undefined && !names.includes(opts.sheet)) {
     const visible = names.filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
@@ -91,8 +93,9 @@ async function saveMarkedCopy(file: string, bytes: Buffer, edits: readonly Edit[
   let packaged: PackageMarks | null = null;
   try {
     packaged = await markXlsxPackage(bytes, edits);
-  } catch {
-    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
+  } catch (e) {
+    // A package the policy refuses is refused here too; PackageNotHandled or anything else: the exceljs path decides.
+    if (isPackageRefused(e)) throw unreadable(file, e);
     packaged = null;
   }
   if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: file })).path;

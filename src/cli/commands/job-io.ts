@@ -14,7 +14,8 @@ import { recalcWorkbook } from "../../host/xlsx/recalc";
 import { MemoryHost } from "../../host/memory";
 import { Edit, readWorkbook, WorkbookSnapshot } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx/host";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes } from "../../host/xlsx/file";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, snapshotOfXlsxBytes, unreadable } from "../../host/xlsx/file";
+import { isPackageRefused } from "../../host/xlsx/package";
 import { OWN_SHEETS } from "../../ledger/catalogue";
 import { DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
@@ -40,10 +41,15 @@ export function checkOutPath(out: string | undefined): void {
   }
 }
 
-/** Reads the workbook (only reading it) and checks that --sheet names one of its sheets. */
-export async function openForJob(file: string, sheet: string | undefined): Promise<OpenedWorkbook> {
+/**
+ * Reads the workbook (only reading it) and checks that --sheet names one of its sheets. What
+ * the reader left out or found (a sheet pointing outside the file, stray far cells) goes to
+ * `warn` (the command's stderr) as "提示：…".
+ */
+export async function openForJob(file: string, sheet: string | undefined, warn?: (line: string) => void): Promise<OpenedWorkbook> {
   const bytes = await readXlsxBytes(file);
   const snapshot = await snapshotOfXlsxBytes(file, bytes);
+  for (const w of snapshot.warnings ?? []) warn?.(`提示：${w}`);
   if (sheet !== undefined && !snapshot.sheets.some((s) => s.name === sheet)) {
     const visible = snapshot.sheets.map((s) => s.name).filter((n) => !(OWN_SHEETS as readonly string[]).includes(n));
     throw new CliError("sheet_not_found", `工作簿中没有名为“${sheet}”的工作表（现有：${visible.join("、") || "无"}）`);
@@ -83,7 +89,8 @@ export async function saveResult(opened: OpenedWorkbook, out: string, opts: Save
   } catch (e) {
     // A refused policy pack is the user's to fix, whichever path writes.
     if (isKjError(e)) throw e;
-    // PackageNotHandled, or anything this path cannot read: the exceljs path decides.
+    // A package the policy refuses is refused here too; PackageNotHandled or anything else: the exceljs path decides.
+    if (isPackageRefused(e)) throw unreadable(opened.file, e);
     packaged = null;
   }
   if (packaged) return (await saveStreamAtomic(packaged.writeTo, out, { inputPath: opened.file })).path;

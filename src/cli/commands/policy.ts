@@ -319,7 +319,7 @@ async function storeCommand(file: string, packFiles: string[], opts: StoreOption
   checkOutPath(opts.out);
   const today = parseDateOption(opts.asOf, "日期") ?? io.today();
   const packs = loadPolicyFiles(packFiles);
-  const opened = await openForJob(file, undefined);
+  const opened = await openForJob(file, undefined, io.err);
   const name = shownName(file);
   const removed: LoadedPack[] = [];
   for (const id of removeIds) {

@@ -4,7 +4,8 @@ import { formatDay } from "../../dates";
 import { recalcXlsxPackage } from "../../host/xlsx/package-recalc";
 import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { ProgressFn } from "../../host/port";
-import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic } from "../../host/xlsx/file";
+import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, unreadable } from "../../host/xlsx/file";
+import { isPackageRefused } from "../../host/xlsx/package";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT, isKjError } from "../../errors";
 import { LoadedPack } from "../../policy/registry";
@@ -92,6 +93,8 @@ export async function recalcFile(
   } catch (e) {
     // A refused policy pack is the user's to fix, whichever path reads the workbook.
     if (isKjError(e)) throw e;
+    // A package the policy refuses is refused here too; anything else goes through exceljs.
+    if (isPackageRefused(e)) throw unreadable(file, e);
     packaged = null;
   }
   if (packaged) {

@@ -36,7 +36,7 @@ export async function targetsCommand(file: string, opts: TargetsOptions, io: Io)
   const asOf = parseDateOption(opts.asOf, "评价日期") ?? io.today();
   checkOutPath(opts.out);
   const extra = loadPolicyFiles(opts.policy);
-  const opened = await openForJob(file, undefined);
+  const opened = await openForJob(file, undefined, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
   const { report, edits } = computeTargets(opened.snapshot, { asOf }, policies.plans);
   if (report.indicators.every((i) => i.status === "缺少台账")) {

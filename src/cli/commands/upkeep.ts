@@ -48,7 +48,7 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
     throw new CliError("out_required", "--remove 和 --undo 会改动台账，须用 --out 指定另存的文件（原文件不会被修改）");
   }
   if (opts.remove && opts.undo !== undefined) throw new CliError("remove_and_undo", "--remove 和 --undo 不能同时使用");
-  const opened = await openForJob(file, opts.sheet);
+  const opened = await openForJob(file, opts.sheet, io.err);
   const jobOpts = { asOf, sheet: opts.sheet };
 
   let undo: UndoReport | null = null;

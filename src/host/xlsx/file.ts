@@ -12,6 +12,7 @@ import { Transform, Writable } from "stream";
 import { CliError, fileErrorReason } from "../../errors";
 import { MARK_REGISTRY_SHEET } from "../marks";
 import { ProgressFn, WorkbookSnapshot } from "../port";
+import { isPackageRefused, openXlsxPackage, readZipDirectory } from "./package";
 import { streamSnapshot } from "./stream";
 
 export type SpreadsheetFileKind =
@@ -44,7 +45,7 @@ const MESSAGES: Record<Exclude<SpreadsheetFileKind, "xlsx">, string> = {
   csv: "这是 CSV 文本文件，请在 Excel/WPS 中另存为 .xlsx",
   html: `这是网页（HTML）格式的表格，只是扩展名像 Excel 文件。${SAVE_AS}`,
   xml2003: `这是 Excel 2003 XML 表格。${SAVE_AS}`,
-  "ole-encrypted": "文件已加密（设置了打开密码），请先取消密码后另存为 .xlsx",
+  "ole-encrypted": "文件设有打开密码，请先取消密码后另存为 .xlsx 再试（在 Excel/WPS 中打开，文件 → 信息/文档加密 → 清除密码）",
   "ole-legacy": "这是旧版 .xls/.et 文件，请另存为 .xlsx",
   "ole-word": "这是 Word 文档（.doc），不是表格文件，请选择台账工作簿（.xlsx）",
   "zip-corrupt": "文件已损坏（压缩结构不完整），无法读取。请用 Excel/WPS 打开修复后另存为 .xlsx，或换用备份文件",
@@ -106,36 +107,11 @@ function sniffText(b: Buffer): SpreadsheetFileKind {
  * (a truncated or corrupted file).
  */
 export function zipEntryNames(b: Buffer): string[] | null {
-  const minEocd = 22;
-  if (b.length < minEocd) return null;
-  let eocd = -1;
-  for (let i = b.length - minEocd; i >= Math.max(0, b.length - minEocd - 0xffff); i--) {
-    if (b.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
+  try {
+    return readZipDirectory(b, Number.MAX_SAFE_INTEGER).map((e) => e.name);
+  } catch {
+    return null;
   }
-  if (eocd < 0) return null;
-  let count = b.readUInt16LE(eocd + 10);
-  let offset = b.readUInt32LE(eocd + 16);
-  if ((count === 0xffff || offset === 0xffffffff) && eocd >= 20 && b.readUInt32LE(eocd - 20) === 0x07064b50) {
-    const z64 = Number(b.readBigUInt64LE(eocd - 20 + 8));
-    if (z64 + 56 > b.length || b.readUInt32LE(z64) !== 0x06064b50) return null;
-    count = Number(b.readBigUInt64LE(z64 + 32));
-    offset = Number(b.readBigUInt64LE(z64 + 48));
-  }
-  const names: string[] = [];
-  let p = offset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > b.length || b.readUInt32LE(p) !== 0x02014b50) return null;
-    const nameLen = b.readUInt16LE(p + 28);
-    const extraLen = b.readUInt16LE(p + 30);
-    const commentLen = b.readUInt16LE(p + 32);
-    if (p + 46 + nameLen > b.length) return null;
-    names.push(b.toString("utf8", p + 46, p + 46 + nameLen));
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return names;
 }
 
 /**
@@ -197,11 +173,27 @@ function oleDirectory(b: Buffer): string[] {
   return names;
 }
 
-function unreadable(filePath: string, e: unknown): CliError {
-  return new CliError(
-    "xlsx_unreadable",
-    `无法读取“${path.basename(filePath)}”：文件内容已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`,
-  );
+/**
+ * The refusal of a file that passed sniffing but cannot be read: the package's own reason
+ * (src/host/xlsx/package.ts) when it gave one, else a Chinese description of what failed.
+ * Never a library's English message.
+ */
+export function unreadable(filePath: string, e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  const name = path.basename(filePath);
+  if (isPackageRefused(e)) return new CliError(e.code, `无法打开“${name}”：${e.reason}`);
+  return new CliError("xlsx_unreadable", `无法读取“${name}”：文件内容已损坏或不是标准的 .xlsx（${readFailure(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`);
+}
+
+/** What a reader's error says, in Chinese: where an XML parser stopped, or the kind of failure. */
+function readFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const at = /(\d+):(\d+):/.exec(message);
+  if (e instanceof RangeError || /heap|allocation|memory/i.test(message)) return "内容超出可处理的范围";
+  if (at) return `XML 格式错误，第 ${at[1]} 行第 ${at[2]} 列附近`;
+  if (/crc|size mismatch|zip|deflate|inflate|compress/i.test(message)) return "压缩数据不完整或校验失败";
+  if (/xml|tag|attribute|entity|element/i.test(message)) return "XML 格式错误";
+  return "内部结构无法识别";
 }
 
 export interface SnapshotOptions {
@@ -252,6 +244,8 @@ export async function openXlsx(filePath: string, options: OpenOptions = {}): Pro
   const workbook = new ExcelJS.Workbook();
   options.progress?.(0, 1, "解析工作簿");
   try {
+    // exceljs inflates every part: check them all first (sizes, CRC, no DOCTYPE).
+    await openXlsxPackage(bytes).verifyAll();
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (e) {
     throw unreadable(filePath, e);
@@ -262,13 +256,20 @@ export async function openXlsx(filePath: string, options: OpenOptions = {}): Pro
 
 /**
  * Reads an .xlsx file's bytes after the same checks as openXlsx, without parsing it (for
- * callers that work on the zip package itself, e.g. kj recalc on large files).
+ * callers that work on the zip package itself, e.g. kj recalc on large files): what the bytes
+ * are (sniffSpreadsheet), then the package policy every command shares (openXlsxPackage:
+ * entry count, sizes, compression ratio, names, DOCTYPE), in milliseconds.
  */
 export async function readXlsxBytes(filePath: string, options: OpenOptions = {}): Promise<Buffer> {
   const bytes = await readAll(filePath, options.progress);
   const sniffed = sniffSpreadsheet(bytes);
   if (sniffed.kind !== "xlsx") {
     throw new CliError(`not_xlsx_${sniffed.kind.replace(/-/g, "_")}`, `无法打开“${path.basename(filePath)}”：${sniffed.message}`);
+  }
+  try {
+    openXlsxPackage(bytes);
+  } catch (e) {
+    throw unreadable(filePath, e);
   }
   return bytes;
 }

@@ -138,7 +138,10 @@ export async function binaryText(zip: JSZip, path: string): Promise<string | nul
   return s;
 }
 
-/** A relationship target, relative to the part `base` that owns the relationship, as a package path. */
+/**
+ * A relationship target, relative to the part `base` that owns the relationship, as a package
+ * path. A ".." above the package root stays at the root; use resolveInside to refuse it.
+ */
 export function resolveTarget(base: string, target: string): string {
   if (target.startsWith("/")) return target.slice(1);
   const parts = base.split("/").slice(0, -1);
@@ -147,6 +150,28 @@ export function resolveTarget(base: string, target: string): string {
     else if (seg !== ".") parts.push(seg);
   }
   return parts.join("/");
+}
+
+/**
+ * A relationship target resolved inside the package, or null when it points elsewhere: a URI
+ * with a scheme ("file:", "http:"), a network path, a ".." above the package root, an empty
+ * segment, a backslash or a control character.
+ * Example: resolveInside("xl/workbook.xml", "../../etc/passwd") -> null.
+ */
+export function resolveInside(base: string, target: string): string | null {
+  if (target === "" || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(target)) return null;
+  const absolute = target.startsWith("/");
+  const parts = absolute ? [] : base.split("/").slice(0, -1);
+  const segments = (absolute ? target.slice(1) : target).split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    if (seg === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else if (seg === "") return null;
+    else if (seg !== ".") parts.push(seg);
+  }
+  return parts.length ? parts.join("/") : null;
 }
 
 /** The relative target from part `from` to part `to` ("xl/worksheets/sheet1.xml" -> "xl/comments1.xml" = "../comments1.xml"). */
@@ -166,9 +191,11 @@ export function relsPathOf(part: string): string {
 export interface Relationship {
   id: string;
   type: string;
-  /** Resolved package path (external targets are kept as written). */
+  /** Resolved package path (external targets, and targets outside the package, are kept as written). */
   target: string;
+  /** Not a part of this package: TargetMode="External", or a target that resolves outside it (then `outside` too). */
   external: boolean;
+  outside?: boolean;
 }
 
 /** The relationships of a .rels part's XML, owned by `owner`. */
@@ -177,8 +204,13 @@ export function parseRelationships(owner: string, relsXml: string): Relationship
   for (const m of relsXml.matchAll(/<Relationship\b([^>]*?)\/?>/g)) {
     const a = attributes(m[1]);
     if (!a.Id || a.Target === undefined) continue;
-    const external = a.TargetMode === "External";
-    out.push({ id: a.Id, type: a.Type ?? "", target: external ? a.Target : resolveTarget(owner, xmlText(a.Target)), external });
+    const written = xmlText(a.Target);
+    if (a.TargetMode === "External") {
+      out.push({ id: a.Id, type: a.Type ?? "", target: written, external: true });
+      continue;
+    }
+    const inside = resolveInside(owner, written);
+    out.push(inside === null ? { id: a.Id, type: a.Type ?? "", target: written, external: true, outside: true } : { id: a.Id, type: a.Type ?? "", target: inside, external: false });
   }
   return out;
 }
@@ -194,29 +226,77 @@ export interface WorkbookParts {
   relsPath: string;
   relsXml: string;
   rels: Relationship[];
-  /** The worksheets in workbook order (chart sheets and dialogs left out). */
+  /** The worksheets in workbook order (chart sheets and dialogs left out), each a part of the package. */
   sheets: SheetPart[];
 }
 
-/** The workbook part, its relationships and its worksheets. */
-export async function readWorkbookPart(zip: JSZip): Promise<WorkbookParts> {
-  const rootRels = await text(zip, "_rels/.rels");
-  const officeDoc = rootRels ? parseRelationships("", rootRels).find((r) => /\/officeDocument$/.test(r.type)) : undefined;
-  const workbookPath = officeDoc ? officeDoc.target : "xl/workbook.xml";
-  const workbookXml = await text(zip, workbookPath);
-  if (workbookXml === null) throw new PackageNotHandled("no workbook part");
+/** A worksheet left out of `sheets`, and why (Chinese, naming the sheet). */
+export interface SkippedSheet {
+  name: string;
+  reason: string;
+}
+
+export interface WorkbookStructure extends WorkbookParts {
+  /** Worksheets whose relationship points outside the package or to a part it does not hold. */
+  skipped: SkippedSheet[];
+  /** The 1904 date system (Excel for Mac's old default). */
+  date1904: boolean;
+}
+
+/** The workbook part's path from the package's root relationships (default xl/workbook.xml). */
+export function officeDocumentPath(rootRelsXml: string | null): string {
+  const doc = rootRelsXml ? parseRelationships("", rootRelsXml).find((r) => /\/officeDocument$/.test(r.type) && !r.external) : undefined;
+  return doc ? doc.target : "xl/workbook.xml";
+}
+
+/** A name shown in a message: control characters escaped. */
+function shownName(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * The workbook's structure from its parts' text: the one rule, for every reader and writer, of
+ * which sheets a workbook has and where they are. A sheet whose relationship is missing, points
+ * outside the package or to a part `has` does not know is left out and listed in `skipped`.
+ * Returns null when there is no workbook part.
+ */
+export function readWorkbookStructure(rootRelsXml: string | null, read: (path: string) => string | null, has: (path: string) => boolean): WorkbookStructure | null {
+  const workbookPath = officeDocumentPath(rootRelsXml);
+  const workbookXml = read(workbookPath);
+  if (workbookXml === null) return null;
   const relsPath = relsPathOf(workbookPath);
-  const relsXml = (await text(zip, relsPath)) ?? "";
+  const relsXml = read(relsPath) ?? "";
   const rels = parseRelationships(workbookPath, relsXml);
   const byId = new Map(rels.map((r) => [r.id, r]));
   const sheets: SheetPart[] = [];
-  for (const m of workbookXml.matchAll(/<sheet\b([^>]*?)\/?>/g)) {
+  const skipped: SkippedSheet[] = [];
+  for (const m of workbookXml.matchAll(/<(?:\w+:)?sheet\b([^>]*?)\/?>/g)) {
     const a = attributes(m[1]);
-    const rel = byId.get(a["r:id"] ?? "");
-    if (!rel || !/\/worksheet$/.test(rel.type)) continue;
-    sheets.push({ name: xmlText(a.name ?? ""), path: rel.target });
+    const name = xmlText(a.name ?? "");
+    const rid = a["r:id"] ?? Object.entries(a).find(([k]) => /:id$/.test(k))?.[1] ?? "";
+    const rel = byId.get(rid);
+    if (rel && !/\/worksheet$/.test(rel.type)) continue; // a chart sheet or dialog sheet
+    if (!rel) skipped.push({ name, reason: `工作表“${shownName(name)}”在工作簿的关系表中找不到（${shownName(rid) || "没有编号"}），已跳过该工作表` });
+    else if (rel.external) skipped.push({ name, reason: `工作表“${shownName(name)}”的数据位置指向工作簿文件之外（${shownName(rel.target)}），为安全起见已跳过该工作表` });
+    else if (!has(rel.target)) skipped.push({ name, reason: `工作表“${shownName(name)}”的数据部件在文件中不存在（${shownName(rel.target)}），已跳过该工作表` });
+    else sheets.push({ name, path: rel.target });
   }
-  return { workbookPath, workbookXml, relsPath, relsXml, rels, sheets };
+  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']/.test(workbookXml);
+  return { workbookPath, workbookXml, relsPath, relsXml, rels, sheets, skipped, date1904 };
+}
+
+/** The workbook part, its relationships and its worksheets (see readWorkbookStructure). */
+export async function readWorkbookPart(zip: JSZip): Promise<WorkbookStructure> {
+  const rootRels = await text(zip, "_rels/.rels");
+  const workbookPath = officeDocumentPath(rootRels);
+  const texts = new Map<string, string | null>();
+  for (const p of [workbookPath, relsPathOf(workbookPath)]) {
+    const found = findPart(zip, p);
+    texts.set(p, found ? await text(zip, found) : null);
+  }
+  const structure = readWorkbookStructure(rootRels, (p) => texts.get(p) ?? null, (p) => findPart(zip, p) !== null);
+  if (!structure) throw new PackageNotHandled("no workbook part");
+  return structure;
 }
 
 /** The package path of a part, as the zip holds it (part names are case-insensitive). */

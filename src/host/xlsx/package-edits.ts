@@ -25,6 +25,7 @@ import { CellValue } from "../../ledger/cells";
 import { composeNote, entryToClear, MARK_REGISTRY_SHEET, normalizeColor, noteAfterClear, parseAddress, parseRegistry, planMarks, RegistryEntry, registryRows, SavedFill } from "../marks";
 import { Edit, ProgressFn } from "../port";
 import { isDateFormat, streamSnapshot } from "./stream";
+import { openXlsxPackage } from "./package";
 import { cellAddress } from "../../text";
 import {
   assertUtf8,
@@ -122,7 +123,8 @@ const HANDLED = new Set<Edit["type"]>(["setValues", "setFormulas", "ensureSheet"
  */
 export async function editXlsxPackage(bytes: Buffer, edits: readonly Edit[], opts: { progress?: ProgressFn } = {}): Promise<PackageEdits> {
   for (const e of edits) if (!HANDLED.has(e.type)) throw new PackageNotHandled(`edit ${e.type}`);
-  const zip = await JSZip.loadAsync(bytes);
+  // The package policy (src/host/xlsx/package.ts): refused packages throw PackageRefused, every part is verified.
+  const zip = await openXlsxPackage(bytes).jszip();
   const wb = await readWorkbookPart(zip);
   const partOf = new Map(wb.sheets.map((s) => [s.name, s.path]));
   const registry = await readRegistry(bytes, wb);

@@ -9,6 +9,7 @@ import JSZip from "jszip";
 import { DayNumber } from "../../dates";
 import { ProgressFn } from "../port";
 import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
+import { openXlsxPackage } from "./package";
 import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, recalcPolicies, RecalcReport } from "./recalc";
 import { POLICY_SHEET } from "../../ledger/catalogue";
 import { CellValue } from "../../ledger/cells";
@@ -176,11 +177,12 @@ function patchedCell(attrs: string, inner: string, value: Exclude<ComputedValue,
 }
 
 /**
- * Recalculates the workbook in `bytes`. Throws PackageNotHandled (or JSZip's error for a broken
- * zip) when this path cannot read it; the exceljs path is the fallback.
+ * Recalculates the workbook in `bytes`, opened with the package policy (openXlsxPackage: a
+ * refused package throws PackageRefused, every part is verified before any is copied). Throws
+ * PackageNotHandled when this path cannot read it; the exceljs path is the fallback.
  */
 export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOptions): Promise<PackageRecalc> {
-  return recalcXlsxZip(await JSZip.loadAsync(bytes), opts);
+  return recalcXlsxZip(await openXlsxPackage(bytes).jszip(), opts);
 }
 
 /** recalcXlsxPackage on a package already open (e.g. one editXlsxPackage just wrote into); the zip is changed in place. */

@@ -8,10 +8,10 @@
  * stored as ISO text), formulas with their cached results (a shared formula's clones get the
  * master's formula moved to their cell, as exceljs gives it).
  */
-import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 import { StringDecoder } from "string_decoder";
-import { decodeOoxmlEscapes, resolveTarget, slideFormula } from "./ooxml";
+import { decodeOoxmlEscapes, slideFormula, WorkbookStructure } from "./ooxml";
+import { openXlsxPackage, PackageRefused, shownPartName, XlsxPackage } from "./package";
 import { CellValue } from "../../ledger/cells";
 import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "../port";
 
@@ -34,13 +34,20 @@ interface XmlHandlers {
   close?(name: string): void;
 }
 
-/** Parses one zip entry as a stream of SAX events. */
-async function parseEntry(zip: JSZip, entryPath: string, h: XmlHandlers): Promise<boolean> {
-  const file = zip.file(entryPath);
-  if (!file) return false;
+/** A part that is not well-formed XML, as a Chinese refusal naming the part and where the parser stopped. */
+function xmlError(part: string, e: Error): PackageRefused {
+  const at = /(\d+):(\d+):/.exec(e.message);
+  const where = at ? `，第 ${at[1]} 行第 ${at[2]} 列附近` : "";
+  return new PackageRefused("package_xml", `文件已损坏（部件“${shownPartName(part)}”的 XML 格式有误${where}），无法读取。请用 Excel/WPS 打开修复后另存为 .xlsx，或换用备份文件`);
+}
+
+/** Parses one part as a stream of SAX events (false: the package has no such part). */
+async function parseEntry(pkg: XlsxPackage, entryPath: string, h: XmlHandlers): Promise<boolean> {
+  if (!pkg.has(entryPath)) return false;
   const parser = new SaxesParser();
   let failure: Error | null = null;
-  parser.on("error", (e) => (failure ??= e));
+  parser.on("error", (e) => (failure ??= xmlError(entryPath, e)));
+  parser.on("doctype", () => (failure ??= xmlError(entryPath, new Error("DOCTYPE"))));
   parser.on("opentag", (tag) => {
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(tag.attributes as Record<string, unknown>)) attrs[localName(k)] = typeof v === "string" ? v : String((v as { value?: unknown }).value ?? "");
@@ -52,19 +59,14 @@ async function parseEntry(zip: JSZip, entryPath: string, h: XmlHandlers): Promis
     parser.on("closetag", (tag) => close(localName(tag.name)));
   }
   const decoder = new StringDecoder("utf8");
-  // JSZip's stream is an old-style stream (not async-iterable): consume its events.
-  await new Promise<void>((resolve, reject) => {
-    const stream = file.nodeStream("nodebuffer");
-    stream.on("data", (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        parser.write(decoder.write(chunk));
-      } catch (e) {
-        failure ??= e as Error;
-      }
-    });
-    stream.on("end", () => resolve());
-    stream.on("error", (e: Error) => reject(e));
+  // The package inflates the part under its declared size and checks it (src/host/xlsx/package.ts).
+  await pkg.stream(entryPath, (chunk) => {
+    if (failure) return;
+    try {
+      parser.write(decoder.write(chunk));
+    } catch (e) {
+      failure ??= e as Error;
+    }
   });
   if (failure) throw failure;
   parser.write(decoder.end());
@@ -92,43 +94,40 @@ export interface StreamSnapshotOptions {
   progress?: ProgressFn;
 }
 
-/** Reads every (wanted) sheet of an .xlsx package into snapshots, in workbook order. */
+/**
+ * Reads every (wanted) sheet of an .xlsx package into snapshots, in workbook order. The package
+ * is opened with its checks (openXlsxPackage: throws PackageRefused); a sheet the workbook lists
+ * but the package cannot give (a target outside it, a missing part) is left out and named in
+ * the snapshot's `warnings`.
+ */
 export async function streamSnapshot(bytes: Buffer, options: StreamSnapshotOptions = {}): Promise<WorkbookSnapshot> {
-  const zip = await JSZip.loadAsync(bytes);
+  const pkg = openXlsxPackage(bytes);
+  const wb = pkg.workbook();
+  const warnings: string[] = [];
+  for (const s of wb.skipped) if (!options.skip?.has(s.name) && (!options.sheets || options.sheets.has(s.name))) warnings.push(s.reason);
 
-  const sheetsInOrder: { name: string; rid: string }[] = [];
-  let date1904 = false;
-  await parseEntry(zip, "xl/workbook.xml", {
-    open(name, a) {
-      if (name === "sheet") sheetsInOrder.push({ name: a.name, rid: a.id });
-      else if (name === "workbookPr") date1904 = a.date1904 === "1" || a.date1904 === "true";
-    },
-  });
-  const targets = new Map<string, string>();
-  await parseEntry(zip, "xl/_rels/workbook.xml.rels", {
-    open(name, a) {
-      if (name === "Relationship" && a.Id && a.Target) targets.set(a.Id, resolveTarget("xl/workbook.xml", a.Target));
-    },
-  });
-
-  const shared = await readSharedStrings(zip);
-  const dateStyles = await readDateStyles(zip);
+  const shared = await readSharedStrings(pkg, wb);
+  const dateStyles = await readDateStyles(pkg, wb);
   const sheets: SheetSnapshot[] = [];
-  for (const s of sheetsInOrder) {
+  for (const s of wb.sheets) {
     if (options.skip?.has(s.name) || (options.sheets && !options.sheets.has(s.name))) continue;
-    const target = targets.get(s.rid);
-    if (!target || !zip.file(target)) continue;
-    sheets.push(await readSheetXml(zip, target, s.name, shared, dateStyles, date1904, options.progress));
+    sheets.push(await readSheetXml(pkg, s.path, s.name, shared, dateStyles, wb.date1904, options.progress));
   }
-  return { sheets };
+  return warnings.length ? { sheets, warnings } : { sheets };
 }
 
-async function readSharedStrings(zip: JSZip): Promise<string[]> {
+/** A workbook-level part by its relationship type, else at its usual place. */
+function partOf(pkg: XlsxPackage, wb: WorkbookStructure, type: string, usual: string): string {
+  const rel = wb.rels.find((r) => r.type.endsWith(`/${type}`) && !r.external && pkg.has(r.target));
+  return rel ? rel.target : usual;
+}
+
+async function readSharedStrings(pkg: XlsxPackage, wb: WorkbookStructure): Promise<string[]> {
   const out: string[] = [];
   let current = "";
   let inT = false;
   let phonetic = 0;
-  await parseEntry(zip, "xl/sharedStrings.xml", {
+  await parseEntry(pkg, partOf(pkg, wb, "sharedStrings", "xl/sharedStrings.xml"), {
     open(name) {
       if (name === "si") current = "";
       else if (name === "rPh") phonetic++;
@@ -147,11 +146,11 @@ async function readSharedStrings(zip: JSZip): Promise<string[]> {
 }
 
 /** For each cellXfs index: does its number format show a date? */
-async function readDateStyles(zip: JSZip): Promise<boolean[]> {
+async function readDateStyles(pkg: XlsxPackage, wb: WorkbookStructure): Promise<boolean[]> {
   const custom = new Map<number, string>();
   const out: boolean[] = [];
   let inCellXfs = false;
-  await parseEntry(zip, "xl/styles.xml", {
+  await parseEntry(pkg, partOf(pkg, wb, "styles", "xl/styles.xml"), {
     open(name, a) {
       if (name === "numFmt") custom.set(Number(a.numFmtId), a.formatCode ?? "");
       else if (name === "cellXfs") inCellXfs = true;
@@ -172,7 +171,7 @@ function dateFromSerial(serial: number, date1904: boolean): Date {
   return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
 }
 
-async function readSheetXml(zip: JSZip, entry: string, name: string, shared: string[], dateStyles: boolean[], date1904: boolean, progress?: ProgressFn): Promise<SheetSnapshot> {
+async function readSheetXml(pkg: XlsxPackage, entry: string, name: string, shared: string[], dateStyles: boolean[], date1904: boolean, progress?: ProgressFn): Promise<SheetSnapshot> {
   const rows: { row: number; first: number; values: CellValue[]; formulas: (string | null)[] | null }[] = [];
   let firstCol = Infinity;
   let lastCol = 0;
@@ -191,7 +190,7 @@ async function readSheetXml(zip: JSZip, entry: string, name: string, shared: str
   let into: "v" | "f" | "t" | null = null;
   let phonetic = 0;
 
-  await parseEntry(zip, entry, {
+  await parseEntry(pkg, entry, {
     open(tag, a) {
       switch (tag) {
         case "row":

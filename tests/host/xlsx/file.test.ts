@@ -96,7 +96,7 @@ describe("openXlsx: recognising files that are not a usable .xlsx", () => {
   it("refuses an old .xls / .et (OLE compound file)", () => expectRefused("旧表.xls", compoundFile(["Workbook", "\u0005SummaryInformation"]), /ole_legacy/, /旧版 \.xls\/\.et 文件，请另存为 \.xlsx/));
 
   it("tells an encrypted .xlsx apart from an old .xls by its EncryptionInfo stream", () =>
-    expectRefused("加密.xlsx", compoundFile(["EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces"]), /ole_encrypted/, /文件已加密（设置了打开密码），请先取消密码后另存为 \.xlsx/));
+    expectRefused("加密.xlsx", compoundFile(["EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces"]), /ole_encrypted/, /文件设有打开密码，请先取消密码后另存为 \.xlsx/));
 
   it("refuses a truncated (corrupted) zip", async () => {
     const good = await validXlsx();
