@@ -18,6 +18,8 @@ import plan2022 from "../../src/policy/packs/plan-2022-2024.json";
 import hitech2016 from "../../src/policy/packs/hitech-2016.json";
 import giant from "../../src/policy/packs/giant-provisional.json";
 import { policySchemaFiles, SCHEMA_DIRS } from "../../scripts/policy-schemas";
+import { ENTERPRISE } from "../../src/ledger/catalogue";
+import { COUNTERS } from "../../src/jobs/targets";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SAMPLE = path.join(ROOT, "samples/policy/plan-2025-2027.example.json");
@@ -309,6 +311,26 @@ describe("policy packs: the JSON Schemas editors use", () => {
     for (const [k, v] of Object.entries(plan.properties) as [string, { description?: string }][]) assert.match(v.description ?? "", /[\u4e00-\u9fff]/, `plan.${k}`);
     for (const [k, v] of Object.entries(award.properties) as [string, { description?: string }][]) assert.match(v.description ?? "", /[\u4e00-\u9fff]/, `award.${k}`);
     for (const [k, v] of Object.entries(plan.properties.targets.items.properties) as [string, { description?: string }][]) assert.match(v.description ?? "", /[\u4e00-\u9fff]/, `target.${k}`);
+  });
+
+  it("every field of both formats, every condition kind and every field id is documented in the README's 政策包 section", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## 政策包"), readme.indexOf("## 任务窗格"));
+    const plan = JSON.parse(files["kj-plan.schema.json"]);
+    const rules = JSON.parse(files["kj-eligibility.schema.json"]);
+    const names = [
+      ...Object.keys(plan.properties),
+      ...Object.keys(plan.properties.awards.items.properties),
+      ...Object.keys(plan.properties.targets.items.properties),
+      ...Object.keys(rules.properties),
+      "amount", "cap", "rate",
+    ];
+    for (const n of names) assert.ok(section.includes("`" + n), `README 政策包 documents ${n}`);
+    const kinds = rules.properties.conditions.items.anyOf.map((c: { properties: { kind: { const: string } } }) => c.properties.kind.const);
+    assert.ok(kinds.length >= 11);
+    for (const k of kinds) assert.ok(section.includes("`" + k + "`"), `condition kind ${k}`);
+    for (const f of ENTERPRISE.fields) assert.ok(section.includes("`" + f.id) || section.includes(f.id.replace(/\d$/, "") ), `field id ${f.id}`);
+    for (const key of Object.keys(COUNTERS)) assert.ok(section.includes("`" + key + "`"), `target key ${key}`);
   });
 
   it("accept every built-in pack and the sample, and refuse what KJ refuses", () => {
