@@ -4,8 +4,9 @@
  */
 import { DayNumber } from "../src/dates";
 import { isKjError } from "../src/errors";
-import { SpreadsheetHost } from "../src/host/port";
+import { Edit, SpreadsheetHost } from "../src/host/port";
 import { replaceChildren } from "./dom";
+import { Busy } from "./parts/action-bar";
 
 export type HostMode = "excel" | "wps" | "demo";
 
@@ -40,12 +41,12 @@ export function errorText(e: unknown): string {
 
 export type NoticeKind = "info" | "success" | "error";
 
-/** A message line under a page's buttons; errors are announced to screen readers. */
-export function showNotice(target: HTMLElement, kind: NoticeKind, text: string): void {
+/** The outcome of a page's last action, in its action bar; errors are announced to screen readers. */
+export function showNotice(target: HTMLElement, kind: NoticeKind, text: string, ...extra: Node[]): void {
   target.className = `notice notice-${kind}`;
   target.setAttribute("role", kind === "error" ? "alert" : "status");
   target.hidden = text === "";
-  replaceChildren(target, [text]);
+  replaceChildren(target, [text, ...extra]);
 }
 
 /**
@@ -71,24 +72,42 @@ export async function runAction(
   }
 }
 
+/** What runs one page's actions: each click handler it makes shows the busy line while its action runs. */
+export interface Runner {
+  /** A click handler: ignored while another action of the page runs. */
+  (busyText: string, action: () => Promise<void>): () => void;
+  /** Runs an action now (e.g. when the page opens); resolves when it is over. */
+  now(busyText: string, action: () => Promise<void>): Promise<void>;
+}
+
 /**
- * One action at a time per page: wraps actions for click handlers so that a click while an
- * earlier action still runs is ignored; each action goes through runAction.
- * Example: const guarded = oneAtATime([runButton], notice); runButton.onclick = guarded(run);
+ * One action at a time per page, each with the busy line saying what is going on: the page's
+ * buttons are disabled meanwhile, a failure becomes a Chinese message in `notice`, and
+ * `settle` recomputes which buttons are enabled once it is over.
+ * Example: const run = actionRunner(buttons, notice, bar.busy, settle); button.onclick = run("正在校验…", validate);
  */
-export function oneAtATime(
-  buttons: readonly HTMLButtonElement[],
-  notice: HTMLElement,
-  /** Recomputes which buttons are enabled once an action is over. */
-  settle?: () => void,
-): (action: () => Promise<void>) => () => void {
-  let busy = false;
-  return (action) => () => {
-    if (busy) return;
-    busy = true;
-    void runAction(buttons, notice, action, () => {
-      busy = false;
+export function actionRunner(buttons: readonly HTMLButtonElement[], notice: HTMLElement, busy: Busy, settle?: () => void): Runner {
+  let running: Promise<void> | null = null;
+  const now = (busyText: string, action: () => Promise<void>): Promise<void> => {
+    if (running) return running;
+    busy.start(busyText);
+    running = runAction(buttons, notice, action, () => {
+      running = null;
+      busy.stop();
       settle?.();
     });
+    return running;
   };
+  const runner = ((busyText: string, action: () => Promise<void>) => () => void now(busyText, action)) as Runner;
+  runner.now = now;
+  return runner;
+}
+
+/** Applies edits with the busy line counting the chunks written (Excel reports progress per chunk). */
+export async function applyEdits(ctx: PaneContext, edits: readonly Edit[], busy: Busy): Promise<void> {
+  busy.start("正在写入工作簿…");
+  await ctx.host.apply(edits, (done, total) => {
+    if (total > 1) busy.progress(done, total, "正在写入工作簿");
+  });
+  ctx.changed();
 }

@@ -1,17 +1,56 @@
 /**
  * The one place where the pane meets the core jobs: each function turns a job's report into
- * the plain view the pages render, so the pages do not depend on the jobs' report shapes.
+ * the plain view the pages render (a preview: nothing is written until a page applies the
+ * view's edits), so the pages do not depend on the jobs' report shapes.
  */
-import { DayNumber, yearOf } from "../src/dates";
+import { dayFromParts, DayNumber, yearOf } from "../src/dates";
+import { fxSpec, signatureZh } from "../src/fx/spec";
 import { Edit, SheetSnapshot, WorkbookSnapshot } from "../src/host/port";
 import { Issue } from "../src/jobs/types";
-import { fillAwards, Total } from "../src/jobs/awards";
+import { AMOUNT_HEADER, AWARD_SUMMARY_SHEET, fillAwards, Total } from "../src/jobs/awards";
+import { ISSUES_SHEET, issueListEdits, issueWhere } from "../src/jobs/issue-list";
 import { computeTargets, TARGETS_SHEET } from "../src/jobs/targets";
 import { POOL_RULES } from "../src/jobs/pool-rules";
-import { planUpkeep, removeFromPool, undoRemoval } from "../src/jobs/upkeep";
-import { planFor } from "../src/policy/plans";
+import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval } from "../src/jobs/upkeep";
+import { describeAwardRule, LoadedPlan, PLAN_PACKS, planFor } from "../src/policy/plans";
 import { clearMarkEdits, createSheetValidator, markEdits } from "../src/jobs/validate";
+import { kindDef, LedgerKind, OWN_SHEETS } from "../src/ledger/catalogue";
+import { nearestLedger, PartialLedger } from "../src/ledger/mapping";
+import { formatCount } from "../src/format";
 import { UserMessage } from "./context";
+import { CellRef } from "./parts/lists";
+
+/** A write the pane can make: the edits, and in words what they write where. */
+export interface WritePlan {
+  edits: Edit[];
+  /** "在“企业培育库”右侧 BA、BB 两列写入 …" */
+  text: string;
+}
+
+/** A policy pack as the pages name it: title and period, as text. */
+export interface PolicyView {
+  title: string;
+  from: string;
+  to: string;
+}
+
+function policyOf(p: LoadedPlan): PolicyView {
+  return { title: p.pack.title, from: p.pack.period.from, to: p.pack.period.to };
+}
+
+export function issueRef(i: Issue, label = i.field): CellRef {
+  return { sheet: i.sheet, row: i.row, col: i.col, where: i.col > 0 ? `${i.column}${i.row}` : issueWhere(i), label, field: i.field, message: i.message, severity: i.severity };
+}
+
+/** Sheets of the workbook that come close to a ledger of `kind` without being recognised. */
+export function partialLedgers(wb: WorkbookSnapshot, kind: LedgerKind): { sheet: string; partial: PartialLedger }[] {
+  const out: { sheet: string; partial: PartialLedger }[] = [];
+  for (const s of wb.sheets) {
+    const p = nearestLedger(s.values.slice(0, 10), s.name, s.firstRow, s.firstCol);
+    if (p && p.kind === kind) out.push({ sheet: s.name, partial: p });
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------- 校验
 
@@ -25,6 +64,7 @@ export interface ValidationRun {
 }
 
 export interface ValidationOutcome {
+  sheet: string;
   issues: Issue[];
   /** Non-blank data rows checked. */
   rows: number;
@@ -40,15 +80,44 @@ export function startValidation(sheet: SheetSnapshot, asOf: DayNumber): Validati
     step: (maxRows) => v.step(maxRows),
     finish: () => {
       const r = v.result();
-      if (!r) return { issues: [], rows: 0, markEdits: [] };
-      return { issues: r.issues, rows: r.rows, markEdits: markEdits({ sheets: [r], skipped: [] }) };
+      if (!r) return { sheet: sheet.name, issues: [], rows: 0, markEdits: [] };
+      return { sheet: sheet.name, issues: r.issues, rows: r.rows, markEdits: markEdits({ sheets: [r], skipped: [] }) };
     },
   };
 }
 
-export function clearMarksEdits(sheet: string): Edit[] {
-  return clearMarkEdits([sheet]);
+export function clearMarksEdits(sheets: readonly string[]): Edit[] {
+  return clearMarkEdits(sheets);
 }
+
+/** The sheets that 校验全部台账 and the sheet list offer: everything but the add-in's own bookkeeping. */
+export function isOwnSheet(name: string): boolean {
+  return (OWN_SHEETS as readonly string[]).includes(name.trim());
+}
+
+/** What 写入工作簿 writes after a validation: marks on the issue cells. */
+export function markPlan(outcomes: readonly ValidationOutcome[]): WritePlan {
+  const cells = (o: ValidationOutcome) => new Set(o.issues.map((i) => `${i.row}:${i.col}`)).size;
+  const where = outcomes
+    .filter((o) => o.issues.length > 0)
+    .map((o) => `“${o.sheet}”的 ${formatCount(cells(o))} 个单元格`)
+    .join("、");
+  return {
+    edits: outcomes.flatMap((o) => o.markEdits),
+    text: `给${where}加底色（红为错误、黄为警告）和以【KJ】开头的批注；原有底色和批注保留，可“清除标记”。`,
+  };
+}
+
+/** What 导出问题清单 writes: the add-in's own sheet 问题清单, one line per issue. */
+export function issueListPlan(wb: WorkbookSnapshot, outcomes: readonly ValidationOutcome[], asOf: DayNumber): WritePlan {
+  const issues = outcomes.flatMap((o) => o.issues);
+  return {
+    edits: issueListEdits(wb, issues, { asOf, sheets: outcomes.map((o) => ({ sheet: o.sheet, rows: o.rows })) }),
+    text: `新建（或更新）“${ISSUES_SHEET}”工作表，列出 ${formatCount(issues.length)} 个问题，便于打印。`,
+  };
+}
+
+export const ISSUE_LIST_SHEET = ISSUES_SHEET;
 
 // ---------------------------------------------------------------- 动态管理
 
@@ -57,25 +126,59 @@ export function upkeepRulesHint(): string {
   return `按基准日期判断：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出，高企证书满 ${POOL_RULES.hitechValidityYears.value} 年，科小当年未入库。`;
 }
 
-export interface UpkeepSuggestion {
-  /** Stable while the ledger is unchanged: sheet, row and code. */
+export interface FindingReason {
+  /** Stable code of the rule (safety_accident, ...): the reason filter groups by it. */
+  code: string;
+  text: string;
+  cite: string;
+}
+
+export interface UpkeepItem {
+  /** Stable while the ledger is unchanged: sheet, row, code and name. */
   key: string;
   sheet: string;
   row: number;
   name: string;
   uscc: string;
   classification: string;
-  reasons: { text: string; cite: string }[];
+  reasons: FindingReason[];
+}
+
+/** Kept as the old name for callers of the removal functions. */
+export type UpkeepSuggestion = UpkeepItem;
+
+/**
+ * One list the 动态管理 page shows: 建议调出 (the clerk may remove these), and beside it other
+ * lists of the same shape (提醒: the enterprise stays, something is due), each with its own
+ * reason filter. A job that reports reminders adds a list here; the page needs no change.
+ */
+export interface FindingList {
+  id: string;
+  title: string;
+  /** What the list means, one line. */
+  description: string;
+  /** Shown when the list is empty. */
+  emptyText: string;
+  /** Rows can be chosen and removed from the pool. */
+  removable: boolean;
+  items: UpkeepItem[];
 }
 
 export interface UpkeepPlanView {
-  suggestions: UpkeepSuggestion[];
+  /** The pool sheets looked at. */
+  sheets: { sheet: string; rows: number; suggestColumn: string; reasonColumn: string }[];
   /** Enterprises in the pool sheet(s) looked at. */
   enterprises: number;
-  /** Plain-Chinese notes from the job (no ledger found, unreadable cells...). */
+  policy: { title: string };
+  lists: FindingList[];
+  /** Cells that could not be read, so a rule was not decided for that row. */
+  unreadable: CellRef[];
+  /** Plain-Chinese notes from the job. */
   notes: string[];
-  /** Writes 建议调出 / 调出原因 into the add-in's own columns. */
-  writeEdits: Edit[];
+  /** No enterprise ledger: sheets that come close, for the empty state. */
+  partials: { sheet: string; partial: PartialLedger }[];
+  /** Writes 建议调出 / 调出原因 into the add-in's own columns; null when there is no pool ledger. */
+  write: WritePlan | null;
 }
 
 /** The removal batch to put back. */
@@ -84,32 +187,59 @@ export interface UndoToken {
   sheet: string;
 }
 
+function itemKey(sheet: string, row: number, uscc: string | null, name: string): string {
+  return `${sheet}\u0001${row}\u0001${uscc ?? ""}\u0001${name}`;
+}
+
 export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPlanView {
   const { report, edits } = planUpkeep(wb, { asOf });
-  const notes = [...report.notes];
-  if (report.issues.length) notes.push(`${report.issues.length} 个单元格无法读取，相关条件未作判断（可先到“校验台账”查看）。`);
+  const suggestions: UpkeepItem[] = report.suggestions.map((s) => ({
+    key: itemKey(s.sheet, s.row, s.uscc, s.name),
+    sheet: s.sheet,
+    row: s.row,
+    name: s.name,
+    uscc: s.uscc ?? "",
+    classification: s.class,
+    reasons: s.reasons.map((r) => ({ code: r.code, text: r.text, cite: r.cite })),
+  }));
+  const names = new Map(report.suggestions.map((s) => [`${s.sheet}\u0001${s.row}`, s.name]));
+  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, suggestColumn: s.suggestColumn, reasonColumn: s.reasonColumn }));
   return {
-    suggestions: report.suggestions.map((s) => ({
-      key: `${s.sheet}\u0001${s.row}\u0001${s.uscc ?? ""}\u0001${s.name}`,
-      sheet: s.sheet,
-      row: s.row,
-      name: s.name,
-      uscc: s.uscc ?? "",
-      classification: s.class,
-      reasons: s.reasons.map((r) => ({ text: r.text, cite: r.cite })),
-    })),
+    sheets,
     enterprises: report.sheets.reduce((n, s) => n + s.rows, 0),
-    notes,
-    writeEdits: edits,
+    policy: { title: report.policy },
+    lists: [
+      {
+        id: "suggestions",
+        title: "建议调出",
+        description: "短时间内不具备申报条件的企业：勾选后可移出培育库（移到“调出记录”，可撤销）。",
+        emptyText: "按此基准日期没有需要调出的企业。",
+        removable: true,
+        items: suggestions,
+      },
+    ],
+    unreadable: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) ? `${names.get(`${i.sheet}\u0001${i.row}`)} · ${i.field}` : i.field)),
+    notes: report.notes,
+    partials: sheets.length === 0 ? partialLedgers(wb, "enterprise") : [],
+    write:
+      sheets.length === 0
+        ? null
+        : {
+            edits,
+            text:
+              sheets
+                .map((s) => `在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn} 两列写入“${SUGGEST_HEADER}”“${REASON_HEADER}”`)
+                .join("；") + `（${formatCount(suggestions.length)} 家建议调出；每次写入前清空这两列，台账原有内容不改动）。`,
+          },
   };
 }
 
 /** Moves the chosen rows (all from one pool sheet) to 调出记录; the archive is written before any row is deleted. */
-export function removalEdits(wb: WorkbookSnapshot, chosen: readonly UpkeepSuggestion[], asOf: DayNumber): { edits: Edit[]; undo: UndoToken | null; moved: number; skipped: string[] } {
+export function removalEdits(wb: WorkbookSnapshot, chosen: readonly UpkeepItem[], asOf: DayNumber): { edits: Edit[]; undo: UndoToken | null; moved: { row: number; name: string }[]; skipped: string[] } {
   const sheets = new Set(chosen.map((s) => s.sheet));
   if (sheets.size > 1) throw new UserMessage("请一次只移出同一张培育库工作表中的企业。");
   const sheet = chosen[0]?.sheet;
-  if (sheet === undefined) return { edits: [], undo: null, moved: 0, skipped: [] };
+  if (sheet === undefined) return { edits: [], undo: null, moved: [], skipped: [] };
   const { report, edits } = removeFromPool(
     wb,
     { asOf, sheet },
@@ -118,7 +248,7 @@ export function removalEdits(wb: WorkbookSnapshot, chosen: readonly UpkeepSugges
   return {
     edits,
     undo: report.batchId ? { batchId: report.batchId, sheet: report.sheet } : null,
-    moved: report.removed.length,
+    moved: report.removed.map((r) => ({ row: r.row, name: r.name })),
     skipped: report.skipped.map((s) => s.reason),
   };
 }
@@ -128,6 +258,16 @@ export function undoRemovalEdits(wb: WorkbookSnapshot, token: UndoToken | null, 
   const { report, edits } = undoRemoval(wb, { asOf }, token?.batchId);
   return { edits, restored: report.restored.length, notes: report.notes };
 }
+
+/** The first row of 调出记录 holding a batch (its 批次号 in column A), to show the clerk where it went. */
+export function archiveRowOf(archive: SheetSnapshot, batchId: string): number | null {
+  const colA = 1 - archive.firstCol;
+  if (colA < 0) return null;
+  const i = archive.values.findIndex((r) => r[colA] === batchId);
+  return i < 0 ? null : archive.firstRow + i;
+}
+
+export { ARCHIVE_SHEET };
 
 // ---------------------------------------------------------------- 目标完成情况
 
@@ -148,21 +288,36 @@ export interface IndicatorView {
   achieved: boolean | null;
   /** 达成 / 未达成 / 缺少台账 / 缺少列 */
   status: string;
-  /** How it is counted (stock / flow) and where the plan says so: a tooltip. */
-  rule: string;
+  /** 存量 / 流量 / 每年流量 */
+  kindLabel: string;
+  /** The plan's clause, as text. */
+  cite: string;
+  /** How it is counted. */
+  countedFrom: string;
+  /** Why there is no actual, or what was left out. */
+  note: string | null;
 }
 
 export interface TargetsView {
   sheet: string;
+  asOf: string;
+  policy: PolicyView;
   indicators: IndicatorView[];
-  missingLedgers: string[];
-  edits: Edit[];
+  /** Ledger kinds the workbook lacks, each with sheets that come close. */
+  missing: { kind: LedgerKind; title: string; partials: { sheet: string; partial: PartialLedger }[] }[];
+  unreadable: CellRef[];
+  /** Null when nothing could be counted at all: then nothing is written. */
+  write: WritePlan | null;
 }
 
 export function targetsView(wb: WorkbookSnapshot, asOf: DayNumber): TargetsView {
   const { report, edits } = computeTargets(wb, { asOf });
+  const kinds = (["enterprise", "platform", "talent", "project"] as const).filter((k) => report.missingLedgers.includes(kindDef(k).title));
+  const computed = report.indicators.some((i) => i.actual !== null);
   return {
     sheet: TARGETS_SHEET,
+    asOf: report.asOf,
+    policy: { title: report.policy.title, from: report.policy.from, to: report.policy.to },
     indicators: report.indicators.map((i) => ({
       key: i.key,
       name: i.qualifier ? `${i.name}（${i.qualifier}）` : i.name,
@@ -172,73 +327,121 @@ export function targetsView(wb: WorkbookSnapshot, asOf: DayNumber): TargetsView 
       completion: i.completion,
       achieved: i.status === "达成" ? true : i.status === "未达成" ? false : null,
       status: i.status,
-      rule: [`${i.kindLabel}：${i.countedFrom}`, i.cite, i.note ?? ""].filter(Boolean).join("\n"),
+      kindLabel: i.kindLabel,
+      cite: i.cite,
+      countedFrom: i.countedFrom,
+      note: i.note ?? (i.unreadable > 0 ? `${i.unreadable} 处单元格无法读取，相应行未计入` : null),
     })),
-    missingLedgers: report.missingLedgers,
-    edits,
+    missing: kinds.map((k) => ({ kind: k, title: kindDef(k).title, partials: partialLedgers(wb, k) })),
+    unreadable: report.issues.map((i) => issueRef(i)),
+    write: computed
+      ? {
+          edits,
+          text: `新建（或就地更新）“${TARGETS_SHEET}”工作表：${report.indicators.length} 项指标的目标、实际、完成率和分年数（评价日期 ${report.asOf}）；台账不改动。`,
+        }
+      : null,
   };
 }
 
 // ---------------------------------------------------------------- 奖励测算
 
+/** The formula the awards job writes, as its signature from src/fx/spec.ts (never typed by hand here). */
+export function awardSignature(): string {
+  return signatureZh(fxSpec("AWARD"));
+}
+
+/** The award page's hint: the function that computes each amount, generated from its spec. */
+export function awardsHint(): string {
+  return `每行的奖励金额由公式 ${awardSignature()} 计算（事项、计算依据、认定日期取本行），认定日期决定适用哪一期政策；“${AWARD_SUMMARY_SHEET}”用 SUMIFS 公式汇总，台账改动后自动更新。`;
+}
+
 export interface TotalLine {
+  key: string;
   label: string;
   /** 万元, exact decimal text. */
   amount: string;
   count: number;
-}
-
-export interface FlaggedRow {
-  sheet: string;
-  row: number;
-  /** 0 when the problem is a missing column. */
-  col: number;
-  name: string;
-  message: string;
+  /** The policy clause and rule, for items. */
+  cite?: string;
+  rule?: string;
 }
 
 export interface AwardsView {
-  sheet: string;
+  /** The award ledger sheets; empty when there is none. */
+  sheets: { sheet: string; rows: number; amountColumn: string }[];
   summarySheet: string;
   rows: number;
-  formulasWritten: number;
   total: string;
   byYear: TotalLine[];
   byItem: TotalLine[];
   byStatus: TotalLine[];
-  flagged: FlaggedRow[];
-  edits: Edit[];
+  /** The policy packs the rows' dates fall in, with how many rows each. */
+  policies: (PolicyView & { rows: number })[];
+  /** Rows whose date falls in no pack's period. */
+  outsidePolicy: number;
+  flagged: CellRef[];
+  notes: string[];
+  partials: { sheet: string; partial: PartialLedger }[];
+  /** Null when there is no award ledger or no formula column could be found: nothing to write. */
+  write: WritePlan | null;
 }
 
-function line(label: string, t: Total): TotalLine {
-  return { label, amount: t.amount.toString(), count: t.count };
+function line(key: string, label: string, t: Total): TotalLine {
+  return { key, label, amount: t.amount.toString(), count: t.count };
 }
 
-export function awardsView(wb: WorkbookSnapshot, asOf: DayNumber): AwardsView {
-  const { report, edits } = fillAwards(wb, { asOf });
-  if (report.summarySheet === null || report.sheets.length === 0) {
-    throw new UserMessage(report.notes.join("；") || "工作簿中没有奖励台账（表头应含 名称、奖励事项、认定日期）。");
-  }
+export function awardsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = PLAN_PACKS): AwardsView {
+  const { report, edits } = fillAwards(wb, { asOf }, packs);
   const names = new Map(report.rows.map((r) => [`${r.sheet}\u0001${r.row}`, r.name]));
   const t = report.totals;
+  const itemOf = (key: string) => {
+    for (let i = packs.length - 1; i >= 0; i--) {
+      const hit = packs[i].pack.awards.find((a) => a.key === key);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const perPack = new Map<LoadedPlan, number>();
+  let outsidePolicy = 0;
+  for (const r of report.rows) {
+    if (!r.date) continue;
+    const [y, m, d] = r.date.split("-").map(Number);
+    const day = dayFromParts(y, m, d);
+    const hit = day === null ? undefined : packs.find((p) => day >= p.from && day <= p.to);
+    if (hit) perPack.set(hit, (perPack.get(hit) ?? 0) + 1);
+    else outsidePolicy++;
+  }
+  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, amountColumn: s.amountColumn }));
+  const first = report.sheets[0];
+  const write: WritePlan | null =
+    report.summarySheet === null || !first
+      ? null
+      : {
+          edits,
+          text:
+            (report.formulasWritten > 0
+              ? `在“${first.sheet}”的 ${first.amountColumn} 列（${AMOUNT_HEADER}）填入 ${formatCount(report.formulasWritten)} 个 KJ.AWARD 公式（已有的不重复填，手工填写的金额不改写）`
+              : `“${first.sheet}”的 ${first.amountColumn} 列公式都已填好，不再改动`) +
+            `；新建（或更新）“${report.summarySheet}”汇总表；无法测算的单元格加标记。`,
+        };
   return {
-    sheet: report.sheets.map((s) => s.sheet).join("、"),
-    summarySheet: report.summarySheet,
+    sheets,
+    summarySheet: report.summarySheet ?? AWARD_SUMMARY_SHEET,
     rows: report.rows.length,
-    formulasWritten: report.formulasWritten,
     total: t.total.amount.toString(),
     byYear: Object.keys(t.byYear)
       .sort()
-      .map((y) => line(y, t.byYear[y])),
-    byItem: Object.values(t.byItem).map((x) => line(x.name, x)),
-    byStatus: Object.keys(t.byStatus).map((k) => line(k, t.byStatus[k])),
-    flagged: report.issues.map((i) => ({
-      sheet: i.sheet,
-      row: i.row,
-      col: i.col,
-      name: names.get(`${i.sheet}\u0001${i.row}`) ?? i.field,
-      message: i.message,
-    })),
-    edits,
+      .map((y) => line(y, /^\d{4}$/.test(y) ? `${y} 年` : y, t.byYear[y])),
+    byItem: Object.keys(t.byItem).map((k) => {
+      const item = itemOf(k);
+      return { ...line(k, t.byItem[k].name, t.byItem[k]), cite: item?.cite, rule: item ? describeAwardRule(item) : undefined };
+    }),
+    byStatus: Object.keys(t.byStatus).map((k) => line(k, k, t.byStatus[k])),
+    policies: packs.filter((p) => perPack.has(p)).map((p) => ({ ...policyOf(p), rows: perPack.get(p) ?? 0 })),
+    outsidePolicy,
+    flagged: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) || i.field)),
+    notes: report.notes,
+    partials: sheets.length === 0 ? partialLedgers(wb, "award") : [],
+    write,
   };
 }

@@ -11,12 +11,15 @@ import { byId, el, replaceChildren } from "./dom";
 import { detectEnvironment, Environment, fixtureFromSearch, modeOf } from "./detect";
 import { createDemo } from "./demo/host";
 import { DEMO_TODAY, demoWorkbook } from "./demo/fixtures";
-import { parseIsoDay } from "./pages/dates";
+import { parseDayText } from "./parts/date-field";
 
 /** The demo's date: ?today=YYYY-MM-DD, else the date of the demo data. */
 function demoToday(search: string): DayNumber {
-  return parseIsoDay(new URLSearchParams(search).get("today") ?? "") ?? DEMO_TODAY;
+  return parseDayText(new URLSearchParams(search).get("today") ?? "") ?? DEMO_TODAY;
 }
+
+/** Below this width the demo shows the pane first and the grid only on demand (a task pane is about 350 px). */
+const NARROW_DEMO = "(max-width: 760px)";
 import { createValidatePage } from "./pages/validate";
 import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
@@ -47,11 +50,37 @@ async function connect(env: Environment): Promise<Connected> {
       replaceChildren(gridHost, [demo.grid.root]);
       const today = demoToday(window.location.search);
       const banner = byId("demo-banner");
+      const app = byId("app");
+      // At task-pane width the pane comes first; the grid opens below it on demand.
+      const toggle = el("button", { class: "btn btn-small grid-toggle", text: "显示表格", attrs: { type: "button", id: "demo-grid-toggle", "aria-controls": "grid-host", "aria-expanded": "false" } });
+      const setGrid = (open: boolean) => {
+        app.classList.toggle("grid-open", open);
+        toggle.textContent = open ? "隐藏表格" : "显示表格";
+        toggle.setAttribute("aria-expanded", String(open));
+      };
+      toggle.addEventListener("click", () => setGrid(!app.classList.contains("grid-open")));
       banner.appendChild(el("span", { class: "demo-date", text: `演示日期：${formatDay(today)}（?today=YYYY-MM-DD 可改）` }));
+      banner.appendChild(toggle);
       banner.hidden = false;
-      byId("app").classList.add("demo");
+      app.classList.add("demo");
       await demo.grid.refresh();
-      return { host: demo.host, changed: () => void demo.grid.refresh().catch(reportUnexpected), today: () => today };
+      let writes = 0;
+      app.dataset.demoWrites = "0";
+      const host: SpreadsheetHost = {
+        ...demo.host,
+        kind: demo.host.kind,
+        // The demo counts the writes it is asked for (#app[data-demo-writes]), so anyone can see a preview wrote nothing.
+        apply: async (edits, progress) => {
+          if (edits.length > 0) app.dataset.demoWrites = String(++writes);
+          await demo.host.apply(edits, progress);
+        },
+        // Going to a cell shows the grid, also when it is folded away at task-pane width.
+        select: async (sheet, row, col) => {
+          if (window.matchMedia(NARROW_DEMO).matches) setGrid(true);
+          await demo.host.select(sheet, row, col);
+        },
+      };
+      return { host, changed: () => void demo.grid.refresh().catch(reportUnexpected), today: () => today };
     }
   }
 }

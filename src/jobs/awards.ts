@@ -9,6 +9,7 @@
  */
 import Decimal from "decimal.js";
 import { formatDay, yearOf } from "../dates";
+import { WAN_NUMBER_FORMAT } from "../format";
 import { isKjError } from "../errors";
 import { CellMark, Edit, WorkbookSnapshot } from "../host/port";
 import { CellValue, isBlankCell, readDate, readMoney, readText } from "../ledger/cells";
@@ -414,7 +415,7 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
   const pad = <T>(rows: T[][], fill: T) => rows.map((r) => [...r, ...new Array<T>(width - r.length).fill(fill)]);
   edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(values, null) });
   edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null) });
-  edits.push({ type: "numberFormat", sheet: S, row: 4, col: 3, rows: values.length - 3, cols: 3, format: "#,##0.00##" });
+  edits.push({ type: "numberFormat", sheet: S, row: 4, col: 3, rows: values.length - 3, cols: 3, format: WAN_NUMBER_FORMAT });
   for (const r of boldRows) edits.push({ type: "bold", sheet: S, row: r, col: 1, rows: 1, cols: r === 1 ? 1 : width });
   edits.push({ type: "columnWidths", sheet: S, col: 1, widths: [44, 8, 16, 16, 16] });
   return edits;

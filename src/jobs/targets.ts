@@ -10,6 +10,7 @@
  */
 import { dayFromParts, DayNumber, formatDay, yearOf } from "../dates";
 import { KjError } from "../errors";
+import { PERCENT_NUMBER_FORMAT } from "../format";
 import { Edit, WorkbookSnapshot } from "../host/port";
 import { kindDef, LedgerKind } from "../ledger/catalogue";
 import { HOW_TO_ADD_POLICY } from "../policy/pack-errors";
@@ -432,7 +433,7 @@ export function targetSheetEdits(snapshot: WorkbookSnapshot, report: TargetsRepo
   const completionCol = header.indexOf("完成率") + 1;
   const n = tableEnd - headerRow;
   if (n > 0) {
-    edits.push({ type: "numberFormat", sheet: S, row: headerRow + 1, col: completionCol, rows: n, cols: 1, format: "0.0%" });
+    edits.push({ type: "numberFormat", sheet: S, row: headerRow + 1, col: completionCol, rows: n, cols: 1, format: PERCENT_NUMBER_FORMAT });
     edits.push({ type: "dataBar", sheet: S, row: headerRow + 1, col: completionCol, rows: n, cols: 1, color: DATA_BAR_COLOR });
   }
   for (const b of boldRows) edits.push({ type: "bold", sheet: S, row: b.row, col: 1, rows: 1, cols: b.cols });

@@ -330,6 +330,11 @@ export function readEnumList(v: unknown, values: readonly EnumValue[], index: Ma
     if (hit === undefined) bad.push(p);
     else if (!out.includes(hit)) out.push(hit);
   }
-  if (bad.length > 0) return invalid(`“${shown(bad.join("、"))}”不是可选值，可选：${values.map((e) => e.value).join("、")}（可填多个，用顿号分隔）`);
+  if (bad.length > 0) {
+    // Quote the cell as it was typed (its spaces and slashes kept), then name what is wrong in it.
+    const typed = t.value.trim();
+    const which = bad.length === 1 && bad[0] === typed ? "" : `中的${bad.map((x) => `“${shown(x)}”`).join("、")}`;
+    return invalid(`“${shown(typed)}”${which}不是可选值，可选：${values.map((e) => e.value).join("、")}（可填多个，用顿号分隔）`);
+  }
   return out.length === 0 ? BLANK : ok(out);
 }

@@ -120,3 +120,71 @@ export function cachedMapHeader(def: LedgerKindDef, headerCells: readonly unknow
   }
   return m;
 }
+
+/** How many synonyms a header hint lists after the standard name. */
+const SYNONYMS_SHOWN = 4;
+
+/**
+ * A column as a clerk should write it in a header, with the other names KJ accepts.
+ * Example: headerHint(入选年度) -> "入选年度（也可写作：入选年份、入选时间、引进年度、年度）".
+ */
+export function headerHint(f: FieldDef): string {
+  const also = f.synonyms.slice(0, SYNONYMS_SHOWN);
+  return also.length > 0 ? `${f.name}（也可写作：${also.join("、")}）` : f.name;
+}
+
+/**
+ * What a header needs for KJ to recognise a ledger of this kind: every required column, and
+ * one of the kind's own columns (its signature) when no required column is one.
+ */
+export function headersNeeded(def: LedgerKindDef): FieldDef[] {
+  const required = def.fields.filter((f) => f.required);
+  const signed = required.some((f) => def.signature.includes(f.id));
+  if (signed) return required;
+  const sig = def.fields.find((f) => f.id === def.signature[0]);
+  return sig ? [...required, sig] : required;
+}
+
+/** A sheet that holds some of a ledger's headers but not enough to be recognised. */
+export interface PartialLedger {
+  kind: LedgerKind;
+  /** 1-based sheet row of the best header candidate. */
+  headerRow: number;
+  /** Headers of that row matching the kind's columns. */
+  found: HeaderCell[];
+  /** Columns still needed (see headersNeeded) that the row lacks. */
+  missing: FieldDef[];
+}
+
+/** Fewest distinct ledger columns in one row for a sheet to count as a ledger with a partial header. */
+export const PARTIAL_MIN_COLUMNS = 2;
+
+/**
+ * For a sheet detectLedger does not recognise: the ledger kind its header comes closest to,
+ * when one row of its first HEADER_SEARCH_ROWS holds at least PARTIAL_MIN_COLUMNS of that
+ * kind's columns; null for a sheet with no such row (a note, a blank sheet, the add-in's own).
+ */
+export function nearestLedger(values: readonly (readonly unknown[])[], sheetName = "", firstRow = 1, firstCol = 1): PartialLedger | null {
+  if ((OWN_SHEETS as readonly string[]).includes(sheetName.trim())) return null;
+  if (detectLedger(values, sheetName, firstRow, firstCol)) return null;
+  let best: { score: number; m: ColumnMapping; def: LedgerKindDef } | null = null;
+  const rows = Math.min(values.length, HEADER_SEARCH_ROWS);
+  for (let r = 0; r < rows; r++) {
+    for (const def of LEDGER_KINDS) {
+      const m = mapHeader(def, values[r], firstRow + r, firstCol);
+      const matched = Object.keys(m.columns).length;
+      if (matched < PARTIAL_MIN_COLUMNS) continue;
+      const needed = headersNeeded(def).filter((f) => f.id in m.columns).length;
+      const score = needed * 10 + matched;
+      if (!best || score > best.score) best = { score, m, def };
+    }
+  }
+  if (!best) return null;
+  const { m, def } = best;
+  return {
+    kind: def.kind,
+    headerRow: m.headerRow,
+    found: m.headers.filter((h) => h.field !== undefined && m.columns[h.field] === h.col),
+    missing: headersNeeded(def).filter((f) => !(f.id in m.columns)),
+  };
+}

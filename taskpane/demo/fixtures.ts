@@ -40,6 +40,10 @@ export function demoWorkbook(fixture: FixtureName): WorkbookSnapshot {
       return hostileWorkbook();
     case "columns":
       return columnsWorkbook();
+    case "empty":
+      return emptyWorkbook();
+    case "partial":
+      return partialWorkbook();
     default:
       return generateSampleWorkbook();
   }
@@ -94,5 +98,52 @@ export function columnsWorkbook(): WorkbookSnapshot {
       },
     ],
     activeSheet: COLUMNS_SHEET,
+  };
+}
+
+/** The sheet of the "empty" fixture: notes, no ledger at all. */
+export const EMPTY_SHEET = "工作说明";
+
+/** A workbook with no ledger: every page must say so, show what it needs, and write nothing. */
+export function emptyWorkbook(): WorkbookSnapshot {
+  return {
+    sheets: [{ name: EMPTY_SHEET, firstRow: 1, firstCol: 1, values: [["2024 年工作安排"], ["1. 年初更新培育库"], ["2. 每季度通报进展"]] }],
+    activeSheet: EMPTY_SHEET,
+  };
+}
+
+/** Sheets of the "partial" fixture: an enterprise list and an award list whose headers lack columns. */
+export const PARTIAL_SHEETS = { enterprise: "企业名单", award: "奖励名单" } as const;
+
+/**
+ * Ledgers with only some of their headers (as a clerk's first sheet often is): an enterprise
+ * list without 注册日期 / 培育类别 / 入库年度 and an award list without 奖励事项 / 认定日期.
+ * The pages must say in red what each lacks, with the names each column may be written as.
+ */
+export function partialWorkbook(): WorkbookSnapshot {
+  return {
+    sheets: [
+      {
+        name: PARTIAL_SHEETS.enterprise,
+        firstRow: 1,
+        firstCol: 1,
+        values: [
+          ["企业名单（待补充）", null, null, null],
+          ["企业名称", "统一社会信用代码", "所属镇街", "联系人"],
+          ["薛城区某精密机械有限公司", "91370403MA3C5X2P1Q", "陶庄镇", "张明"],
+          [HOSTILE_TEXTS[0], "91370403MA00000010", "常庄街道", "李华"],
+        ],
+      },
+      {
+        name: PARTIAL_SHEETS.award,
+        firstRow: 1,
+        firstCol: 1,
+        values: [
+          ["名称", "统一社会信用代码", "金额"],
+          ["薛城区某新材料有限公司", "91370403MA00000020", 20],
+        ],
+      },
+    ],
+    activeSheet: PARTIAL_SHEETS.enterprise,
   };
 }

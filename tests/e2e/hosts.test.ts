@@ -15,6 +15,7 @@ import { fillAwards } from "../../src/jobs/awards";
 import { planUpkeep } from "../../src/jobs/upkeep";
 import { validateWorkbook } from "../../src/jobs/validate";
 import { cellAddress } from "../../src/text";
+import { formatWan } from "../../src/format";
 import { useBrowser } from "./hooks";
 import { browserScript, maybeScreenshot, openPane } from "./support";
 
@@ -156,11 +157,12 @@ for (const host of [EXCEL, WPS]) {
       const asOf = await asOfOf(page);
       const before = await host.values(page, ENTERPRISE);
       const suggestions = planUpkeep(generateSampleWorkbook(), { asOf }).report.suggestions;
-      await page.click("#upkeep-refresh");
       await page.waitForSelector("#upkeep-count");
-      assert.equal(await page.$$eval("#upkeep-list li.suggestion", (l) => l.length), suggestions.length);
-      await page.check(`#upkeep-list li.suggestion[data-row="${suggestions[0].row}"] input[type=checkbox]`);
+      assert.equal(await page.$$eval("#upkeep-list-suggestions li.suggestion", (l) => l.length), suggestions.length);
+      await page.check(`#upkeep-list-suggestions li.suggestion[data-row="${suggestions[0].row}"] input[type=checkbox]`);
       await page.click("#upkeep-remove");
+      assert.equal(await page.textContent("#upkeep-confirm-items li"), `${suggestions[0].name}（第 ${suggestions[0].row} 行：${suggestions[0].reasons.map((r) => r.text).join("；")}）`);
+      await page.click("#upkeep-confirm-yes");
       await page.waitForFunction(() => /已把 1 家企业/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
       assert.ok((await host.sheetNames(page)).includes("调出记录"));
       assert.notDeepEqual(await host.values(page, ENTERPRISE), before);
@@ -169,15 +171,19 @@ for (const host of [EXCEL, WPS]) {
       assert.deepEqual(await host.values(page, ENTERPRISE), before, "every cell of the ledger is back");
 
       await page.click("#tab-targets");
-      await page.click("#targets-run");
       await page.waitForSelector("#targets-table tr[data-key]");
+      assert.ok(!(await host.sheetNames(page)).includes("目标完成情况"), "the preview writes nothing");
+      await page.click("#targets-write");
+      await page.waitForSelector("#targets-open:not([hidden])");
       assert.ok((await host.sheetNames(page)).includes("目标完成情况"));
 
       await page.click("#tab-awards");
-      await page.click("#awards-run");
       await page.waitForSelector("#awards-total");
       const totals = fillAwards(generateSampleWorkbook(), { asOf }).report.totals;
-      assert.equal(await page.textContent("#awards-total"), `${totals.total.amount.toString()} 万元`);
+      assert.equal(await page.textContent("#awards-total"), `${formatWan(totals.total.amount)}\u00a0万元`);
+      assert.ok(!(await host.sheetNames(page)).includes("奖励汇总"), "the preview writes nothing");
+      await page.click("#awards-write");
+      await page.waitForSelector("#awards-open:not([hidden])");
       assert.ok((await host.sheetNames(page)).includes("奖励汇总"));
       assert.deepEqual(log.pageErrors, []);
       assert.ok(await page.isHidden("#unexpected"));

@@ -176,3 +176,37 @@ export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   await page.evaluate("document.querySelector('.pane')?.scrollTo(0, 0)");
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
+
+/** Every row of a sheet as the grid shows it (all pages), each row as its cell texts. */
+export async function gridRows(page: Page, sheet: string): Promise<string[][]> {
+  await showGrid(page);
+  await page.click(`#grid-tabs .grid-tab[data-sheet="${sheet}"]`);
+  await page.waitForSelector(`#grid-scroller table[data-sheet="${sheet}"]`);
+  while (!(await page.isDisabled("#grid-prev"))) await page.click("#grid-prev");
+  const rows: string[][] = [];
+  for (;;) {
+    const first = await page.textContent("#grid-page-info");
+    rows.push(...(await page.$$eval("#grid-scroller tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")))));
+    if (await page.isDisabled("#grid-next")) break;
+    await page.click("#grid-next");
+    await page.waitForFunction((before) => document.getElementById("grid-page-info")?.textContent !== before, first);
+  }
+  // Trailing blank rows are not part of the sheet.
+  while (rows.length && rows[rows.length - 1].every((c) => c === "")) rows.pop();
+  return rows;
+}
+
+/** At task-pane width the demo folds the grid away: open it. */
+export async function showGrid(page: Page): Promise<void> {
+  if ((await page.isVisible("#demo-grid-toggle")) && !(await page.$eval("#app", (a) => a.classList.contains("grid-open")))) {
+    await page.click("#demo-grid-toggle");
+  }
+}
+
+/** True when the element is shown and lies wholly inside the viewport (no scrolling needed to reach it). */
+export async function inView(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).boundingBox();
+  const vp = page.viewportSize();
+  if (!box || !vp || !(await page.isVisible(selector))) return false;
+  return box.y >= 0 && box.x >= 0 && box.y + box.height <= vp.height && box.x + box.width <= vp.width;
+}

@@ -8,9 +8,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Page } from "playwright-core";
-import { HOSTILE_SHEET, HOSTILE_TEXTS } from "../../taskpane/demo/fixtures";
+import { planUpkeep } from "../../src/jobs/upkeep";
+import { DEMO_TODAY, HOSTILE_SHEET, HOSTILE_TEXTS, hostileWorkbook } from "../../taskpane/demo/fixtures";
 import { useBrowser } from "./hooks";
-import { DIST, maybeScreenshot, openPane } from "./support";
+import { DIST, openPane } from "./support";
 
 /** Office's CDN is the one foreign origin a pane may load from (we serve office.js ourselves). */
 const ALLOWED_FOREIGN = [/^https:\/\/appsforoffice\.microsoft\.com\//];
@@ -66,27 +67,42 @@ describe("e2e: the pane renders hostile ledger text as text (XSS, CSP, no foreig
       }
     }
 
-    // 动态管理: refresh, write, remove all, undo.
+    // 校验全部台账 and 导出问题清单.
+    await page.click("#validate-all");
+    await page.waitForSelector("#validate-sheets");
+    await page.click("#validate-export");
+    await page.waitForSelector("#validate-notice.notice-success");
+
+    // 动态管理: the names listed, and in the removal question, are the ledger's text unchanged.
     await page.click("#tab-upkeep");
-    await page.click("#upkeep-refresh");
     await page.waitForSelector("#upkeep-count");
+    const expectedNames = planUpkeep(hostileWorkbook(), { asOf: DEMO_TODAY }).report.suggestions.map((s) => s.name || "（未填写名称）");
+    assert.ok(expectedNames.some((n) => (HOSTILE_TEXTS as readonly string[]).includes(n)), "payloads among the suggestions");
+    assert.deepEqual(await page.$$eval("#upkeep-list-suggestions .item-name", (ns) => ns.map((n) => n.textContent)), expectedNames);
     await page.click("#upkeep-write");
     await page.waitForSelector("#upkeep-notice.notice-success");
-    if (await page.locator("#upkeep-all").count()) {
-      await page.check("#upkeep-all");
+    if (await page.locator("#upkeep-all-suggestions").count()) {
+      await page.check("#upkeep-all-suggestions");
       await page.click("#upkeep-remove");
+      const asked = await page.$$eval("#upkeep-confirm-items li", (lis) => lis.map((li) => li.textContent ?? ""));
+      assert.equal(asked.length, expectedNames.length);
+      asked.forEach((a, i) => assert.ok(a.startsWith(`${expectedNames[i]}（第 `), a));
+      await page.click("#upkeep-confirm-yes");
       await page.waitForFunction(() => /已把/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
+      assert.deepEqual(await page.$$eval("#upkeep-just-removed .removed-names li", (lis) => lis.map((li) => li.textContent)), expectedNames);
       await page.click("#upkeep-undo");
       await page.waitForFunction(() => /已撤销/.test(document.getElementById("upkeep-notice")?.textContent ?? ""));
     }
 
     // 目标完成情况 and 奖励测算.
     await page.click("#tab-targets");
-    await page.click("#targets-run");
     await page.waitForSelector("#targets-table tr[data-key]");
+    await page.click("#targets-write");
+    await page.waitForSelector("#targets-open:not([hidden])");
     await page.click("#tab-awards");
-    await page.click("#awards-run");
     await page.waitForSelector("#awards-total");
+    await page.click("#awards-write");
+    await page.waitForSelector("#awards-open:not([hidden])");
     await clickAll(page, "#awards-flagged button.issue", 3);
     // Visit every grid sheet so every payload cell is rendered once.
     for (const s of await page.$$eval("#grid-tabs .grid-tab", (ts) => ts.map((t) => t.getAttribute("data-sheet") ?? ""))) {
@@ -94,7 +110,6 @@ describe("e2e: the pane renders hostile ledger text as text (XSS, CSP, no foreig
     }
     await page.click(`#grid-tabs .grid-tab[data-sheet="企业培育库"]`);
     await page.click("#tab-upkeep");
-    await maybeScreenshot(page, "pane-xss");
 
     assert.deepEqual(log.dialogs, [], "no dialog opened");
     assert.equal(await page.evaluate("typeof window.__pwned"), "undefined", "no payload script ran");

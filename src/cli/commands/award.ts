@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { formatWan } from "../../format";
 import { computeAward, describeAwardRule, findAwardItem, planFor } from "../../policy/plans";
 import { Io, jsonNumber, parseDateOption } from "../common";
 import { EXIT } from "../../errors";
@@ -41,8 +42,8 @@ export function registerAward(program: Command, io: Io): void {
             }),
           );
         } else {
-          io.out(`${r.name}：${r.amount.toString()} 万元`);
-          io.out(`规则：${rule}${r.basis !== null ? `；计算依据 ${r.basis.toString()} 万元` : ""}`);
+          io.out(`${r.name}：${formatWan(r.amount)} 万元`);
+          io.out(`规则：${rule}${r.basis !== null ? `；计算依据 ${formatWan(r.basis)} 万元` : ""}`);
           io.out(`依据：${r.policyTitle} ${r.cite}`);
           io.out(`原文：${r.text}`);
         }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { formatCount, formatWan } from "../../format";
 import { AwardsReport, fillAwards, Total, totalsJson } from "../../jobs/awards";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
@@ -71,7 +72,7 @@ export function awardsJson(file: string, r: AwardsReport, out?: string): object 
 }
 
 function money(t: Total): string {
-  return `${t.count} 笔，${t.amount.toString()} 万元`;
+  return `${formatCount(t.count)} 笔，${formatWan(t.amount)} 万元`;
 }
 
 function printAwards(io: Io, file: string, r: AwardsReport, out?: string): void {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateSampleWorkbook } from "../../../samples/generate";
 import { DayNumber, formatDay, yearOf } from "../../dates";
+import { formatCount, formatPercent, formatWan } from "../../format";
 import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { Edit, readWorkbook, WorkbookSnapshot } from "../../host/port";
 import { XlsxHost } from "../../host/xlsx/host";
@@ -184,10 +185,6 @@ export function textTable(header: string[], rows: string[][], numeric: boolean[]
 
 const SEVERITY_LABEL = { error: "错误", warning: "警告" } as const;
 
-function percent(x: number | null): string {
-  return x === null ? "—" : `${(x * 100).toFixed(1)}%`;
-}
-
 /** The readable Chinese summary printed by `kj demo`. */
 export function demoSummaryLines(r: DemoResult): string[] {
   const out: string[] = [];
@@ -229,7 +226,7 @@ export function demoSummaryLines(r: DemoResult): string[] {
     i.qualifier ? `${i.name}（${i.qualifier}）` : i.name,
     `${i.target}${i.unit}`,
     i.actual === null ? "—" : String(i.actual),
-    percent(i.completion),
+    formatPercent(i.completion),
     i.status,
   ]);
   for (const line of textTable(["指标", "目标", "实际", "完成率", "状态"], rows, [false, true, true, true, false])) out.push(`  ${line}`);
@@ -238,13 +235,13 @@ export function demoSummaryLines(r: DemoResult): string[] {
 
   // 奖励
   const t = r.awards.totals;
-  out.push(`四、奖励测算：${t.total.count} 笔，合计 ${t.total.amount.toString()} 万元（本次新写入 KJ.AWARD 公式 ${r.awards.formulasWritten} 个，汇总见“${r.awards.summarySheet ?? "奖励汇总"}”工作表）`);
-  const byYear = Object.keys(t.byYear).sort().map((y) => `${y} 年 ${t.byYear[y].amount.toString()} 万元（${t.byYear[y].count} 笔）`);
+  out.push(`四、奖励测算：${t.total.count} 笔，合计 ${formatWan(t.total.amount)} 万元（本次新写入 KJ.AWARD 公式 ${r.awards.formulasWritten} 个，汇总见“${r.awards.summarySheet ?? "奖励汇总"}”工作表）`);
+  const byYear = Object.keys(t.byYear).sort().map((y) => `${y} 年 ${formatWan(t.byYear[y].amount)} 万元（${t.byYear[y].count} 笔）`);
   if (byYear.length) out.push(`  按年度：${byYear.join("；")}`);
-  const byStatus = Object.keys(t.byStatus).sort().map((k) => `${k} ${t.byStatus[k].amount.toString()} 万元（${t.byStatus[k].count} 笔）`);
+  const byStatus = Object.keys(t.byStatus).sort().map((k) => `${k} ${formatWan(t.byStatus[k].amount)} 万元（${t.byStatus[k].count} 笔）`);
   if (byStatus.length) out.push(`  按拨付状态：${byStatus.join("；")}`);
   const items = Object.values(t.byItem).sort((a, b) => b.amount.comparedTo(a.amount));
-  for (const line of textTable(["奖励事项", "笔数", "金额（万元）"], items.map((x) => [x.name, String(x.count), x.amount.toString()]), [false, true, true])) {
+  for (const line of textTable(["奖励事项", "笔数", "金额（万元）"], items.map((x) => [x.name, formatCount(x.count), formatWan(x.amount)]), [false, true, true])) {
     out.push(`  ${line}`);
   }
   const problems = r.awards.rows.filter((x) => x.problem !== null);

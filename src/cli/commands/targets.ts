@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { formatPercent } from "../../format";
 import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targets";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
@@ -80,15 +81,11 @@ export function targetsJson(file: string, r: TargetsReport, out?: string): objec
   };
 }
 
-function percent(x: number | null): string {
-  return x === null ? "—" : `${(x * 100).toFixed(1)}%`;
-}
-
 function line(i: IndicatorResult, years: number[]): string {
   const actual = i.actual === null ? "—" : String(i.actual);
   const perYear = years.map((y) => `${y}:${i.byYear[String(y)] ?? "—"}`).join(" ");
   const name = i.qualifier ? `${i.name}（${i.qualifier}）` : i.name;
-  return `  ${name}：目标 ${i.target}${i.unit}，实际 ${actual}，完成率 ${percent(i.completion)}，${i.status}${i.gap ? `，尚差 ${i.gap}` : ""}（${i.kindLabel}；${perYear}）${i.note ? ` ${i.note}` : ""}`;
+  return `  ${name}：目标 ${i.target}${i.unit}，实际 ${actual}，完成率 ${formatPercent(i.completion)}，${i.status}${i.gap ? `，尚差 ${i.gap}` : ""}（${i.kindLabel}；${perYear}）${i.note ? ` ${i.note}` : ""}`;
 }
 
 function printTargets(io: Io, file: string, r: TargetsReport, out?: string): void {
