@@ -9,7 +9,7 @@ import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
 import { Transform, Writable } from "stream";
-import { CliError, fileErrorReason } from "../../errors";
+import { CliError, fileErrorReason, isKjError } from "../../errors";
 import { MARK_REGISTRY_SHEET } from "../marks";
 import { ProgressFn, WorkbookSnapshot } from "../port";
 import { isPackageRefused, openXlsxPackage, readZipDirectory } from "./package";
@@ -182,6 +182,7 @@ export function unreadable(filePath: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
   const name = path.basename(filePath);
   if (isPackageRefused(e)) return new CliError(e.code, `无法打开“${name}”：${e.reason}`);
+  if (isKjError(e)) return new CliError(e.code, `无法处理“${name}”：${e.message}`);
   return new CliError("xlsx_unreadable", `无法读取“${name}”：文件内容已损坏或不是标准的 .xlsx（${readFailure(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`);
 }
 
