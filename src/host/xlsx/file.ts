@@ -12,7 +12,7 @@ import { Transform, Writable } from "stream";
 import { CliError, fileErrorReason, isKjError } from "../../errors";
 import { MARK_REGISTRY_SHEET } from "../marks";
 import { ProgressFn, WorkbookSnapshot } from "../port";
-import { isPackageRefused, openXlsxPackage, readZipDirectory } from "./package";
+import { isPackageRefused, openXlsxPackage, readZipDirectory, XlsxPackage } from "./package";
 import { streamSnapshot } from "./stream";
 
 export type SpreadsheetFileKind =
@@ -246,13 +246,47 @@ export async function openXlsx(filePath: string, options: OpenOptions = {}): Pro
   options.progress?.(0, 1, "解析工作簿");
   try {
     // exceljs inflates every part: check them all first (sizes, CRC, no DOCTYPE).
-    await openXlsxPackage(bytes).verifyAll();
+    const pkg = openXlsxPackage(bytes);
+    await pkg.verifyAll();
+    const outside = await rowBeyondExcel(pkg);
+    if (outside) {
+      throw new CliError(
+        "row_beyond_excel",
+        `无法用这条命令处理“${path.basename(filePath)}”：工作表“${outside.sheet}”中有第 ${outside.row} 行的单元格，超出 Excel 的最大行数 1,048,576（文件内容异常，Excel 打开时也会提示修复）。请用 Excel/WPS 打开修复后另存为 .xlsx，再试`,
+      );
+    }
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (e) {
     throw unreadable(filePath, e);
   }
   options.progress?.(1, 1, "解析工作簿");
   return workbook;
+}
+
+/**
+ * The first sheet holding a row past Excel's last row (1,048,576), if any. exceljs' model keeps
+ * rows in an array indexed by row number and walks it end to end: a cell at row 999,999,999
+ * would take it minutes and gigabytes. (The streamed reader leaves such a cell out of the table
+ * and says so; only the exceljs path refuses it.)
+ */
+async function rowBeyondExcel(pkg: XlsxPackage): Promise<{ sheet: string; row: number } | null> {
+  for (const s of pkg.workbook().sheets) {
+    let carry = "";
+    let found = 0;
+    await pkg.stream(s.path, (chunk) => {
+      if (found) return;
+      const text = carry + chunk.toString("latin1");
+      for (const m of text.matchAll(/<(?:\w+:)?row\b[^>]*?\br="(\d{7,})"/g)) {
+        if (Number(m[1]) > 1_048_576) {
+          found = Number(m[1]);
+          return;
+        }
+      }
+      carry = text.slice(-200);
+    });
+    if (found) return { sheet: s.name, row: found };
+  }
+  return null;
 }
 
 /**
