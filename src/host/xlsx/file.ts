@@ -71,6 +71,8 @@ function sniffKind(b: Buffer): SpreadsheetFileKind {
     const names = oleStreamNames(b);
     if (names.includes("EncryptionInfo") || names.includes("EncryptedPackage")) return "ole-encrypted";
     if (names.includes("WordDocument")) return "ole-word";
+    // A legacy .xls with an open password: the workbook stream starts BOF, then FILEPASS.
+    if (legacyWorkbookEncrypted(b)) return "ole-encrypted";
     return "ole-legacy";
   }
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5 || b[2] === 7)) {
@@ -129,6 +131,43 @@ export function oleStreamNames(b: Buffer): string[] {
     }
     return found;
   }
+}
+
+/**
+ * Whether an OLE file's "Workbook" (or "Book") stream, when it lies in regular sectors, holds a
+ * FILEPASS record (0x002F) among its first records: a legacy .xls with an open password.
+ * False when the structure cannot be followed.
+ */
+export function legacyWorkbookEncrypted(b: Buffer): boolean {
+  try {
+    const shift = b.readUInt16LE(0x1e);
+    if (shift !== 9 && shift !== 12) return false;
+    const size = 1 << shift;
+    const cutoff = b.readUInt32LE(0x38);
+    const dirStart = b.readUInt32LE(0x30);
+    // The first directory sector is enough: the root and the workbook stream come first.
+    const dirAt = (dirStart + 1) * size;
+    for (let e = 0; e < size / 128 && dirAt + (e + 1) * 128 <= b.length; e++) {
+      const at = dirAt + e * 128;
+      const len = b.readUInt16LE(at + 0x40);
+      if (len < 2 || len > 64) continue;
+      const name = b.toString("utf16le", at, at + len - 2);
+      if (name !== "Workbook" && name !== "Book") continue;
+      const start = b.readUInt32LE(at + 0x74);
+      const streamSize = b.readUInt32LE(at + 0x78);
+      if (streamSize < cutoff || start >= 0xfffffffa) return false;
+      const data = b.subarray((start + 1) * size, Math.min(b.length, (start + 2) * size));
+      for (let p = 0, n = 0; p + 4 <= data.length && n < 8; n++) {
+        const type = data.readUInt16LE(p);
+        if (type === 0x002f) return true;
+        p += 4 + data.readUInt16LE(p + 2);
+      }
+      return false;
+    }
+  } catch {
+    return false;
+  }
+  return false;
 }
 
 function oleDirectory(b: Buffer): string[] {
