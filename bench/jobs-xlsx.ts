@@ -59,14 +59,25 @@ export async function writeAwardLedgerXlsx(file: string, rows: number, mix: Awar
   const ws = wb.addWorksheet("奖励");
   ws.addRow(AWARD_HEADER).commit();
   for (let i = 0; i < rows; i++) {
-    const [item, basis] = i % mix.unknownEvery === mix.unknownEvery - 1 ? ["不存在的事项", null] : mix.items[i % mix.items.length];
-    const code = withCheckChar(`91370403${String(100000000 + i).slice(-9)}`);
-    const date = new Date(Date.UTC(2022 + (i % 3), i % 12, 1 + (i % 28)));
-    const row = ws.addRow([`示例企业${i + 1}有限公司`, code, item, date, basis, null, i % mix.pendingEvery === 0 ? "待拨付" : "已拨付"]);
+    const r = awardLedgerRow(i, mix);
+    const row = ws.addRow([r.name, r.code, r.item, r.date, r.basis, null, r.status]);
     row.getCell(4).style = { numFmt: "yyyy-mm-dd" };
     row.commit();
   }
   await wb.commit();
+}
+
+/** Row i (0-based; sheet row i + 2) of writeAwardLedgerXlsx's ledger, for tests that check what kj made of it. */
+export function awardLedgerRow(i: number, mix: AwardLedgerMix = BENCH_AWARD_MIX): { name: string; code: string; item: string; date: Date; basis: number | null; status: string } {
+  const [item, basis] = i % mix.unknownEvery === mix.unknownEvery - 1 ? ["不存在的事项", null] : mix.items[i % mix.items.length];
+  return {
+    name: `示例企业${i + 1}有限公司`,
+    code: withCheckChar(`91370403${String(100000000 + i).slice(-9)}`),
+    item,
+    date: new Date(Date.UTC(2022 + (i % 3), i % 12, 1 + (i % 28))),
+    basis,
+    status: i % mix.pendingEvery === 0 ? "待拨付" : "已拨付",
+  };
 }
 
 async function main(): Promise<void> {
