@@ -1,6 +1,7 @@
 /**
  * Every workbook the kj CLI writes, made in a test folder so that LibreOffice can recalculate
- * them all in one run (tests/lo/recalc.test.ts, issue 18.1). The sample ledger comes from
+ * them all in one run (tests/lo/recalc.test.ts, issue 18.1): demo, check, upkeep (--remove,
+ * --undo), targets, awards, recalc, policy store, and awards on a large ledger. The sample ledger comes from
  * `kj demo`, as a user gets it; each other command runs on it, or on an earlier entry's file.
  *
  * A new command or job that writes a workbook adds ONE entry to CLI_OUTPUTS, e.g.
@@ -62,6 +63,18 @@ export const CLI_OUTPUTS: readonly CliOutput[] = [
   { file: "targets.xlsx", args: (p) => ["targets", p.sample, "--as-of", AS_OF, "--out", p.out] },
   { file: "awards.xlsx", args: (p) => ["awards", p.sample, "--as-of", AS_OF, "--out", p.out], minFormulas: 40 },
   { file: "recalc.xlsx", args: (p) => ["recalc", p.of("awards.xlsx"), "--as-of", AS_OF, "--out", p.out], minFormulas: 40 },
+  {
+    // A successor plan (the built-in pack for 2025–2027, as a clerk would edit it) stored in the awards result.
+    file: "policy-store.xlsx",
+    prepare: async (p) => {
+      const builtin = fs.readFileSync(path.join(__dirname, "..", "..", "src", "policy", "packs", "plan-2022-2024.json"), "utf8");
+      const successor = builtin.replace('"from": "2022-01-01", "to": "2024-12-31"', '"from": "2025-01-01", "to": "2027-12-31"');
+      assert.notEqual(successor, builtin, "the built-in plan pack no longer has the period this entry edits");
+      fs.writeFileSync(p.of("successor-pack.json"), successor);
+    },
+    args: (p) => ["policy", "store", p.of("awards.xlsx"), p.of("successor-pack.json"), "--out", p.out],
+    minFormulas: 40,
+  },
   {
     file: "awards-large.xlsx",
     prepare: (p) => writeAwardLedgerXlsx(p.of("awards-large-input.xlsx"), LARGE_AWARD_ROWS, RESIDUE_AWARD_MIX),
