@@ -24,6 +24,13 @@ export interface Check {
   summary: string;
   /** required: must hold; route: any one qualifies directly (科小); scored: the scoring route. */
   role: "required" | "route" | "scored";
+  /**
+   * Columns whose blank cell or missing column was read by its meaning (DOMAIN §8): a flag as
+   * no record, a claim as not claimed. `noColumn`: the ledger has no such column.
+   */
+  absent?: { column: string; noColumn: boolean }[];
+  /** The requirement rests on a provisional stand-in value (the clause text was not available). */
+  provisional?: true;
 }
 
 export interface Verdict {
