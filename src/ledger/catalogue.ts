@@ -200,6 +200,12 @@ export const ENTERPRISE: LedgerKindDef = {
     { id: "netProfit3", name: "净利润（第三年）", synonyms: ["第三年净利润"], type: money },
     { id: "ip1", name: "Ⅰ类知识产权数", synonyms: ["Ⅰ类知识产权", "一类知识产权数", "一类知识产权", "I类知产", "Ⅰ类知识产权数量"], type: count },
     { id: "ip2", name: "Ⅱ类知识产权数", synonyms: ["Ⅱ类知识产权", "二类知识产权数", "二类知识产权", "II类知产", "Ⅱ类知识产权数量"], type: count },
+    {
+      id: "inventionApps",
+      name: "近一年发明专利申请数",
+      synonyms: ["发明专利申请数", "年发明专利申请数", "上年发明专利申请数", "发明专利申请量", "近一年发明专利申请量", "年度发明专利申请数"],
+      type: count,
+    },
     { id: "techField", name: "技术领域", synonyms: ["高新技术领域", "所属技术领域", "所属高新技术领域"], type: { t: "enum", values: TECH_FIELDS, strict: false } },
     { id: "conversions3y", name: "近三年科技成果转化数", synonyms: ["科技成果转化数", "近三年成果转化数", "成果转化数", "近三年科技成果转化数量"], type: count },
     { id: "innovationScore", name: "创新能力评价得分", synonyms: ["创新能力评价", "创新能力得分", "企业创新能力评价得分"], type: { t: "score" } },

@@ -319,6 +319,7 @@ export function record(ctx: Ctx, c: Condition, passed: T3, actual: string, requi
   if (c.note && passed !== YES) notes.push(c.note);
   const check: Check = { id: c.id, label: c.label, passed: tri(passed), actual, required, cite: c.cite, summary, role: c.role };
   if (notes.length > 0) check.note = notes.join("；");
+  if (c.provisional) check.provisional = true;
   if (absent.length > 0) check.absent = absent.map((f) => ({ column: f.def.name, noColumn: ctx.r.view.plan.index[f.ord] < 0 }));
   ctx.checks.push(check);
   const names = ctx.missingOf.get(c.id) ?? [];
@@ -420,6 +421,7 @@ export function verdictOf(pack: RulePack, asOf: DayNumber, ctx: Ctx, outcome: T3
     missing: [...new Set(relevantChecks(ctx.checks).pending.flatMap((c) => ctx.missingOf.get(c.id) ?? []))],
     asOf: formatDay(asOf),
     policy: { id: pack.id, title: pack.title, effectiveFrom: pack.raw.effectiveFrom },
+    unverified: pack.raw.unencoded.map((u) => ({ cite: u.cite, text: u.text, why: u.why })),
   };
 }
 

@@ -55,8 +55,13 @@ export const SME: Recognition<"certificateValid" | "partNonZero"> = {
     //   （二）–（四）are yes/no claims — isTrue (checks.ts).
     encodes("评价办法第八条（四）", "routeStandard"),
 
-    // 服务指引：入库登记编号只在当年有效，企业每年须重新评价入库.
-    unencoded("服务指引", "属于动态管理（培育库提醒），不影响本次是否符合条件的判断"),
+    // 服务指引（国科火字〔2022〕67号）:
+    //   入库登记编号只在当年有效，企业每年须重新评价入库.
+    //   企业所得税实行查账征收.
+    //   企业不属于不适用研发费用税前加计扣除政策的行业（财税〔2015〕119号）.
+    // The ledger has no column for the tax collection method or the national industry code; the
+    // verdict lists them under 未核验 (Verdict.unverified) for staff to check.
+    unencoded("服务指引", "属于动态管理（培育库提醒）；查账征收、加计扣除行业台账无栏目，列入未核验"),
   ],
   kinds: {
     certificateValid,

@@ -51,4 +51,9 @@ export interface Verdict {
   asOf: string;
   /** The rule pack used. */
   policy: { id: string; title: string; effectiveFrom: string };
+  /**
+   * 未核验: the clauses of the pack KJ cannot check from a ledger (居民企业, 查账征收, 加计扣除
+   * 行业 …), each with why; whatever the verdict, staff check these by hand.
+   */
+  unverified: { cite: string; text: string; why: string }[];
 }

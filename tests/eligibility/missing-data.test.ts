@@ -43,6 +43,8 @@ function fieldsOf(c: Condition): FieldRef[] {
     case "countAtLeast":
     case "isTrue":
       return c.fields;
+    case "anyAtLeast":
+      return c.items.map((i) => i.field);
     case "ratio":
       return c.bandBy ? [c.numerator, c.denominator, c.bandBy] : [c.numerator, c.denominator];
     case "growth":
