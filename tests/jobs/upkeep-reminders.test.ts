@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { dayFromParts, DayNumber } from "../../src/dates";
-import { XlsxHost } from "../../src/host/xlsx";
+import { XlsxHost } from "../../src/host/xlsx/host";
 import { WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";
 import { POOL_RULES, poolRulesSchema } from "../../src/jobs/pool-rules";
