@@ -212,6 +212,8 @@ function enterpriseRecord(rng: Rng, names: Set<string>, codes: Set<string>, asOf
   row[f("netProfit3")] = round(sales3 * margin * (0.8 + rng.next() * 0.6), 1);
   row[f("ip1")] = hitech ? rng.int(0, 6) : rng.chance(0.25) ? rng.int(1, 2) : 0;
   row[f("ip2")] = rng.int(0, hitech ? 25 : 8);
+  // Derived, not drawn, so the random sequence (and every other generated value) stays as it was.
+  row[f("inventionApps")] = Math.round(((row[f("ip1")] as number) * 2 + (row[f("ip2")] as number)) / 4);
   row[f("techField")] = rng.chance(0.9) ? rng.pick(TECH_FIELD_NAMES) : null;
   row[f("conversions3y")] = rng.int(0, hitech ? 18 : 6);
   row[f("innovationScore")] = hitech && rng.chance(0.5) ? rng.int(62, 92) : null;

@@ -11,7 +11,7 @@ import { AMOUNT_HEADER, AWARD_SUMMARY_SHEET, fillAwards, Total } from "../src/jo
 import { ISSUES_SHEET, issueListEdits, issueWhere } from "../src/jobs/issue-list";
 import { computeTargets, TARGETS_SHEET } from "../src/jobs/targets";
 import { POOL_RULES } from "../src/jobs/pool-rules";
-import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval } from "../src/jobs/upkeep";
+import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, REMINDER_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval, UpkeepReminder, UpkeepSuggestion as JobSuggestion } from "../src/jobs/upkeep";
 import { describeAwardRule, LoadedPlan, planFor } from "../src/policy/plans";
 import { POLICY_SHEET, readStoredTexts, removeStoredPackEdits, StoredPackText, storedPacks, storePacksEdits, workbookRegistry } from "../src/policy/stored";
 import { BUILTIN_POLICIES, buildRegistry, LoadedPack, loadPackText, periodText, PolicyRegistry } from "../src/policy/registry";
@@ -128,7 +128,7 @@ export const ISSUE_LIST_SHEET = ISSUES_SHEET;
 
 /** The upkeep page's hint: what a suggestion looks at, the certificate's validity from the pool rules pack. */
 export function upkeepRulesHint(): string {
-  return `按基准日期判断：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出，高企证书满 ${POOL_RULES.hitechValidityYears.value} 年，科小当年未入库。`;
+  return `按基准日期判断。建议调出只限计划列明的情形：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出。高企证书满 ${POOL_RULES.hitechValidityYears.value} 年、科小当年未重新入库的企业仍可申报，只作提醒。`;
 }
 
 export interface FindingReason {
@@ -171,7 +171,7 @@ export interface FindingList {
 
 export interface UpkeepPlanView {
   /** The pool sheets looked at. */
-  sheets: { sheet: string; rows: number; suggestColumn: string; reasonColumn: string }[];
+  sheets: { sheet: string; rows: number; suggestColumn: string; reasonColumn: string; reminderColumn: string }[];
   /** Enterprises in the pool sheet(s) looked at. */
   enterprises: number;
   policy: { title: string };
@@ -182,7 +182,7 @@ export interface UpkeepPlanView {
   notes: string[];
   /** No enterprise ledger: sheets that come close, for the empty state. */
   partials: { sheet: string; partial: PartialLedger }[];
-  /** Writes 建议调出 / 调出原因 into the add-in's own columns; null when there is no pool ledger. */
+  /** Writes 建议调出 / 调出原因 / 提醒 into the add-in's own columns; null when there is no pool ledger. */
   write: WritePlan | null;
 }
 
@@ -198,7 +198,7 @@ function itemKey(sheet: string, row: number, uscc: string | null, name: string):
 
 export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPlanView {
   const { report, edits } = planUpkeep(wb, { asOf });
-  const suggestions: UpkeepItem[] = report.suggestions.map((s) => ({
+  const item = (s: JobSuggestion | UpkeepReminder): UpkeepItem => ({
     key: itemKey(s.sheet, s.row, s.uscc, s.name),
     sheet: s.sheet,
     row: s.row,
@@ -206,9 +206,11 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
     uscc: s.uscc ?? "",
     classification: s.class,
     reasons: s.reasons.map((r) => ({ code: r.code, text: r.text, cite: r.cite })),
-  }));
+  });
+  const suggestions = report.suggestions.map(item);
+  const reminders = report.reminders.map(item);
   const names = new Map(report.suggestions.map((s) => [`${s.sheet}\u0001${s.row}`, s.name]));
-  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, suggestColumn: s.suggestColumn, reasonColumn: s.reasonColumn }));
+  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, suggestColumn: s.suggestColumn, reasonColumn: s.reasonColumn, reminderColumn: s.reminderColumn }));
   return {
     sheets,
     enterprises: report.sheets.reduce((n, s) => n + s.rows, 0),
@@ -222,6 +224,14 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
         removable: true,
         items: suggestions,
       },
+      {
+        id: "reminders",
+        title: "提醒",
+        description: "仍可申报、正在培育的企业：高企证书到期需重新认定，科小本年度尚未重新评价入库。不是调出原因，不能移出。",
+        emptyText: "按此基准日期没有需要提醒的企业。",
+        removable: false,
+        items: reminders,
+      },
     ],
     unreadable: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) ? `${names.get(`${i.sheet}\u0001${i.row}`)} · ${i.field}` : i.field)),
     notes: report.notes,
@@ -233,8 +243,8 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
             edits,
             text:
               sheets
-                .map((s) => `在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn} 两列写入“${SUGGEST_HEADER}”“${REASON_HEADER}”`)
-                .join("；") + `（${formatCount(suggestions.length)} 家建议调出；每次写入前清空这两列，台账原有内容不改动）。`,
+                .map((s) => `在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn}、${s.reminderColumn} 三列写入“${SUGGEST_HEADER}”“${REASON_HEADER}”“${REMINDER_HEADER}”`)
+                .join("；") + `（${formatCount(suggestions.length)} 家建议调出，${formatCount(reminders.length)} 家提醒；每次写入前清空这三列，台账原有内容不改动）。`,
           },
   };
 }
