@@ -14,6 +14,7 @@ import { registerUpkeep } from "./commands/upkeep";
 import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
+import { registerMerge } from "./commands/merge";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
@@ -37,6 +38,7 @@ export function buildProgram(io: Io): Command {
   registerTargets(program, io);
   registerAwards(program, io);
   registerPolicy(program, io);
+  registerMerge(program, io);
   return program;
 }
 
