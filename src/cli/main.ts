@@ -15,6 +15,7 @@ import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
 import { registerMerge } from "./commands/merge";
+import { registerReport } from "./commands/report";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
@@ -39,6 +40,7 @@ export function buildProgram(io: Io): Command {
   registerAwards(program, io);
   registerPolicy(program, io);
   registerMerge(program, io);
+  registerReport(program, io);
   return program;
 }
 
