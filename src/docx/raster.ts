@@ -46,7 +46,14 @@ function fillRect(r: Raster, x: number, y: number, w: number, h: number, color: 
   const x1 = Math.min(r.w, Math.round(x + w));
   const y0 = Math.max(0, Math.round(y));
   const y1 = Math.min(r.h, Math.round(y + h));
-  for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) blend(r, xx, yy, c, 1);
+  for (let yy = y0; yy < y1; yy++) {
+    for (let xx = x0; xx < x1; xx++) {
+      const i = (yy * r.w + xx) * 3;
+      r.px[i] = c[0];
+      r.px[i + 1] = c[1];
+      r.px[i + 2] = c[2];
+    }
+  }
 }
 
 function drawLine(r: Raster, it: Extract<DrawItem, { t: "line" }>): void {
@@ -162,13 +169,19 @@ function fillEdges(r: Raster, edges: Edge[], color: string): void {
     if (ib < bx1) cov[ib - bx0] += (b - ib) * w;
   };
   const xs: { x: number; dir: number }[] = [];
+  // Edges by where they start; the active ones are those the sub-scanline crosses.
+  const sorted = [...edges].sort((p, q) => p.y0 - q.y0);
+  let next = 0;
+  let active: Edge[] = [];
   for (let py = by0; py < by1; py++) {
     cov.fill(0);
     for (let s = 0; s < SUB; s++) {
       const y = py + (s + 0.5) / SUB;
+      while (next < sorted.length && sorted[next].y0 <= y) active.push(sorted[next++]);
+      active = active.filter((e) => e.y1 > y);
       xs.length = 0;
-      for (const e of edges) {
-        if (y < e.y0 || y >= e.y1) continue;
+      for (const e of active) {
+        if (y < e.y0) continue;
         xs.push({ x: e.x0 + ((y - e.y0) * (e.x1 - e.x0)) / (e.y1 - e.y0), dir: e.dir });
       }
       xs.sort((p, q) => p.x - q.x);
@@ -283,7 +296,7 @@ export function encodePng(w: number, h: number, rgbPixels: Uint8Array, dpi = 192
   pdv.setUint32(0, ppm);
   pdv.setUint32(4, ppm);
   phys[8] = 1;
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("pHYs", phys), chunk("IDAT", zlibSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))];
+  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("pHYs", phys), chunk("IDAT", zlibSync(raw, { level: 6 })), chunk("IEND", new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -297,7 +310,9 @@ export function encodePng(w: number, h: number, rgbPixels: Uint8Array, dpi = 192
 export function rasterize(d: Drawing, font: OutlineFont | null): { width: number; height: number; rgb: Uint8Array } {
   const r: Raster = { w: d.width, h: d.height, px: new Uint8Array(d.width * d.height * 3) };
   const bg = rgb(d.background);
-  for (let i = 0; i < r.w * r.h; i++) r.px.set(bg, i * 3);
+  const row = new Uint8Array(r.w * 3);
+  for (let i = 0; i < r.w; i++) row.set(bg, i * 3);
+  for (let y = 0; y < r.h; y++) r.px.set(row, y * r.w * 3);
   for (const it of d.items) {
     if (it.t === "rect") fillRect(r, it.x, it.y, it.w, it.h, it.color);
     else if (it.t === "line") drawLine(r, it);
