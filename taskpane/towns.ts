@@ -5,8 +5,10 @@
  * streamed reader the CLI uses), and the Word bulletin (kj report's content and document,
  * the charts drawn on a canvas with the computer's own Chinese fonts).
  */
+import { Buffer } from "buffer";
 import { DayNumber, formatDay } from "../src/dates";
 import { Edit, WorkbookSnapshot } from "../src/host/port";
+import { isPackageRefused } from "../src/host/xlsx/package";
 import { streamSnapshot } from "../src/host/xlsx/stream";
 import { ALLOCATION_SHEETS } from "../src/jobs/allocations";
 import { buildBulletin, bulletinYear, percentText } from "../src/jobs/bulletin";
@@ -81,8 +83,10 @@ export async function snapshotOfPicked(f: PickedFile): Promise<WorkbookSnapshot>
   const zip = f.bytes.length >= 4 && f.bytes[0] === 0x50 && f.bytes[1] === 0x4b;
   if (!zip) throw new UserMessage(`无法读取“${f.name}”：不是 Excel 工作簿（.xlsx）。旧版 .xls/.et 或 CSV 请先在 Excel/WPS 中另存为 .xlsx`);
   try {
-    return await streamSnapshot(f.bytes);
+    return await streamSnapshot(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length));
   } catch (e) {
+    // The same package policy as the CLI: its refusal says why, in Chinese.
+    if (isPackageRefused(e)) throw new UserMessage(`无法打开“${f.name}”：${e.reason}`);
     throw new UserMessage(`无法读取“${f.name}”：文件已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后另存为 .xlsx`);
   }
 }

@@ -89,6 +89,18 @@ describe("e2e: task pane in the browser demo — 镇街与通报", function () {
     assert.deepEqual(log.pageErrors, []);
   });
 
+  it("refuses a picked file that is not a usable .xlsx, in Chinese, and writes nothing", async () => {
+    const csv = path.join(dir, "镇街.xlsx");
+    fs.writeFileSync(csv, "企业名称,统一社会信用代码\n甲,1\n");
+    const { page, log } = await openPane(env().browser, env().origin, "#towns");
+    await page.setInputFiles("#towns-files", [csv]);
+    await page.click("#towns-merge-preview");
+    await page.waitForSelector("#towns-merge-notice.notice-error");
+    assert.match((await page.textContent("#towns-merge-notice")) ?? "", /无法读取“镇街\.xlsx”：不是 Excel 工作簿/);
+    assert.ok(await page.isDisabled("#towns-merge"));
+    assert.deepEqual(log.pageErrors, []);
+  });
+
   it("downloads the Word bulletin; it reads back with every unit's rank and completion and a chart", async () => {
     const { page, log } = await openPane(env().browser, env().origin, "#towns");
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#towns-report")]);

@@ -2,7 +2,7 @@
  * A streamed, read-only snapshot of an .xlsx package: the sheet XML goes through a SAX parser
  * entry by entry and only the snapshot arrays are kept, so a 100,000 x 50 ledger is read in a
  * few hundred MB. (exceljs' own streaming reader decodes every chunk separately and breaks
- * Chinese characters that straddle a chunk boundary; here a StringDecoder carries them over.)
+ * Chinese characters that straddle a chunk boundary; here a streaming TextDecoder carries them over.)
  * Values follow exceljs' conventions, as XlsxHost.readSheet gives them: shared and inline
  * strings, numbers, booleans, { error }, Date for numbers in a date format (and for dates
  * stored as ISO text), formulas with their cached results (a shared formula's clones get the
