@@ -32,6 +32,10 @@ export interface UnitRowView {
 }
 
 export interface UnitsView {
+  asOf: string;
+  policy: { title: string; from: string; to: string };
+  /** Some indicator could be counted (a bulletin can be made). */
+  counted: boolean;
   year: number | null;
   /** The allocation sheet read, or null (the page offers to create one). */
   sheet: string | null;
@@ -44,6 +48,9 @@ export function unitsView(wb: WorkbookSnapshot, asOf: DayNumber): UnitsView {
   const { report } = computeTargets(wb, { asOf });
   const b = buildBulletin(report, { asOf });
   return {
+    asOf: report.asOf,
+    policy: report.policy,
+    counted: report.indicators.some((i) => i.status !== "缺少台账"),
     year: bulletinYear(report, asOf),
     sheet: report.allocation.sheet,
     groups: b.units.map((u) => ({
@@ -96,6 +103,8 @@ export interface MergePreview {
   edits: Edit[];
   /** Short lines for the pane. */
   lines: string[];
+  /** What 合并到当前工作簿 writes where, for the action bar. */
+  writeText: string;
 }
 
 /** The merge of the picked files into the open workbook (nothing written yet). */
@@ -108,7 +117,9 @@ export async function mergePreview(open: WorkbookSnapshot, picked: readonly Pick
   const lines = report.ledgers.map((l) => `${l.title}（“${l.sheet}”${l.created ? "，将新建" : ""}）：原有 ${l.before} 行，新增 ${l.added} 行，合并后 ${l.rows} 行`);
   lines.push(`重复 ${report.duplicates.length} 处，冲突 ${report.conflicts.length} 处，补填空白 ${report.filled.length} 处，无有效代码的行 ${report.unidentified.length} 行。`);
   for (const i of report.issues) lines.push(i.message);
-  return { report, edits, lines };
+  const where = report.ledgers.map((l) => `“${l.sheet}”${l.created ? "（新建）" : ""}${l.added ? `末尾加 ${l.added} 行` : ""}${l.addedColumns.length ? `、右侧加 ${l.addedColumns.join("、")} 列` : ""}`);
+  const writeText = `合并到当前工作簿：${where.join("；")}；写入“合并冲突”工作表。原有的行不删不改${report.filled.length ? `（补填 ${report.filled.length} 个空白单元格）` : ""}。`;
+  return { report, edits, lines, writeText };
 }
 
 // ---------------------------------------------------------------- 通报

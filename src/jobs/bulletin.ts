@@ -7,13 +7,13 @@
  */
 import Decimal from "decimal.js";
 import { partsFromDay, DayNumber } from "../dates";
+import { formatPercent } from "../format";
 import { UNIT_KIND_LABEL, UnitKind } from "./allocations";
 import { AllocationResult, IndicatorResult, TargetsReport, UnitSummary } from "./targets";
 
-/** Completion as people read it in the bulletin: percent with one decimal, half up ("95.8%"). */
+/** Completion as people read it in the bulletin: the shared percent format, one decimal, half up ("95.8%"). */
 export function percentText(ratio: Decimal | number | null): string {
-  if (ratio === null) return "—";
-  return `${new Decimal(ratio).times(100).toFixed(1, Decimal.ROUND_HALF_UP)}%`;
+  return formatPercent(ratio);
 }
 
 function exactPercent(actual: number | null, target: number): string {

@@ -644,7 +644,7 @@ export function targetSheetEdits(snapshot: WorkbookSnapshot, report: TargetsRepo
 
   edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(lines) });
   for (const b of percentBlocks) {
-    edits.push({ type: "numberFormat", sheet: S, row: b.row, col: b.col, rows: b.rows, cols: 1, format: "0.0%" });
+    edits.push({ type: "numberFormat", sheet: S, row: b.row, col: b.col, rows: b.rows, cols: 1, format: PERCENT_NUMBER_FORMAT });
     edits.push({ type: "dataBar", sheet: S, row: b.row, col: b.col, rows: b.rows, cols: 1, color: DATA_BAR_COLOR });
   }
   const completionCol = header.indexOf("完成率") + 1;

@@ -124,7 +124,7 @@ function printTargets(io: Io, file: string, r: TargetsReport, out?: string): voi
     io.out(`目标分解（“${a.sheet}”）：`);
     if (a.units.length === 0) io.out("  没有可采用的目标分解行");
     for (const u of a.units) {
-      io.out(`  ${u.year}年 ${u.unitLabel} 第 ${u.rank ?? "—"} 名 ${u.unit}：综合完成率 ${percent(u.completion)}，分解指标 ${u.counted + u.unknown} 项，已达成 ${u.reached} 项${u.unknown > 0 ? `，${u.unknown} 项无法计数` : ""}`);
+      io.out(`  ${u.year}年 ${u.unitLabel} 第 ${u.rank ?? "—"} 名 ${u.unit}：综合完成率 ${formatPercent(u.completion)}，分解指标 ${u.counted + u.unknown} 项，已达成 ${u.reached} 项${u.unknown > 0 ? `，${u.unknown} 项无法计数` : ""}`);
     }
     if (a.issues.length > 0) {
       io.out(`“${a.sheet}”中有 ${a.issues.length} 行未采用：`);
