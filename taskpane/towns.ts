@@ -18,7 +18,8 @@ import { Issue } from "../src/jobs/types";
 import { barChart, Drawing } from "../src/docx/chart";
 import type { BulletinChart } from "../src/docx/bulletin-docx";
 import type { UnitKind } from "../src/jobs/allocations";
-import { UserMessage } from "./context";
+import { HostMode, UserMessage } from "./context";
+import { wpsApplication } from "./detect";
 
 // ---------------------------------------------------------------- 各单位完成情况
 
@@ -96,6 +97,30 @@ export async function snapshotOfPicked(f: PickedFile): Promise<WorkbookSnapshot>
     if (isPackageRefused(e)) throw new UserMessage(`无法打开“${f.name}”：${e.reason}`);
     throw new UserMessage(`无法读取“${f.name}”：文件已损坏或不是标准的 .xlsx（${e instanceof Error ? e.message : String(e)}）。请用 Excel/WPS 打开后另存为 .xlsx`);
   }
+}
+
+/**
+ * The open workbook's file name for its rows' 来源文件: Excel's document URL or WPS's
+ * ActiveWorkbook.Name; 当前工作簿 when the host does not say (a new, unsaved workbook).
+ */
+export function openWorkbookName(mode: HostMode, win: unknown = window): string {
+  const fallback = mode === "demo" ? "示例台账.xlsx" : "当前工作簿";
+  try {
+    if (mode === "excel") {
+      const url = (win as { Office?: { context?: { document?: { url?: unknown } } } }).Office?.context?.document?.url;
+      const name = typeof url === "string" ? decodeURIComponent(url.split(/[\\/]/).pop() ?? "").replace(/[?#].*$/, "") : "";
+      return name.trim() || fallback;
+    }
+    if (mode === "wps") {
+      const app = wpsApplication(win) as { ActiveWorkbook?: { Name?: unknown } } | null;
+      const wb = app?.ActiveWorkbook;
+      const name = typeof wb?.Name === "function" ? (wb.Name as () => unknown)() : wb?.Name;
+      return typeof name === "string" && name.trim() ? name.trim() : fallback;
+    }
+  } catch {
+    /* the host did not say */
+  }
+  return fallback;
 }
 
 export interface MergePreview {

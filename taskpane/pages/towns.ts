@@ -14,7 +14,7 @@ import { actionBar } from "../parts/action-bar";
 import { dateField } from "../parts/date-field";
 import { CellRef, cellButton } from "../parts/lists";
 import { stateBox } from "../parts/states";
-import { allocationTemplateEdits, bulletinFile, download, mergePreview, MergePreview, PickedFile, unitsView, UnitsView } from "../towns";
+import { allocationTemplateEdits, bulletinFile, download, mergePreview, MergePreview, openWorkbookName, PickedFile, unitsView, UnitsView } from "../towns";
 
 export function createTownsPage(ctx: PaneContext): Page {
   const asOf = dateField("towns-asof", ctx.today(), () => void run.now("正在重新统计…", refresh), "统计截止日期");
@@ -163,14 +163,14 @@ export function createTownsPage(ctx: PaneContext): Page {
 
   async function previewMerge(): Promise<void> {
     preview = null;
-    preview = await mergePreview(await readWorkbook(ctx.host), await picked());
+    preview = await mergePreview(await readWorkbook(ctx.host), await picked(), openWorkbookName(ctx.mode));
     renderMerge(preview, false);
     showNotice(notice, "info", "以上是合并预览，尚未写入。确认后点“合并到当前工作簿”。");
   }
 
   async function merge(): Promise<void> {
     // Computed again on the workbook as it is now, so nothing typed since the preview is lost.
-    const fresh = await mergePreview(await readWorkbook(ctx.host), await picked());
+    const fresh = await mergePreview(await readWorkbook(ctx.host), await picked(), openWorkbookName(ctx.mode));
     await applyEdits(ctx, fresh.edits, bar.busy);
     preview = null;
     renderMerge(fresh, true);
