@@ -14,6 +14,8 @@ import { ALLOCATION_SHEETS } from "../src/jobs/allocations";
 import { buildBulletin, bulletinYear, percentText } from "../src/jobs/bulletin";
 import { computeMerge, MergeReport } from "../src/jobs/merge";
 import { computeTargets, TargetsReport } from "../src/jobs/targets";
+import { LoadedPlan } from "../src/policy/plans";
+import { workbookRegistry } from "../src/policy/stored";
 import { Issue } from "../src/jobs/types";
 import { barChart, Drawing } from "../src/docx/chart";
 import type { BulletinChart } from "../src/docx/bulletin-docx";
@@ -45,8 +47,8 @@ export interface UnitsView {
   rule: string;
 }
 
-export function unitsView(wb: WorkbookSnapshot, asOf: DayNumber): UnitsView {
-  const { report } = computeTargets(wb, { asOf });
+export function unitsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = workbookRegistry(wb).plans): UnitsView {
+  const { report } = computeTargets(wb, { asOf }, packs);
   const b = buildBulletin(report, { asOf });
   return {
     asOf: report.asOf,
@@ -194,7 +196,7 @@ export interface BulletinFile {
 /** The bulletin as a .docx, built in the pane (the docx library is loaded on first use). */
 export async function bulletinFile(wb: WorkbookSnapshot, asOf: DayNumber, progress: (stage: string) => void = () => undefined): Promise<BulletinFile> {
   progress("统计");
-  const { report } = computeTargets(wb, { asOf });
+  const { report } = computeTargets(wb, { asOf }, workbookRegistry(wb).plans);
   if (report.indicators.every((i) => i.status === "缺少台账")) throw new UserMessage("工作簿中没有企业培育库、创新平台、人才或科技计划项目台账，无法生成通报");
   const bulletin = buildBulletin(report, { asOf });
   progress("绘制图表");

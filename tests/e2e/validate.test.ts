@@ -21,7 +21,7 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
   this.timeout(120_000);
   const env = useBrowser();
 
-  it("opens in demo mode with the banner, the sample ledger in the grid and the five pages", async () => {
+  it("opens in demo mode with the banner, the sample ledger in the grid and the six pages", async () => {
     const { page, log } = await openPane(env().browser, env().origin);
     assert.equal(await page.getAttribute("#app", "data-mode"), "demo");
     assert.equal(await page.textContent("#demo-banner-text"), "浏览器演示模式：数据为虚构示例，不会保存");

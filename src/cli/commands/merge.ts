@@ -74,7 +74,7 @@ export async function mergeCommand(files: string[], opts: MergeOptions, io: Io):
     opened = [];
     for (let i = 0; i < files.length; i++) {
       bar.update(i, files.length + 1, `读取 ${names[i]}`);
-      opened.push(await openForJob(files[i], undefined));
+      opened.push(await openForJob(files[i], undefined, (line) => io.err(`${names[i]}：${line}`)));
     }
     bar.update(files.length, files.length + 1, "合并");
     const result = computeMerge(

@@ -20,6 +20,7 @@ import { findChineseFont, loadFont } from "../fonts";
 import { progressBar } from "../progress-bar";
 import { run } from "../run";
 import { openForJob, shownName } from "./job-io";
+import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 
 export interface ReportOptions {
   asOf?: string;
@@ -27,10 +28,11 @@ export interface ReportOptions {
   issuer?: string;
   font?: string;
   json?: boolean;
+  policy?: string[];
 }
 
 export function registerReport(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("report")
     .description("进展通报：按目标完成情况和“目标分解”，生成 Word 通报（全区完成情况、各镇街和部门的完成率与排名、滞后指标、完成率图）")
     .argument("<台账.xlsx>", "含各类台账（和“目标分解”工作表）的工作簿（只读取，不会被修改）")
@@ -38,12 +40,14 @@ export function registerReport(program: Command, io: Io): void {
     .option("--out <通报.docx>", "保存通报的 Word 文件（必填）")
     .option("--issuer <单位>", "落款单位，默认“薛城区科学技术局”")
     .option("--font <字体文件>", "绘制图表用的中文字体文件（.ttf/.otf/.ttc）；默认使用本机已有的黑体、微软雅黑、宋体或 Noto CJK 等")
-    .option("--json", "以 JSON 输出摘要")
+    .option("--json", "以 JSON 输出摘要");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
-      "\n说明：数字与 kj targets 写入“目标完成情况”工作表的相同；完成率保留一位小数。正文为仿宋三号，标题宋体，一级标题黑体，\n" +
+      "\n政策：与 kj targets 相同，按评价日所在的计划政策包统计；工作簿中保存的政策包和 --policy 给出的政策包一并使用。\n" +
+        "说明：数字与 kj targets 写入“目标完成情况”工作表的相同；完成率保留一位小数。正文为仿宋三号，标题宋体，一级标题黑体，\n" +
         "      可直接在 Word、WPS 中打开编辑。本机没有中文字体时，图中各柱以排名编号标注（通报中注明）。\n" +
-        "退出码：0 已生成；2 无法生成（文件不存在、不是 .xlsx、没有任何台账、日期无法识别、缺少 --out 或不是 .docx）。\n" +
+        "退出码：0 已生成；2 无法生成（文件不存在、不是 .xlsx、没有任何台账、日期无法识别、政策包有误、缺少 --out 或不是 .docx）。\n" +
         "示例：kj report 台账.xlsx --as-of 2024-06-30 --out 2024年上半年科技创新目标任务完成情况通报.docx",
     )
     .action((file: string, opts: ReportOptions) => run(io, Boolean(opts.json), () => reportCommand(file, opts, io)));
@@ -73,6 +77,7 @@ export async function reportCommand(file: string, opts: ReportOptions, io: Io): 
     if (!font) throw new CliError("font_unusable", `无法使用字体文件“${opts.font}”：文件不存在、无法读取或不含汉字，请换一个 .ttf/.otf/.ttc 中文字体`);
     fontFile = opts.font;
   }
+  const extra = loadPolicyFiles(opts.policy);
   const bar = progressBar(io.isTTY ? (s) => process.stderr.write(s) : null);
   const steps = 5;
   let bytes: Uint8Array;
@@ -80,9 +85,10 @@ export async function reportCommand(file: string, opts: ReportOptions, io: Io): 
   let numbered = false;
   try {
     bar.update(0, steps, "读取台账");
-    const opened = await openForJob(file, undefined);
+    const opened = await openForJob(file, undefined, io.err);
     bar.update(1, steps, "统计");
-    const { report } = computeTargets(opened.snapshot, { asOf });
+    const policies = policiesForWorkbook(opened.snapshot, file, extra);
+    const { report } = computeTargets(opened.snapshot, { asOf }, policies.plans);
     if (report.indicators.every((i) => i.status === "缺少台账")) {
       throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法生成通报`);
     }
