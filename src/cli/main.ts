@@ -14,6 +14,8 @@ import { registerUpkeep } from "./commands/upkeep";
 import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
+import { registerMerge } from "./commands/merge";
+import { registerReport } from "./commands/report";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
@@ -37,6 +39,8 @@ export function buildProgram(io: Io): Command {
   registerTargets(program, io);
   registerAwards(program, io);
   registerPolicy(program, io);
+  registerMerge(program, io);
+  registerReport(program, io);
   return program;
 }
 

@@ -312,4 +312,4 @@ export function kindDef(kind: LedgerKind): LedgerKindDef {
 /** The very hidden sheet holding the policy packs stored in the workbook (src/policy/stored.ts). */
 export const POLICY_SHEET = "KJ政策";
 /** Sheets the add-in writes itself: never read as ledgers. */
-export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "问题清单", "KJ标记", POLICY_SHEET] as const;
+export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "问题清单", "KJ标记", POLICY_SHEET, "合并冲突"] as const;
