@@ -2,12 +2,14 @@
  * Excel custom functions (namespace KJ), thin wrappers over the host-free cores in src/fx.
  * custom-functions-metadata builds functions.json from these JSDoc blocks and appends the
  * CustomFunctions.associate calls at build time. Ids, parameter names, types and optional
- * flags must match src/fx/spec.ts (checked by the build and by tests).
+ * flags must match src/fx/spec.ts (checked by the build and by tests). They compute with the
+ * workbook's policy packs (./policies.ts: built-in plus those stored in the workbook).
  */
 import { dayFromLocalClock, DayNumber } from "../src/dates";
 import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
 import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
 import { excelCall } from "./errors";
+import { workbookPolicies } from "./policies";
 
 /**
  * Today by the computer's clock: the eligibility cores judge on it when no 评价日期 is
@@ -26,7 +28,7 @@ function today(): DayNumber {
  * @returns Award in 10,000 yuan.
  */
 export function award(item: any, basis?: any, date?: any): number {
-  return excelCall(() => fxAward(item, basis, date));
+  return excelCall(() => fxAward(item, basis, date, workbookPolicies()));
 }
 
 /**
@@ -37,7 +39,7 @@ export function award(item: any, basis?: any, date?: any): number {
  * @returns The target.
  */
 export function target(indicator: any, year?: any): number {
-  return excelCall(() => fxTarget(indicator, year));
+  return excelCall(() => fxTarget(indicator, year, workbookPolicies()));
 }
 
 /**
@@ -60,7 +62,7 @@ export function uscc(code: any): boolean {
  * @returns TRUE when eligible, FALSE when not.
  */
 export function eligible(category: string, header: any[][], row: any[][], date?: any): boolean {
-  return excelCall(() => fxEligible(category, header, row, date, today()));
+  return excelCall(() => fxEligible(category, header, row, date, today(), workbookPolicies()));
 }
 
 /**
@@ -73,7 +75,7 @@ export function eligible(category: string, header: any[][], row: any[][], date?:
  * @returns The explanation.
  */
 export function why(category: string, header: any[][], row: any[][], date?: any): string {
-  return excelCall(() => fxWhy(category, header, row, date, today()));
+  return excelCall(() => fxWhy(category, header, row, date, today(), workbookPolicies()));
 }
 
 /**
@@ -86,5 +88,5 @@ export function why(category: string, header: any[][], row: any[][], date?: any)
  * @returns The score.
  */
 export function score(category: string, header: any[][], row: any[][], date?: any): number {
-  return excelCall(() => fxScore(category, header, row, date, today()));
+  return excelCall(() => fxScore(category, header, row, date, today(), workbookPolicies()));
 }

@@ -24,6 +24,9 @@ import { createValidatePage } from "./pages/validate";
 import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
 import { createAwardsPage } from "./pages/awards";
+import { createPolicyPage } from "./pages/policy";
+import { loadWorkbookPolicies } from "../functions/policies";
+import { createTownsPage } from "./pages/towns";
 
 const HOST_LABELS: Record<HostMode, string> = { excel: "Excel", wps: "WPS 表格", demo: "浏览器演示" };
 
@@ -149,7 +152,9 @@ async function main(): Promise<void> {
     };
     byId("host-label").textContent = HOST_LABELS[mode];
     app.dataset.mode = mode;
-    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx)];
+    // Excel runs the custom functions in this runtime: they compute with the packs stored in the workbook.
+    if (mode === "excel") void loadWorkbookPolicies(ctx.host).catch(reportUnexpected);
+    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createPolicyPage(ctx), createTownsPage(ctx)];
     buildTabs(pages, window.location.hash.replace(/^#/, ""));
   } catch (e) {
     const fatal = byId("fatal");

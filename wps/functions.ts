@@ -16,6 +16,7 @@ import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
 import { FX_NAMESPACE, FX_SPECS, FxSpec } from "../src/fx/spec";
 import { cellFromValue2, matrixFromValue2, prop } from "../src/host/wps";
 import { WpsFunctionMeta, wpsMeta } from "./meta";
+import { BUILTIN_POLICIES, PolicyRegistry } from "../src/policy/registry";
 
 export type { WpsFunctionMeta, WpsParamMeta } from "./meta";
 export { wpsMeta, wpsParamType } from "./meta";
@@ -54,9 +55,18 @@ export function normalizeWpsArg(v: unknown, matrix: boolean): unknown {
 }
 
 /**
- * What a cell shows when a core fails. No documented error value exists for WPS custom
- * functions, so the cell gets text that starts like the error it stands for and says why:
- * "#N/A 无适用政策：…" or "#VALUE! 未知的奖励事项…".
+ * What a cell shows when a core fails: text that starts like the error it stands for and says
+ * why, "#N/A 无适用政策：…" or "#VALUE! 未知的奖励事项…". It is text, not an error value
+ * (ISERROR is FALSE, ISTEXT TRUE), because WPS documents no way for a custom function to return
+ * one (checked 2026-12 for issue 18.4): WPS's page on add-in custom functions
+ * (open.wps.cn …/wps-integration-mode/wps-addin-development/wps-addin-custome-function) covers
+ * synchronous functions registered with wps.AddCustomFunction(namespace, name, fn, meta) and
+ * their functions.json metadata, and nothing like Excel's CustomFunctions.Error (an Office.js
+ * API, CustomFunctionsRuntime 1.2, which WPS does not load); public WPS add-ins return the text
+ * "#N/A" too. Returning the COM error code (-2146826246) is undocumented as well (most
+ * likely shown as that number), and what WPS shows for a thrown exception is undocumented and
+ * loses the reason. Should WPS document an error return, this function is the one place to
+ * change (README "WPS", docs/wps.md §5).
  */
 export function wpsErrorValue(e: unknown): string {
   if (e instanceof KjError) return `${e.kind === "na" ? "#N/A" : "#VALUE!"} ${e.message}`;
@@ -64,27 +74,33 @@ export function wpsErrorValue(e: unknown): string {
   return `#VALUE! 内部错误：${detail}（请告知技术支持）`;
 }
 
-/** A core over normalised arguments; `today` is the host clock's day, for a left-out 评价日期. */
-type Core = (args: unknown[], today: DayNumber) => unknown;
+/**
+ * A core over normalised arguments; `today` is the host clock's day, for a left-out 评价日期;
+ * `policies` gives the workbook's policy packs (see wps/policies.ts).
+ */
+type Core = (args: unknown[], today: DayNumber, policies: () => PolicyRegistry) => unknown;
 
 /** The cores by function id; every id in spec.ts must have one (a test checks). */
 export const WPS_CORES: Readonly<Record<string, Core>> = {
-  AWARD: ([item, basis, date]) => fxAward(item, basis, date),
-  TARGET: ([indicator, year]) => fxTarget(indicator, year),
+  AWARD: ([item, basis, date], _today, policies) => fxAward(item, basis, date, policies()),
+  TARGET: ([indicator, year], _today, policies) => fxTarget(indicator, year, policies()),
   USCC: ([code]) => fxUscc(code),
-  ELIGIBLE: ([category, header, row, date], today) => fxEligible(category, header, row, date, today),
-  WHY: ([category, header, row, date], today) => fxWhy(category, header, row, date, today),
-  SCORE: ([category, header, row, date], today) => fxScore(category, header, row, date, today),
+  ELIGIBLE: ([category, header, row, date], today, policies) => fxEligible(category, header, row, date, today, policies()),
+  WHY: ([category, header, row, date], today, policies) => fxWhy(category, header, row, date, today, policies()),
+  SCORE: ([category, header, row, date], today, policies) => fxScore(category, header, row, date, today, policies()),
 };
 
-/** The function WPS calls for one spec: normalise, call the core, turn failures into error text. */
-export function wpsFunction(spec: FxSpec, clock: () => Date = () => new Date()): (...args: unknown[]) => unknown {
+/**
+ * The function WPS calls for one spec: normalise, call the core, turn failures into error text.
+ * `policies` gives the registry to compute with (default: the built-in packs).
+ */
+export function wpsFunction(spec: FxSpec, clock: () => Date = () => new Date(), policies: () => PolicyRegistry = () => BUILTIN_POLICIES): (...args: unknown[]) => unknown {
   const core = WPS_CORES[spec.id];
   if (!core) throw new Error(`no WPS core for KJ.${spec.id}`);
   return (...args: unknown[]) => {
     try {
       const normalized = spec.params.map((p, i) => normalizeWpsArg(args[i], p.matrix));
-      return core(normalized, dayFromLocalClock(clock()));
+      return core(normalized, dayFromLocalClock(clock()), policies);
     } catch (e) {
       return wpsErrorValue(e);
     }
@@ -92,14 +108,15 @@ export function wpsFunction(spec: FxSpec, clock: () => Date = () => new Date()):
 }
 
 /**
- * Registers every KJ function with WPS. Returns the registered ids; [] when this WPS has no
+ * Registers every KJ function with WPS (`policies`: the active workbook's packs, wps/policies.ts).
+ * Returns the registered ids; [] when this WPS has no
  * AddCustomFunction (older than 12.1.0.20540: the ribbon and the pane still work).
  */
-export function registerWpsFunctions(wps: WpsFunctionRegistry | undefined, clock?: () => Date): string[] {
+export function registerWpsFunctions(wps: WpsFunctionRegistry | undefined, clock?: () => Date, policies?: () => PolicyRegistry): string[] {
   if (!wps || typeof wps.AddCustomFunction !== "function") return [];
   const done: string[] = [];
   for (const spec of FX_SPECS) {
-    wps.AddCustomFunction(FX_NAMESPACE, spec.id, wpsFunction(spec, clock), wpsMeta(spec));
+    wps.AddCustomFunction(FX_NAMESPACE, spec.id, wpsFunction(spec, clock, policies), wpsMeta(spec));
     done.push(spec.id);
   }
   return done;

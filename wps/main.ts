@@ -7,6 +7,7 @@
  * #upkeep, #targets or #awards. The pane is created once; later clicks navigate it.
  */
 import { registerWpsFunctions, WpsFunctionRegistry } from "./functions";
+import { wpsPolicySource } from "./policies";
 
 /** Ribbon button id -> task pane page (the URL hash the pane reads). */
 export const RIBBON_PAGES: Readonly<Record<string, string>> = {
@@ -154,7 +155,8 @@ Object.assign(root, { OnAddinLoad, OnAction, GetImage, OnGetEnabled });
 /** The functions are registered as soon as WPS loads the add-in page. */
 export const REGISTERED_FUNCTIONS: string[] = (() => {
   try {
-    return registerWpsFunctions(wpsGlobal() as WpsFunctionRegistry | undefined);
+    // The functions compute with the packs stored in the active workbook (KJ政策 sheet).
+    return registerWpsFunctions(wpsGlobal() as WpsFunctionRegistry | undefined, undefined, wpsPolicySource(etApplication));
   } catch (e) {
     // The ribbon and the pane keep working without the functions.
     if (typeof console !== "undefined") console.error("KJ 函数注册失败", e);

@@ -13,13 +13,16 @@ import { registerDemo } from "./commands/demo";
 import { registerUpkeep } from "./commands/upkeep";
 import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
+import { registerPolicy } from "./commands/policy";
+import { registerMerge } from "./commands/merge";
+import { registerReport } from "./commands/report";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
   const program = new Command();
   program
     .name("kj")
-    .description("科技台账（KJ）命令行工具：校验台账、动态管理、目标完成情况、奖励测算、公式重算")
+    .description("科技台账（KJ）命令行工具：校验台账、动态管理、目标完成情况、奖励测算、公式重算、政策包管理")
     .helpOption("-h, --help", "显示帮助")
     .addHelpCommand("help [命令]", "显示某个命令的帮助")
     .showHelpAfterError("（用 kj --help 查看用法）")
@@ -35,6 +38,9 @@ export function buildProgram(io: Io): Command {
   registerUpkeep(program, io);
   registerTargets(program, io);
   registerAwards(program, io);
+  registerPolicy(program, io);
+  registerMerge(program, io);
+  registerReport(program, io);
   return program;
 }
 

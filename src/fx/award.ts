@@ -1,9 +1,11 @@
 /**
  * Cores of KJ.AWARD, KJ.TARGET and KJ.USCC, shared by every host. They take arguments as a
  * host hands them over (see args.ts), return a plain number or boolean and throw KjError
- * (kind "value" -> #VALUE!, "na" -> #N/A) with a Chinese message.
+ * (kind "value" -> #VALUE!, "na" -> #N/A) with a Chinese message. The policy registry is the
+ * host's to pass (the workbook's stored packs); the built-in packs are the default.
  */
 import { computeAward, targetFor } from "../policy/plans";
+import { BUILTIN_POLICIES, PolicyRegistry } from "../policy/registry";
 import { isValidUscc } from "../uscc";
 import { asScalar, isAbsent, readDateArg, readMoneyArg, readTextArg, readYearArg } from "./args";
 
@@ -12,11 +14,11 @@ import { asScalar, isAbsent, readDateArg, readMoneyArg, readTextArg, readYearArg
  * Example: fxAward("国家重点实验室", 250) -> 200; fxAward("高企") -> 20.
  * Errors: unknown_item, basis_required, basis_invalid, bad_date (#VALUE!); no_policy (#N/A).
  */
-export function fxAward(item: unknown, basis?: unknown, date?: unknown): number {
+export function fxAward(item: unknown, basis?: unknown, date?: unknown, policies: PolicyRegistry = BUILTIN_POLICIES): number {
   const name = readTextArg(item, "奖励事项");
   const amountBasis = readMoneyArg(basis, "计算依据");
   const day = readDateArg(date, "认定日期");
-  const result = computeAward({ item: name, basis: amountBasis ?? null, date: day ?? null });
+  const result = computeAward({ item: name, basis: amountBasis ?? null, date: day ?? null }, policies.plans);
   return result.amount.toNumber();
 }
 
@@ -25,10 +27,10 @@ export function fxAward(item: unknown, basis?: unknown, date?: unknown): number 
  * Example: fxTarget("高新技术企业") -> 60.
  * Errors: unknown_indicator, bad_year (#VALUE!); no_policy (#N/A).
  */
-export function fxTarget(indicator: unknown, year?: unknown): number {
+export function fxTarget(indicator: unknown, year?: unknown, policies: PolicyRegistry = BUILTIN_POLICIES): number {
   const name = readTextArg(indicator, "指标");
   const y = readYearArg(year, "年度");
-  return targetFor(name, y ?? null).value;
+  return targetFor(name, y ?? null, policies.plans).value;
 }
 
 /**

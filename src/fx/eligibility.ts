@@ -10,6 +10,7 @@
 import { DayNumber } from "../dates";
 import { KjError } from "../errors";
 import { isBlankCell, readDate } from "../ledger/cells";
+import { BUILTIN_POLICIES, PolicyRegistry } from "../policy/registry";
 import { decideWithPending, packFor, rowFromRanges, scoreFor, unknownMessage, Verdict, verdictFor, whyText } from "../rules";
 
 /** The as-of date: the 评价日期 argument when given, else the host's today. */
@@ -29,10 +30,10 @@ export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
 }
 
 /** KJ.ELIGIBLE: TRUE / FALSE; unknown is #N/A whose message names what is missing. */
-export function fxEligible(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): boolean {
+export function fxEligible(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber, policies: PolicyRegistry = BUILTIN_POLICIES): boolean {
   const asOf = fxAsOf(date, today);
   const view = rowFromRanges(header, row);
-  const { outcome, pending } = decideWithPending(category, view, asOf);
+  const { outcome, pending } = decideWithPending(category, view, asOf, policies.rulePacks);
   if (outcome !== null) return outcome;
   throw naError("eligibility_unknown", unknownMessage(pending as Verdict));
 }
@@ -52,25 +53,25 @@ function naError(code: string, message: string): KjError {
 }
 
 /** KJ.WHY: "符合", or every failed check with its clause, and "待补充：…" for unknowns. */
-export function fxWhy(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): string {
+export function fxWhy(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber, policies: PolicyRegistry = BUILTIN_POLICIES): string {
   const asOf = fxAsOf(date, today);
-  return whyText(verdictFor(category, rowFromRanges(header, row), asOf));
+  return whyText(verdictFor(category, rowFromRanges(header, row), asOf, policies.rulePacks));
 }
 
 /**
  * KJ.SCORE: the 科小 score, or 高企's innovation score when the ledger holds it (or it is
  * otherwise determined); else #N/A with the interval, e.g. "55–78，需专家评价".
  */
-export function fxScore(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber): number {
+export function fxScore(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber, policies: PolicyRegistry = BUILTIN_POLICIES): number {
   const asOf = fxAsOf(date, today);
   const view = rowFromRanges(header, row);
-  const pack = packFor(category, asOf);
-  const s = scoreFor(category, view, asOf);
+  const pack = packFor(category, asOf, policies.rulePacks);
+  const s = scoreFor(category, view, asOf, false, policies.rulePacks);
   if (s === null) {
     throw new KjError("no_score", `${pack.name}的认定条件没有评分，请用 KJ.ELIGIBLE / KJ.WHY 查看逐项条件${pack.provisionalNotice}`, "na");
   }
   if (s.lo === s.hi) return s.lo;
-  const detail = scoreFor(category, view, asOf, true) as NonNullable<typeof s>;
+  const detail = scoreFor(category, view, asOf, true, policies.rulePacks) as NonNullable<typeof s>;
   const reasons: string[] = [];
   if (detail.needsExpert) reasons.push("需专家评价");
   if (detail.missing.length > 0) reasons.push(`缺少 ${detail.missing.join("、")}`);

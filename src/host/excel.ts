@@ -15,6 +15,7 @@
  */
 import { excelSerialFromDay, dayFromDate } from "../dates";
 import { cellAddress } from "../text";
+import { assertUsedRangeReadable, rowsOfBlock, snapshotFromRows } from "./snapshot";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { DEFAULT_CHUNK_BUDGET, jsonBytes, MAX_REQUEST_BYTES, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
@@ -132,6 +133,14 @@ export class ExcelHost implements SpreadsheetHost {
     return this.notesMode;
   }
 
+  /** A full recalculation, so custom functions are called again (after the stored policy packs changed). */
+  async recalculate(): Promise<void> {
+    await this.run(async (ctx) => {
+      ctx.workbook.application.calculate("Full");
+      await ctx.sync();
+    });
+  }
+
   async listSheets(): Promise<string[]> {
     return this.run(async (ctx) => {
       const sheets = ctx.workbook.worksheets;
@@ -185,6 +194,7 @@ export class ExcelHost implements SpreadsheetHost {
       await ctx.sync();
       if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
       const { rowIndex, columnIndex, rowCount, columnCount } = used;
+      assertUsedRangeReadable(name, rowIndex + 1, columnIndex + 1, rowCount, columnCount);
       const values: unknown[][] = [];
       const formulas: unknown[][] = [];
       const size = (v: unknown[][], f: unknown[][] | undefined) => jsonBytes(v) + (f ? jsonBytes(f) : 0);
@@ -226,7 +236,7 @@ export class ExcelHost implements SpreadsheetHost {
       );
       if (any) formulas = f;
     }
-    return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+    return snapshotFromRows(name, rowsOfBlock(firstRow, firstCol, values, formulas));
   }
 
   async select(sheet: string, row: number, col: number): Promise<void> {
@@ -279,7 +289,7 @@ class ApplySession {
   async apply(e: Edit): Promise<void> {
     switch (e.type) {
       case "ensureSheet":
-        return this.ensureSheet(e.sheet, false);
+        return this.ensureSheet(e.sheet, e.hidden ?? false);
       case "setValues":
         return this.setValues(e.sheet, e.row, e.col, e.values);
       case "setFormulas":
@@ -349,12 +359,18 @@ class ApplySession {
     return this.sheetNames;
   }
 
-  private async ensureSheet(name: string, hidden: boolean): Promise<void> {
+  private async ensureSheet(name: string, hidden: false | "hidden" | "veryHidden"): Promise<void> {
     const names = await this.loadSheetNames();
-    if (names.has(name)) return;
+    if (names.has(name)) {
+      if (hidden) {
+        await this.batch.reserve(OP_OVERHEAD_BYTES + utf8Length(name));
+        this.sheet(name).visibility = hidden === "veryHidden" ? "VeryHidden" : "Hidden";
+      }
+      return;
+    }
     await this.batch.reserve(OP_OVERHEAD_BYTES * 2 + utf8Length(name));
     const ws = this.ctx.workbook.worksheets.add(name);
-    if (hidden) ws.visibility = "Hidden";
+    if (hidden) ws.visibility = hidden === "veryHidden" ? "VeryHidden" : "Hidden";
     names.add(name);
   }
 
@@ -430,7 +446,7 @@ class ApplySession {
 
   /** Rewrites the registry sheet: rows from A1 (text format), clearing rows it no longer needs. */
   private async writeRegistry(entries: RegistryEntry[]): Promise<void> {
-    await this.ensureSheet(MARK_REGISTRY_SHEET, true);
+    await this.ensureSheet(MARK_REGISTRY_SHEET, "hidden");
     const ws = this.sheet(MARK_REGISTRY_SHEET);
     const rows = registryRows(entries);
     if (this.registryHeight > rows.length) {

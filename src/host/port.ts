@@ -5,7 +5,11 @@
  */
 import { CellValue } from "../ledger/cells";
 
-/** One sheet's used range, read in one go. values[0][0] is sheet cell (firstRow, firstCol). */
+/**
+ * One sheet's table, read in one go: the used range of cells holding a value or a formula,
+ * trailing empty rows and columns left out, and cells far from the table left out too (see
+ * `ignored`), so its size follows the content. values[0][0] is sheet cell (firstRow, firstCol).
+ */
 export interface SheetSnapshot {
   name: string;
   /** 1-based. */
@@ -16,6 +20,11 @@ export interface SheetSnapshot {
   values: CellValue[][];
   /** Formulas where a cell holds one ("=KJ.AWARD(C2)"), same shape as values, null elsewhere. Optional: only hosts that read them. */
   formulas?: (string | null)[][];
+  /**
+   * Cells the host found but left out of `values` because they lie far from the sheet's table
+   * (src/host/snapshot.ts): their number and the first few, so the user can be told where.
+   */
+  ignored?: { cells: number; sample: { row: number; col: number; value: CellValue; formula?: string }[] };
 }
 
 export interface WorkbookSnapshot {
@@ -63,8 +72,12 @@ export type Edit =
    * them before any recalculation; Excel and WPS recalculate.
    */
   | { type: "setFormulas"; sheet: string; row: number; col: number; formulas: (string | null)[][]; results?: CellValue[][] }
-  /** Creates a sheet if it does not exist (no-op otherwise). */
-  | { type: "ensureSheet"; sheet: string }
+  /**
+   * Creates a sheet if it does not exist (no-op otherwise). With `hidden`, the sheet (new or not)
+   * is hidden: "veryHidden" sheets cannot be shown from the sheet tabs (the add-in's own data,
+   * e.g. the policy packs stored in the workbook).
+   */
+  | { type: "ensureSheet"; sheet: string; hidden?: "hidden" | "veryHidden" }
   /** Clears the values of a block (only ever inside the add-in's own sheets or columns). */
   | { type: "clearRange"; sheet: string; row: number; col: number; rows: number; cols: number }
   /** Marks cells: fill colour + a note starting with NOTE_PREFIX. The host remembers the previous fill to restore it. */
@@ -122,6 +135,11 @@ export interface SpreadsheetHost {
   apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void>;
   /** Selects (and shows) one cell. */
   select(sheet: string, row: number, col: number): Promise<void>;
+  /**
+   * Recalculates every formula of the workbook (Excel, WPS), e.g. after the policy packs stored in
+   * it changed, so KJ functions answer by the new packs. Hosts without a calculation engine omit it.
+   */
+  recalculate?(): Promise<void>;
 }
 
 /** Reads every sheet, one used-range read each. */

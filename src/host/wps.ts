@@ -15,6 +15,7 @@ import { cellAddress } from "../text";
 import { KjError } from "../errors";
 import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { CellMark, Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { assertUsedRangeReadable, rowsOfBlock, snapshotFromRows } from "./snapshot";
 
 /** An object of the ET object model (a COM dispatch proxy in WPS). */
 type Com = any;
@@ -23,6 +24,8 @@ type Com = any;
 export const XL_NONE = -4142;
 /** XlSheetVisibility.xlSheetHidden. */
 export const XL_SHEET_HIDDEN = 0;
+/** xlSheetVeryHidden: not listed in the unhide dialog. */
+export const XL_SHEET_VERY_HIDDEN = 2;
 
 /** XlPasteType.xlPasteFormats / xlPasteComments, for Range.PasteSpecial. */
 export const XL_PASTE_FORMATS = -4122;
@@ -146,6 +149,13 @@ export class WpsHost implements SpreadsheetHost {
     this.readFormulas = options.readFormulas ?? true;
   }
 
+  /** A full recalculation (CalculateFull where the build has it), so KJ functions answer by the stored packs. */
+  async recalculate(): Promise<void> {
+    const app = this.app;
+    if (typeof app.CalculateFull === "function") app.CalculateFull();
+    else if (typeof app.Calculate === "function") app.Calculate();
+  }
+
   async listSheets(): Promise<string[]> {
     const sheets = this.worksheets();
     const names: string[] = [];
@@ -165,16 +175,15 @@ export class WpsHost implements SpreadsheetHost {
     const firstCol = Number(prop(used, "Column")) || 1;
     const rows = count(prop(used, "Rows"));
     const cols = count(prop(used, "Columns"));
+    assertUsedRangeReadable(name, firstRow, firstCol, rows, cols);
     const raw = matrixFromValue2(prop(used, "Value2"), rows, cols);
     const values = raw.map((r) => r.map(cellFromValue2));
-    if (values.every((r) => r.every((v) => v === null))) return { name, firstRow: 1, firstCol: 1, values: [] };
-    const snapshot: SheetSnapshot = { name, firstRow, firstCol, values };
+    let formulas: (string | null)[][] | undefined;
     if (this.readFormulas) {
       const f = matrixFromValue2(prop(used, "Formula"), rows, cols);
-      const formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j], raw[i]?.[j])));
-      if (formulas.some((r) => r.some((x) => x !== null))) snapshot.formulas = formulas;
+      formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j], raw[i]?.[j])));
     }
-    return snapshot;
+    return snapshotFromRows(name, rowsOfBlock(firstRow, firstCol, values, formulas));
   }
 
   async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {
@@ -206,9 +215,11 @@ export class WpsHost implements SpreadsheetHost {
         return this.writeValues(this.sheet(e.sheet), e.sheet, e.row, e.col, e.values);
       case "setFormulas":
         return this.writeFormulas(this.sheet(e.sheet), e.sheet, e.row, e.col, e.formulas);
-      case "ensureSheet":
-        this.ensureSheet(e.sheet);
+      case "ensureSheet": {
+        const ws = this.ensureSheet(e.sheet);
+        if (e.hidden) ws.Visible = e.hidden === "veryHidden" ? XL_SHEET_VERY_HIDDEN : XL_SHEET_HIDDEN;
         return;
+      }
       case "clearRange":
         if (e.rows > 0 && e.cols > 0) this.block(this.sheet(e.sheet), e.row, e.col, e.rows, e.cols).ClearContents();
         return;

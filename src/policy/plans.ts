@@ -8,6 +8,7 @@ import { dayFromParts, DayNumber, formatDay } from "../dates";
 import { KjError } from "../errors";
 import { lookupKey } from "../text";
 import plan2022 from "./packs/plan-2022-2024.json";
+import { HOW_TO_ADD_POLICY, PackError, PackOrigin, problemsFromZod } from "./pack-errors";
 import { AwardItem, PlanPack, planPackSchema, Target } from "./schema";
 
 export interface LoadedPlan {
@@ -20,37 +21,30 @@ export interface LoadedPlan {
 
 function isoDay(iso: string): DayNumber {
   const [y, m, d] = iso.split("-").map(Number);
-  const day = dayFromParts(y, m, d);
-  if (day === null) throw new Error(`bad date in policy pack: ${iso}`);
-  return day;
+  return dayFromParts(y, m, d) as DayNumber;
 }
 
-/** Loads and checks a pack; every name, member and alias becomes a lookup key. */
-export function loadPlan(raw: unknown): LoadedPlan {
-  const pack = planPackSchema.parse(raw);
+/**
+ * Loads and checks a plan pack; every name, member and alias becomes a lookup key. Throws
+ * PackError naming each wrong field (`text`, the file's text, adds line numbers).
+ */
+export function loadPlan(raw: unknown, origin: PackOrigin = { type: "builtin" }, text?: string): LoadedPlan {
+  const parsed = planPackSchema.safeParse(raw);
+  if (!parsed.success) throw new PackError(origin, problemsFromZod(parsed.error, raw, text));
+  const pack = parsed.data;
+  // The schema refuses a name that names two items, so each key maps to one item.
   const awardIndex = new Map<string, AwardItem>();
-  for (const a of pack.awards) {
-    for (const n of [a.key, a.name, ...a.members, ...a.aliases]) {
-      const k = lookupKey(n);
-      const prior = awardIndex.get(k);
-      if (prior && prior !== a) throw new Error(`award alias ${n} names both ${prior.key} and ${a.key}`);
-      awardIndex.set(k, a);
-    }
-  }
+  for (const a of pack.awards) for (const n of [a.key, a.name, ...a.members, ...a.aliases]) awardIndex.set(lookupKey(n), a);
   const targetIndex = new Map<string, Target>();
-  for (const t of pack.targets) {
-    for (const n of [t.key, t.name, ...t.aliases]) {
-      const k = lookupKey(n);
-      const prior = targetIndex.get(k);
-      if (prior && prior !== t) throw new Error(`target alias ${n} names both ${prior.key} and ${t.key}`);
-      targetIndex.set(k, t);
-    }
-  }
+  for (const t of pack.targets) for (const n of [t.key, t.name, ...t.aliases]) targetIndex.set(lookupKey(n), t);
   return { pack, from: isoDay(pack.period.from), to: isoDay(pack.period.to), awardIndex, targetIndex };
 }
 
 /** All plan packs, oldest first. */
 export const PLAN_PACKS: readonly LoadedPlan[] = [loadPlan(plan2022)].sort((a, b) => a.from - b.from);
+
+/** The raw JSON of every shipped plan pack. */
+export const PLAN_PACK_SOURCES: readonly unknown[] = [plan2022];
 
 /**
  * The pack in force on a date; with no date, the latest pack.
@@ -61,7 +55,7 @@ export function planFor(day?: DayNumber | null, packs: readonly LoadedPlan[] = P
   const hit = packs.find((p) => day >= p.from && day <= p.to);
   if (!hit) {
     const periods = packs.map((p) => `${p.pack.period.from} 至 ${p.pack.period.to}`).join("、");
-    throw new KjError("no_policy", `无适用政策：${formatDay(day)} 不在任何政策期内（现有政策期：${periods}）`, "na");
+    throw new KjError("no_policy", `无适用政策：${formatDay(day)} 不在任何政策期内（现有政策期：${periods || "无"}）。${HOW_TO_ADD_POLICY}`, "na");
   }
   return hit;
 }
@@ -186,7 +180,10 @@ export function targetFor(indicator: string, year?: number | null, packs: readon
   } else {
     if (!Number.isInteger(year) || year < 1900 || year > 2200) throw new KjError("bad_year", `年度“${year}”无效，应为四位年份，如 2023`);
     const hit = packs.find((p) => year >= Number(p.pack.period.from.slice(0, 4)) && year <= Number(p.pack.period.to.slice(0, 4)));
-    if (!hit) throw new KjError("no_policy", `无适用政策：${year} 年不在任何计划期内`, "na");
+    if (!hit) {
+      const periods = packs.map((p) => `${p.pack.period.from} 至 ${p.pack.period.to}`).join("、");
+      throw new KjError("no_policy", `无适用政策：${year} 年不在任何计划期内（现有政策期：${periods || "无"}）。${HOW_TO_ADD_POLICY}`, "na");
+    }
     plan = hit;
   }
   const t = findTarget(indicator, plan);

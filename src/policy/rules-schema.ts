@@ -4,11 +4,13 @@
  * is a schema error. Ratios and amounts are decimal text so that they are read exactly.
  */
 import { z } from "zod";
+import { cite, DECIMAL_TEXT, isoDate, isRealIsoDate, schemaRef, text } from "./pack-fields";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期应为 YYYY-MM-DD");
 /** A non-negative decimal written as text: "0.05", "20000". */
-const decimalText = z.string().regex(/^\d+(\.\d+)?$/, "应为十进制数字文本");
-const cite = z.string().min(2);
+const decimalText = z
+  .string({ invalid_type_error: '应为十进制数字文本，带英文双引号，如 "0.05" 或 "20000"（写成文本才能精确比较）' })
+  .regex(DECIMAL_TEXT, '应为十进制数字文本，如 "0.05"（只用阿拉伯数字和小数点，不带单位、逗号、百分号或负号）')
+  .describe('十进制数字文本，带英文双引号，如 "0.05"');
 const fieldId = z.string().min(1);
 const ident = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/);
 
@@ -81,7 +83,15 @@ export const scoreModelSchema = z
   .strict();
 
 const role = z.enum(["required", "route", "scored"]).default("required");
-const condBase = { id: ident, label: z.string().min(2), role, cite, note: z.string().optional() };
+const condBase = {
+  id: ident,
+  label: z.string().min(2),
+  role,
+  cite,
+  note: z.string().optional(),
+  /** This condition rests on a provisional stand-in value (defaults to the pack's `provisional`). */
+  provisional: z.boolean().optional(),
+};
 
 export const ratioBandSchema = z
   .object({
@@ -108,6 +118,14 @@ export const conditionSchema = z.discriminatedUnion("kind", [
     .strict(),
   /** Negative-list flag: blank or missing column = no record. */
   z.object({ kind: z.literal("noRecord"), ...condBase, field: fieldId }).strict(),
+  /** Any of the counts reaches its own minimum (e.g. Ⅰ类知识产权 ≥ 1 or 发明专利申请 ≥ 3). */
+  z
+    .object({
+      kind: z.literal("anyAtLeast"),
+      ...condBase,
+      items: z.array(z.object({ field: fieldId, min: z.number().int().positive(), cite }).strict()).min(1),
+    })
+    .strict(),
   /** Any of the yes/no fields is 是. */
   z.object({ kind: z.literal("isTrue"), ...condBase, fields: z.array(fieldId).min(1) }).strict(),
   /** A certificate dated in `field` is valid on the as-of date (for `years` years from that date). */
@@ -130,36 +148,59 @@ export const conditionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("partNonZero"), ...condBase, model: ident, part: ident }).strict(),
 ]);
 
+export const CATEGORY_LABELS = { hitech: "高新技术企业", sme: "科技型中小企业", giant: "科技小巨人企业" } as const;
+
 export const rulePackSchema = z
   .object({
-    id: z.string().min(2),
-    category: z.enum(["hitech", "sme", "giant"]),
-    name: z.string().min(2),
-    title: z.string().min(2),
-    effectiveFrom: isoDate,
-    effectiveTo: isoDate.optional(),
-    provisional: z.boolean(),
+    $schema: schemaRef,
+    id: z
+      .string({ required_error: "缺少 id（政策包编号，如 hitech-2016）", invalid_type_error: "id（政策包编号）应为文字" })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "id（政策包编号）只能用英文字母、数字、点、横线和下划线，如 hitech-2026")
+      .describe("政策包编号：英文字母、数字、横线，如 hitech-2016"),
+    category: z
+      .enum(["hitech", "sme", "giant"], { errorMap: () => ({ message: "category（类别）应为 hitech（高新技术企业）、sme（科技型中小企业）或 giant（科技小巨人企业）" }) })
+      .describe("类别：hitech（高新技术企业）、sme（科技型中小企业）、giant（科技小巨人企业）"),
+    name: text("name（类别的中文名称）", 2).describe("类别的中文名称，如“高新技术企业”"),
+    title: text("title（政策名称）", 2).describe("政策名称，如“高新技术企业认定条件（2016 年修订）”"),
+    issuer: text("issuer（发文单位）", 2).optional().describe("发文单位，如“科技部 财政部 国家税务总局”"),
+    effectiveFrom: isoDate("effectiveFrom（生效日）"),
+    effectiveTo: isoDate("effectiveTo（失效日）").optional().describe("失效日（含当天），YYYY-MM-DD；不写表示一直有效，直到同类的下一个政策包生效"),
+    provisional: z.boolean({ required_error: "缺少 provisional（是否暂定标准：true 或 false）", invalid_type_error: "provisional 应为 true 或 false（不带引号）" }).describe("是否暂定标准（待核定）"),
     /** Appended to every explanation of a provisional pack. */
-    provisionalNotice: z.string().optional(),
-    documents: z.array(z.object({ short: z.string().min(2), title: z.string().min(4) }).strict()).min(1),
-    source: z.string().min(4),
+    provisionalNotice: z.string().optional().describe("暂定标准的提示语，附在每条判断说明之后，如“（暂定标准，待核定）”"),
+    note: text("note（备注）").optional().describe("备注"),
+    documents: z
+      .array(z.object({ short: text("documents[].short（简称）", 2).describe("文件简称，cite 以它开头，如“认定办法”"), title: text("documents[].title（文件全称）", 4).describe("文件全称与文号") }).strict())
+      .min(1, "documents 至少要有一份文件")
+      .describe("依据的文件：简称与全称；每个 cite 都要以某个简称开头"),
+    source: text("source（原文出处说明）", 4).describe("原文出处与取值说明"),
     /** Clauses this pack does not encode, and why (said where they stand, Catala-style). */
-    unencoded: z.array(z.object({ cite, text: z.string().min(2), why: z.string().min(2) }).strict()),
-    conditions: z.array(conditionSchema).min(1),
-    scores: z.record(ident, scoreModelSchema),
+    unencoded: z
+      .array(z.object({ cite, text: text("text（条款内容）", 2), why: text("why（为何不能检查）", 2) }).strict())
+      .describe("本政策包没有编码（KJ 不检查）的条款及原因"),
+    conditions: z.array(conditionSchema).min(1, "conditions 至少要有一个条件").describe("认定条件，逐条检查"),
+    scores: z.record(ident, scoreModelSchema).describe("评分模型，键为模型编号（score 条件的 model 引用它）"),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.provisional && !(p.provisionalNotice ?? "")) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "暂定标准须写明 provisionalNotice" });
-    for (const c of p.conditions) {
+    if (p.provisional && !(p.provisionalNotice ?? "")) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["provisionalNotice"], message: "暂定标准须写明 provisionalNotice（提示语，如“（暂定标准，待核定）”）" });
+    if (p.effectiveTo !== undefined && isRealIsoDate(p.effectiveFrom) && isRealIsoDate(p.effectiveTo) && p.effectiveFrom > p.effectiveTo) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["effectiveTo"], message: `有效期起止颠倒：生效日 ${p.effectiveFrom} 晚于失效日 ${p.effectiveTo}` });
+    }
+    const ids = new Map<string, number>();
+    p.conditions.forEach((c, i) => {
+      const prior = ids.get(c.id);
+      if (prior !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["conditions", i, "id"], message: `条件编号“${c.id}”重复：conditions[${prior}] 已经用了它` });
+      else ids.set(c.id, i);
       if (c.kind === "amount" && c.atLeast === undefined && c.atMost === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `amount 条件 ${c.id} 至少要有 atLeast 或 atMost` });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["conditions", i], message: `amount 条件 ${c.id} 至少要有 atLeast 或 atMost` });
       }
       if (c.kind === "score" && (c.atLeast === undefined) === (c.above === undefined)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `score 条件 ${c.id} 须有且只有 atLeast 或 above` });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["conditions", i], message: `score 条件 ${c.id} 须有且只有 atLeast 或 above` });
       }
-    }
-  });
+    });
+  })
+  .describe("KJ 认定条件政策包：高新技术企业、科技型中小企业或科技小巨人企业的认定条件与评分");
 
 export type RulePackRaw = z.infer<typeof rulePackSchema>;
 export type ConditionRaw = z.infer<typeof conditionSchema>;

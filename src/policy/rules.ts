@@ -12,6 +12,8 @@ import { lookupKey } from "../text";
 import hitech2016 from "./packs/hitech-2016.json";
 import sme2017 from "./packs/sme-2017.json";
 import giantProvisional from "./packs/giant-provisional.json";
+import { ZodError } from "zod";
+import { HOW_TO_ADD_POLICY, PackError, PackOrigin, problemsFromZod } from "./pack-errors";
 import { Category, ConditionRaw, MeasureRaw, RulePackRaw, rulePackSchema, ScoreBandRaw, ScorePartRaw } from "./rules-schema";
 
 export type { Category } from "./rules-schema";
@@ -39,6 +41,8 @@ interface CondBase {
   role: Role;
   cite: string;
   note?: string;
+  /** Rests on a provisional stand-in (the condition's own flag, else the pack's). */
+  provisional: boolean;
 }
 
 export interface RatioBand {
@@ -51,6 +55,7 @@ export interface RatioBand {
 export type Condition =
   | (CondBase & { kind: "daysSince"; field: FieldRef; minDays: number })
   | (CondBase & { kind: "countAtLeast"; fields: FieldRef[]; min: number })
+  | (CondBase & { kind: "anyAtLeast"; items: { field: FieldRef; min: number; cite: string }[] })
   | (CondBase & { kind: "oneOf"; field: FieldRef; listName: string; values: string[]; valueKeys: Map<string, string> })
   | (CondBase & { kind: "ratio"; numerator: FieldRef; denominator: FieldRef; bandBy: FieldRef | null; bands: RatioBand[] })
   | (CondBase & { kind: "amount"; field: FieldRef; atLeast: Threshold | null; atMost: Threshold | null; unit: string })
@@ -119,11 +124,9 @@ export interface RulePack {
 
 const FIELD_BY_ID = new Map<string, FieldRef>(ENTERPRISE.fields.map((def, ord) => [def.id, { ord, def }]));
 
-function isoDay(iso: string, packId: string): DayNumber {
+function isoDay(iso: string): DayNumber {
   const [y, m, d] = iso.split("-").map(Number);
-  const day = dayFromParts(y, m, d);
-  if (day === null) throw new Error(`rule pack ${packId}: bad date ${iso}`);
-  return day;
+  return dayFromParts(y, m, d) as DayNumber;
 }
 
 function threshold(text: string): Threshold {
@@ -131,43 +134,74 @@ function threshold(text: string): Threshold {
   return { text, dec, f: dec.toNumber(), pct: `${dec.times(100).toString()}%` };
 }
 
+type Path = (string | number)[];
+
+/** A refusal found while compiling (after the schema): where, and why in Chinese. */
+class CompileProblem extends Error {
+  constructor(
+    readonly path: Path,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Loads, checks and compiles one rule pack. Throws (at start-up) on a schema error, an unknown
- * field id, a citation that names no document of the pack, or a band table out of order.
+ * Loads, checks and compiles one rule pack. Throws PackError, naming the field, on a schema error,
+ * an unknown field id, a citation that names no document of the pack, or a band table out of order.
+ * `text` (the file's text) adds line numbers to the messages.
  */
-export function loadRulePack(json: unknown): RulePack {
-  const raw = rulePackSchema.parse(json);
+export function loadRulePack(json: unknown, origin: PackOrigin = { type: "builtin" }, text?: string): RulePack {
+  const parsed = rulePackSchema.safeParse(json);
+  if (!parsed.success) throw new PackError(origin, problemsFromZod(parsed.error, json, text));
+  try {
+    return compileRulePack(parsed.data);
+  } catch (e) {
+    if (!(e instanceof CompileProblem)) throw e;
+    const problems = problemsFromZod(new ZodError([{ code: "custom", path: e.path, message: e.message }]), json, text);
+    throw new PackError(origin, problems);
+  }
+}
+
+function compileRulePack(raw: RulePackRaw): RulePack {
   const packId = raw.id;
   const docs = raw.documents.map((d) => d.short);
   const used = new Map<number, FieldRef>();
+  const fail = (path: Path, message: string): never => {
+    throw new CompileProblem(path, message);
+  };
 
-  const checkCite = (c: string, where: string): string => {
-    if (!docs.some((d) => c.startsWith(d))) throw new Error(`rule pack ${packId}: ${where} cites “${c}”, which names none of its documents (${docs.join(", ")})`);
+  const checkCite = (c: string, where: Path): string => {
+    if (!docs.some((d) => c.startsWith(d))) fail([...where, "cite"], `依据“${c}”没有以本政策包 documents 中的任何简称开头（可用：${docs.join("、")}）`);
     return c;
   };
-  const field = (id: string, where: string): FieldRef => {
+  const field = (id: string, where: Path): FieldRef => {
     const f = FIELD_BY_ID.get(id);
-    if (!f) throw new Error(`rule pack ${packId}: ${where} reads unknown field “${id}”`);
+    if (!f) return fail(where, `未知的字段编号“${id}”（可用的编号见 README“政策包”一节的字段编号表）`);
     used.set(f.ord, f);
     return f;
   };
 
-  const measure = (m: MeasureRaw, where: string): Measure => {
+  const measure = (m: MeasureRaw, where: Path): Measure => {
     switch (m.type) {
       case "ratio":
-        return { type: "ratio", numerator: field(m.numerator, where), denominator: field(m.denominator, where) };
+        return { type: "ratio", numerator: field(m.numerator, [...where, "numerator"]), denominator: field(m.denominator, [...where, "denominator"]) };
       case "average":
         checkCite(m.cite, where);
-        return { type: "average", field: field(m.field, where), years: m.years };
+        return { type: "average", field: field(m.field, [...where, "field"]), years: m.years };
       case "growth":
-        return { type: "growth", fields: [field(m.fields[0], where), field(m.fields[1], where), field(m.fields[2], where)], cite: checkCite(m.cite, where) };
+        return {
+          type: "growth",
+          fields: [field(m.fields[0], [...where, "fields", 0]), field(m.fields[1], [...where, "fields", 1]), field(m.fields[2], [...where, "fields", 2])],
+          cite: checkCite(m.cite, where),
+        };
       case "ipCounts":
-        return { type: "ipCounts", classI: field(m.classI, where), classII: field(m.classII, where) };
+        return { type: "ipCounts", classI: field(m.classI, [...where, "classI"]), classII: field(m.classII, [...where, "classII"]) };
     }
   };
-  const band = (b: ScoreBandRaw, where: string): ScoreBand => {
+  const band = (b: ScoreBandRaw, where: Path): ScoreBand => {
     const [lo, hi] = typeof b.points === "number" ? [b.points, b.points] : b.points;
-    if (lo > hi) throw new Error(`rule pack ${packId}: ${where} has points ${lo} > ${hi}`);
+    if (lo > hi) fail([...where, "points"], `分值区间 [${lo}, ${hi}] 颠倒`);
     return {
       atLeast: b.atLeast !== undefined ? threshold(b.atLeast) : null,
       above: b.above !== undefined ? threshold(b.above) : null,
@@ -178,79 +212,91 @@ export function loadRulePack(json: unknown): RulePack {
       cite: checkCite(b.cite, where),
     };
   };
-  const scale = (label: string, m: MeasureRaw, bands: ScoreBandRaw[], max: number, where: string): BandedScale => {
-    const compiled = bands.map((b, i) => band(b, `${where} band ${i + 1}`));
+  const scale = (label: string, m: MeasureRaw, bands: ScoreBandRaw[], max: number, where: Path): BandedScale => {
+    const compiled = bands.map((b, i) => band(b, [...where, "bands", i]));
     const last = compiled[compiled.length - 1];
     if (last.atLeast || last.above || last.classIAtLeast !== null || last.classIIAtLeast !== null) {
-      throw new Error(`rule pack ${packId}: ${where}: the last band must be the unconditional “otherwise” band`);
+      fail([...where, "bands", compiled.length - 1], "最后一档应是不带条件的“其他情况”档（只写 points 和 cite）");
     }
     const hi = Math.max(...compiled.map((b) => b.hi));
-    if (hi > max) throw new Error(`rule pack ${packId}: ${where}: a band gives ${hi} > max ${max}`);
-    return { label, measure: measure(m, where), bands: compiled, lo: Math.min(...compiled.map((b) => b.lo)), hi };
+    if (hi > max) fail([...where, "bands"], `有一档给 ${hi} 分，超过本项满分 ${max}`);
+    return { label, measure: measure(m, [...where, "measure"]), bands: compiled, lo: Math.min(...compiled.map((b) => b.lo)), hi };
   };
-  const part = (p: ScorePartRaw, where: string): ScorePart => {
-    const w = `${where}/${p.id}`;
-    const base = { id: p.id, label: p.label, max: p.max, cite: checkCite(p.cite, w) };
+  const part = (p: ScorePartRaw, where: Path): ScorePart => {
+    const base = { id: p.id, label: p.label, max: p.max, cite: checkCite(p.cite, where) };
     switch (p.kind) {
       case "bands":
-        return { kind: "bands", ...base, scale: scale(p.label, p.measure, p.bands, p.max, w) };
+        return { kind: "bands", ...base, scale: scale(p.label, p.measure, p.bands, p.max, where) };
       case "bestOf":
-        return { kind: "bestOf", ...base, options: p.options.map((o, i) => scale(o.label, o.measure, o.bands, p.max, `${w} option ${i + 1}`)) };
+        return { kind: "bestOf", ...base, options: p.options.map((o, i) => scale(o.label, o.measure, o.bands, p.max, [...where, "options", i])) };
       case "expert":
         return { kind: "expert", ...base };
       case "sum":
-        return { kind: "sum", ...base, parts: p.parts.map((q) => part(q, w)) };
+        return { kind: "sum", ...base, parts: p.parts.map((q, i) => part(q, [...where, "parts", i])) };
     }
   };
 
   const models = new Map<string, ScoreModel>();
   for (const [id, m] of Object.entries(raw.scores)) {
+    const where: Path = ["scores", id];
     models.set(id, {
       id,
       label: m.label,
       max: m.max,
-      givenField: m.givenField ? field(m.givenField, `score ${id}`) : null,
-      cite: checkCite(m.cite, `score ${id}`),
-      parts: m.parts.map((p) => part(p, `score ${id}`)),
+      givenField: m.givenField ? field(m.givenField, [...where, "givenField"]) : null,
+      cite: checkCite(m.cite, where),
+      parts: m.parts.map((p, i) => part(p, [...where, "parts", i])),
     });
   }
-  const modelOf = (id: string, where: string): ScoreModel => {
+  const modelOf = (id: string, where: Path): ScoreModel => {
     const m = models.get(id);
-    if (!m) throw new Error(`rule pack ${packId}: ${where} uses unknown score model “${id}”`);
+    if (!m) return fail([...where, "model"], `未知的评分模型“${id}”（scores 中有：${[...models.keys()].join("、") || "无"}）`);
     return m;
   };
 
-  const ids = new Set<string>();
-  const conditions = raw.conditions.map((c: ConditionRaw): Condition => {
-    const where = `condition ${c.id}`;
-    if (ids.has(c.id)) throw new Error(`rule pack ${packId}: duplicate condition id ${c.id}`);
-    ids.add(c.id);
-    const base: CondBase = { id: c.id, label: c.label, role: c.role, cite: checkCite(c.cite, where), ...(c.note ? { note: c.note } : {}) };
+  const conditions = raw.conditions.map((c: ConditionRaw, i): Condition => {
+    const where: Path = ["conditions", i];
+    const base: CondBase = { id: c.id, label: c.label, role: c.role, cite: checkCite(c.cite, where), ...(c.note ? { note: c.note } : {}), provisional: c.provisional ?? raw.provisional };
     switch (c.kind) {
       case "daysSince":
-        return { ...base, kind: c.kind, field: field(c.field, where), minDays: c.minDays };
+        return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), minDays: c.minDays };
       case "countAtLeast":
-        return { ...base, kind: c.kind, fields: c.fields.map((f) => field(f, where)), min: c.min };
+        return { ...base, kind: c.kind, fields: c.fields.map((f, j) => field(f, [...where, "fields", j])), min: c.min };
+      case "anyAtLeast":
+        return {
+          ...base,
+          kind: c.kind,
+          items: c.items.map((it, j) => ({ field: field(it.field, [...where, "items", j, "field"]), min: it.min, cite: checkCite(it.cite, [...where, "items", j]) })),
+        };
       case "oneOf":
-        return { ...base, kind: c.kind, field: field(c.field, where), listName: c.listName, values: c.values, valueKeys: new Map(c.values.map((v) => [lookupKey(v), v])) };
+        return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), listName: c.listName, values: c.values, valueKeys: new Map(c.values.map((v) => [lookupKey(v), v])) };
       case "ratio": {
-        const bands = c.bands.map((b, i): RatioBand => {
-          const isLast = i === c.bands.length - 1;
-          if (isLast !== (b.upTo === undefined)) throw new Error(`rule pack ${packId}: ${where}: only the last ratio band has no upTo`);
-          return { upTo: b.upTo !== undefined ? threshold(b.upTo) : null, min: threshold(b.min), ...(b.label ? { label: b.label } : {}), cite: checkCite(b.cite, where) };
+        const bands = c.bands.map((b, j): RatioBand => {
+          const isLast = j === c.bands.length - 1;
+          if (isLast !== (b.upTo === undefined)) fail([...where, "bands", j], "只有最后一档不写 upTo，其余各档都要写 upTo");
+          return { upTo: b.upTo !== undefined ? threshold(b.upTo) : null, min: threshold(b.min), ...(b.label ? { label: b.label } : {}), cite: checkCite(b.cite, [...where, "bands", j]) };
         });
-        if (bands.length > 1 && !c.bandBy) throw new Error(`rule pack ${packId}: ${where}: several bands need bandBy`);
-        return { ...base, kind: c.kind, numerator: field(c.numerator, where), denominator: field(c.denominator, where), bandBy: c.bandBy ? field(c.bandBy, where) : null, bands };
+        if (bands.length > 1 && !c.bandBy) fail([...where, "bandBy"], "分档的比例条件须写 bandBy（按哪个字段分档）");
+        return {
+          ...base,
+          kind: c.kind,
+          numerator: field(c.numerator, [...where, "numerator"]),
+          denominator: field(c.denominator, [...where, "denominator"]),
+          bandBy: c.bandBy ? field(c.bandBy, [...where, "bandBy"]) : null,
+          bands,
+        };
       }
       case "amount":
-        return { ...base, kind: c.kind, field: field(c.field, where), atLeast: c.atLeast ? threshold(c.atLeast) : null, atMost: c.atMost ? threshold(c.atMost) : null, unit: c.unit };
-      case "noRecord":
-        if (field(c.field, where).def.type.t !== "flag") throw new Error(`rule pack ${packId}: ${where}: noRecord needs a flag field`);
-        return { ...base, kind: c.kind, field: field(c.field, where) };
+        return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), atLeast: c.atLeast ? threshold(c.atLeast) : null, atMost: c.atMost ? threshold(c.atMost) : null, unit: c.unit };
+      case "noRecord": {
+        const f = field(c.field, [...where, "field"]);
+        if (f.def.type.t !== "flag") fail([...where, "field"], `noRecord 条件只能用于“是/否”记录字段，“${c.field}”不是`);
+        return { ...base, kind: c.kind, field: f };
+      }
       case "isTrue":
-        return { ...base, kind: c.kind, fields: c.fields.map((f) => field(f, where)) };
+        return { ...base, kind: c.kind, fields: c.fields.map((f, j) => field(f, [...where, "fields", j])) };
       case "certificateValid":
-        return { ...base, kind: c.kind, field: field(c.field, where), years: c.years };
+        return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), years: c.years };
       case "growth": {
         const min = threshold(c.min);
         const factor = min.dec.plus(1);
@@ -258,7 +304,10 @@ export function loadRulePack(json: unknown): RulePack {
         return {
           ...base,
           kind: c.kind,
-          series: c.series.map((s) => ({ label: s.label, fields: [field(s.fields[0], where), field(s.fields[1], where), field(s.fields[2], where)] as [FieldRef, FieldRef, FieldRef] })),
+          series: c.series.map((s, j) => ({
+            label: s.label,
+            fields: [field(s.fields[0], [...where, "series", j, "fields", 0]), field(s.fields[1], [...where, "series", j, "fields", 1]), field(s.fields[2], [...where, "series", j, "fields", 2])] as [FieldRef, FieldRef, FieldRef],
+          })),
           min,
           growthFactorSquared: { text: sq.toString(), dec: sq, f: sq.toNumber(), pct: `${sq.times(100).toString()}%` },
         };
@@ -268,7 +317,7 @@ export function loadRulePack(json: unknown): RulePack {
       case "partNonZero": {
         const model = modelOf(c.model, where);
         const p = model.parts.find((q) => q.id === c.part);
-        if (!p) throw new Error(`rule pack ${packId}: ${where}: score ${c.model} has no part ${c.part}`);
+        if (!p) return fail([...where, "part"], `评分模型 ${c.model} 中没有名为“${c.part}”的评分项`);
         return { ...base, kind: c.kind, model, part: p };
       }
     }
@@ -280,8 +329,8 @@ export function loadRulePack(json: unknown): RulePack {
     category: raw.category,
     name: raw.name,
     title: raw.title,
-    from: isoDay(raw.effectiveFrom, packId),
-    to: raw.effectiveTo ? isoDay(raw.effectiveTo, packId) : null,
+    from: isoDay(raw.effectiveFrom),
+    to: raw.effectiveTo ? isoDay(raw.effectiveTo) : null,
     provisional: raw.provisional,
     provisionalNotice: raw.provisional ? (raw.provisionalNotice as string) : "",
     conditions,
@@ -293,7 +342,7 @@ export function loadRulePack(json: unknown): RulePack {
 export const RULE_PACK_SOURCES: readonly unknown[] = [hitech2016, sme2017, giantProvisional];
 
 /** All shipped rule packs, oldest first within each category. */
-export const RULE_PACKS: readonly RulePack[] = RULE_PACK_SOURCES.map(loadRulePack).sort((a, b) => a.from - b.from);
+export const RULE_PACKS: readonly RulePack[] = RULE_PACK_SOURCES.map((json) => loadRulePack(json)).sort((a, b) => a.from - b.from);
 
 export const CATEGORY_NAMES: Record<Category, string> = { hitech: "高新技术企业", sme: "科技型中小企业", giant: "科技小巨人企业" };
 
@@ -335,7 +384,7 @@ export function rulePackFor(category: Category, asOf: DayNumber, packs: readonly
   }
   if (!hit) {
     const known = packs.filter((p) => p.category === category).map((p) => `${p.raw.effectiveFrom} 起`);
-    throw new KjError("no_policy", `无适用政策：${formatDay(asOf)} 没有生效的${CATEGORY_NAMES[category]}认定条件（现有：${known.join("、") || "无"}）`, "na");
+    throw new KjError("no_policy", `无适用政策：${formatDay(asOf)} 没有生效的${CATEGORY_NAMES[category]}认定条件（现有：${known.join("、") || "无"}）。${HOW_TO_ADD_POLICY}`, "na");
   }
   return hit;
 }

@@ -93,13 +93,13 @@ describe("eligibility rule packs: loading", () => {
   it("rejects a cite that names none of the pack's documents", () => {
     const bad = JSON.parse(JSON.stringify(giantJson));
     bad.conditions[0].cite = "某某文件第一条";
-    assert.throws(() => loadRulePack(bad), /names none of its documents/);
+    assert.throws(() => loadRulePack(bad), /conditions\[0\]\.cite：依据“某某文件第一条”没有以本政策包 documents 中的任何简称开头/);
   });
 
   it("rejects an unknown field", () => {
     const bad = JSON.parse(JSON.stringify(giantJson));
     bad.conditions[0].field = "turnover";
-    assert.throws(() => loadRulePack(bad), /unknown field/);
+    assert.throws(() => loadRulePack(bad), /conditions\[0\]\.field：未知的字段编号“turnover”/);
   });
 
   it("replacing the 小巨人 stand-in is a data change only: a different pack is evaluated by the same code", () => {

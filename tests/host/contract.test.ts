@@ -19,6 +19,7 @@ export function memoryInspector(host: MemoryHost): HostInspector {
   return {
     sheetNames: () => host.sheetNames(),
     isHidden: (s) => host.isHidden(s),
+    isVeryHidden: (s) => host.isVeryHidden(s),
     value: (s, r, c) => host.value(s, r, c),
     formula: (s, r, c) => host.formula(s, r, c),
     isText: (s, r, c) => host.isText(s, r, c),
@@ -74,6 +75,7 @@ export function xlsxInspector(host: XlsxHost): HostInspector {
   return {
     sheetNames: () => wb.worksheets.map((w) => w.name),
     isHidden: (s) => ws(s).state !== "visible",
+    isVeryHidden: (s) => ws(s).state === "veryHidden",
     value: (s, r, c) => valueOfExcelCell(ws(s).getCell(r, c).value),
     formula: (s, r, c) => formulaOfExcelCell(ws(s).getCell(r, c)),
     isText: (s, r, c) => typeof ws(s).getCell(r, c).value === "string",
@@ -131,6 +133,7 @@ export function fakeExcelInspector(excel: FakeExcel): HostInspector {
   return {
     sheetNames: () => excel.sheets.map((s) => s.name),
     isHidden: (s) => sheet(s).visibility !== "Visible",
+    isVeryHidden: (s) => sheet(s).visibility === "VeryHidden",
     value: (s, r, c) => excel.value(s, r, c),
     formula: (s, r, c) => sheet(s).peek(r, c)?.formula ?? null,
     isText: (s, r, c) => {

@@ -16,6 +16,8 @@ import { Edit, MARK_COLORS, NOTE_PREFIX, SheetSnapshot, SpreadsheetHost } from "
 export interface HostInspector {
   sheetNames(): string[];
   isHidden(sheet: string): boolean;
+  /** True for a very hidden sheet (not offered by the unhide dialog). */
+  isVeryHidden(sheet: string): boolean;
   /** The stored value (a formula cell: whatever the host caches). Dates as Date or serial. */
   value(sheet: string, row: number, col: number): CellValue;
   /** "=..." when the cell holds a formula, else null. */
@@ -127,6 +129,7 @@ function fingerprint(x: HostInspector): Map<string, string> {
 const emptyInspector: HostInspector = {
   sheetNames: () => [],
   isHidden: () => false,
+  isVeryHidden: () => false,
   value: () => null,
   formula: () => null,
   isText: () => false,
@@ -170,6 +173,28 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       const seed = ledgerSeed()[0].values as CellValue[][];
       assertGrid(snap.values, seed.map((r) => r.slice(1)), "ledger");
       assert.ok(!snap.formulas || snap.formulas.every((r) => r.every((f) => f === null)), "no formulas in a plain sheet");
+    });
+
+    it("leaves stray cells far below or to the right out of the table and reports them (memory follows the content)", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const before = await host.readSheet(LEDGER);
+      await host.apply([
+        { type: "setValues", sheet: LEDGER, row: 1_300, col: 3, values: [["误输入"]] },
+        { type: "setValues", sheet: LEDGER, row: 2, col: 150, values: [[42]] },
+      ]);
+      assert.equal(inspect.value(LEDGER, 1_300, 3), "误输入", "the stray cells are in the sheet");
+      const snap = await host.readSheet(LEDGER);
+      assert.equal(snap.firstRow, before.firstRow);
+      assert.equal(snap.firstCol, before.firstCol);
+      assertGrid(snap.values, before.values, "the table is what it was");
+      assert.equal(snap.ignored?.cells, 2);
+      assert.deepEqual(
+        snap.ignored?.sample.map((c) => [c.row, c.col, c.value]),
+        [
+          [2, 150, 42],
+          [1_300, 3, "误输入"],
+        ],
+      );
     });
 
     it("reads an empty sheet as no values, and refuses a sheet that does not exist", async () => {
@@ -238,6 +263,24 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.deepEqual(fingerprint(inspect), before);
       await host.apply([{ type: "setValues", sheet: "目标完成情况", row: 1, col: 1, values: [["指标", "目标"]] }]);
       assert.equal(inspect.value("目标完成情况", 1, 2), "目标");
+    });
+
+    it("ensureSheet with hidden: veryHidden hides a new or existing sheet, which is still listed and read", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      await host.apply([
+        { type: "ensureSheet", sheet: "KJ政策", hidden: "veryHidden" },
+        { type: "setValues", sheet: "KJ政策", row: 1, col: 1, values: [["政策包编号", "=不是公式"]] },
+        { type: "ensureSheet", sheet: "KJ政策", hidden: "veryHidden" },
+      ]);
+      assert.ok((await host.listSheets()).includes("KJ政策"));
+      assert.equal(inspect.isVeryHidden("KJ政策"), true);
+      assert.equal(inspect.isHidden("KJ政策"), true);
+      assert.equal(inspect.isVeryHidden(LEDGER), false);
+      const snap = await host.readSheet("KJ政策");
+      assert.deepEqual(snap.values[0].slice(0, 2), ["政策包编号", "=不是公式"]);
+      assert.equal(inspect.isText("KJ政策", 1, 2), true);
+      await host.apply([{ type: "ensureSheet", sheet: "说明", hidden: "veryHidden" }]);
+      assert.equal(inspect.isVeryHidden("说明"), true, "an existing sheet is hidden too");
     });
 
     it("marks cells (fill + KJ note) and clearMarks restores the exact previous fill and the user's notes", async () => {

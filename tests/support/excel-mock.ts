@@ -116,6 +116,8 @@ export class FakeExcel {
   active: string | null = null;
   selection: { sheet: string; row: number; col: number } | null = null;
   readonly syncs: SyncRecord[] = [];
+  /** Calculation types asked for with workbook.application.calculate. */
+  readonly calculations: string[] = [];
   readonly notesSupported: boolean;
   private pendingBytes = 0;
   private pendingActions = 0;
@@ -230,9 +232,17 @@ class Loadable {
 class FakeWorkbook {
   readonly worksheets: FakeWorksheetCollection;
   readonly comments: FakeWorkbookComments;
+  /** application.calculate(type) records the calculation type asked for (a queued action). */
+  readonly application: { calculate: (type: string) => void };
   constructor(private readonly excel: FakeExcel) {
     this.worksheets = new FakeWorksheetCollection(excel);
     this.comments = new FakeWorkbookComments(excel);
+    this.application = {
+      calculate: (type: string) => {
+        excel.action(type.length);
+        excel.calculations.push(type);
+      },
+    };
   }
 }
 

@@ -50,6 +50,11 @@ export function removalSpec(): RemovalSpec {
   const header = (sample.values[1] as CellValue[]).map((v) => String(v));
   const width = header.length;
   const rows = sample.values.slice(2).map((r) => r.slice(0, width).map((v) => (v instanceof Date ? { d: v.toISOString().slice(0, 10) } : (v as string | number | boolean | null))));
+  // Most rows are due for removal: listed as abnormal operations (one of the plan's causes), so
+  // kj upkeep --remove takes them out whatever else they hold (expired certificates are only reminders).
+  const removed = [3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22];
+  const abnormal = header.indexOf("经营异常名录");
+  for (const r of removed) rows[r - 3][abnormal] = "是";
   const staffCol = header.indexOf("职工总数") + 1;
   const revenueCol = header.indexOf("销售收入") + 1;
   const formulaCol = width + 1;
@@ -62,7 +67,7 @@ export function removalSpec(): RemovalSpec {
     headerRow: 2,
     header: [...header, "人均销售收入", "备注", "备注2"],
     rows,
-    removed: [3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 21, 22],
+    removed,
     formulaCol,
     formula: `=IF(${s}{r}=0,0,ROUND(${v}{r}/${s}{r},2))`,
     noteCol,

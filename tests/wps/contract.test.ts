@@ -39,6 +39,7 @@ export function fakeEtInspector(app: FakeApplication): HostInspector {
   return {
     sheetNames: () => app.workbook.list.map((w) => w.name),
     isHidden: (s) => app.sheet(s).visible !== -1,
+    isVeryHidden: (s) => app.sheet(s).visible === 2,
     value: (s, r, c) => {
       const v = cell(s, r, c).value;
       return v !== null && typeof v === "object" ? { error: v.error } : v;

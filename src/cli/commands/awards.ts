@@ -5,26 +5,30 @@ import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
+import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 
 export interface AwardsOptions {
   out?: string;
   json?: boolean;
   sheet?: string;
   asOf?: string;
+  policy?: string[];
 }
 
 export function registerAwards(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("awards")
     .description("奖励测算：在奖励台账的“奖励金额（万元）”列填入 =KJ.AWARD(…) 公式，标出无法测算的行，并生成随台账更新的“奖励汇总”工作表")
     .argument("<台账.xlsx>", "含奖励台账的工作簿（只读取，不会被修改）")
     .option("--out <结果.xlsx>", "另存一份副本：写入公式（已算出结果）、标记和“奖励汇总”；不加则只打印测算结果")
     .option("--sheet <名称>", "只处理这个奖励台账工作表")
     .option("--as-of <YYYY-MM-DD>", "重算公式时用的今天日期；默认今天（奖励金额按各行的认定日期选择政策，与它无关）")
-    .option("--json", "以 JSON 输出")
+    .option("--json", "以 JSON 输出");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
       "\n手工填写的奖励金额不会被改写，只作标记；只有空单元格和已有的 KJ.AWARD 公式会写入公式。\n" +
+        "政策：各行按认定日期选择政策包；工作簿中保存的政策包和 --policy 给出的政策包一并使用（--policy 只用于本次测算和重算，不写进工作簿；要保存进工作簿用 kj policy store）。\n" +
         "退出码：0 每一行都能测算；1 有无法测算的行（事项、日期或计算依据有误）；2 无法处理（文件不存在、不是 .xlsx、没有奖励台账）。\n" +
         "示例：kj awards 奖励台账.xlsx --out 奖励测算.xlsx",
     )
@@ -35,14 +39,16 @@ export function registerAwards(program: Command, io: Io): void {
 export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "日期") ?? io.today();
   checkOutPath(opts.out);
+  const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
-  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet });
+  const policies = policiesForWorkbook(opened.snapshot, file, extra);
+  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet }, policies.plans);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
     // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    written = await saveResult(opened, opts.out, { recalcToday: asOf });
+    written = await saveResult(opened, opts.out, { recalcToday: asOf, extraPolicies: extra });
     printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(awardsJson(file, report, written)));

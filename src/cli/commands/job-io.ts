@@ -2,10 +2,9 @@
  * What the yearly-job commands (kj upkeep, kj targets, kj awards) share: read the .xlsx (a
  * streamed snapshot, never exceljs' cell model), check --sheet and --out, collect the jobs'
  * edits, and write the result to a new workbook (the input is never modified). The result is
- * written at package level (src/host/xlsx/package-edits.ts: only the changed cells and parts,
- * memory about the size of the sheet XML); a package or an edit that path does not handle
- * (deleteRows, insertRows, copyFormats of upkeep --remove/--undo, threaded comments, ...) goes
- * through exceljs with the same edits, as before.
+ * written at package level (src/host/xlsx/save.ts -> package-edits.ts: only the changed cells and
+ * parts, removal and undo included); exceljs only for a reason that path declares, printed as
+ * "按兼容方式保存：…" (printNotices). Any other failure is an error and nothing is written.
  */
 import * as path from "path";
 import { MemoryHost } from "../../host/memory";
@@ -17,6 +16,7 @@ import { OWN_SHEETS } from "../../ledger/catalogue";
 import { dayFromParts, DayNumber } from "../../dates";
 import { Issue } from "../../jobs/types";
 import { CliError } from "../../errors";
+import { LoadedPack } from "../../policy/registry";
 
 export interface OpenedWorkbook {
   file: string;
@@ -75,6 +75,8 @@ export interface SaveResultOptions {
   recalcToday?: DayNumber;
   /** Today, for formulas recalculated because rows moved under them (upkeep --remove / --undo). */
   today?: DayNumber;
+  /** Packs given with --policy, used by the recalculation besides those stored in the workbook. */
+  extraPolicies?: readonly LoadedPack[];
 }
 
 /**
@@ -89,6 +91,8 @@ export async function saveResult(opened: OpenedWorkbook, out: string, opts: Save
   const saved = await saveEditedCopy(opened.file, opened.bytes, opened.edits, out, {
     recalcToday: opts.recalcToday,
     today: opts.today ?? opts.recalcToday ?? todayOfMachine(),
+    extraPolicies: opts.extraPolicies,
+    workbookName: path.basename(opened.file),
   });
   opened.notices.push(...saved.notices);
   return saved.path;

@@ -5,24 +5,28 @@ import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
 import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
+import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 
 export interface TargetsOptions {
   asOf?: string;
   out?: string;
   json?: boolean;
+  policy?: string[];
 }
 
 export function registerTargets(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("targets")
     .description("目标完成情况：按三年行动计划的各项指标，从台账统计实际数、完成率、差距和分年数，并按镇街、主管部门分解")
     .argument("<台账.xlsx>", "含企业培育库、创新平台、人才、科技计划项目台账的工作簿（只读取，不会被修改）")
     .option("--as-of <YYYY-MM-DD>", "评价日期：存量指标按这一天有效的数量计；默认今天")
     .option("--out <结果.xlsx>", "另存一份副本，写入（或更新）“目标完成情况”工作表")
-    .option("--json", "以 JSON 输出")
+    .option("--json", "以 JSON 输出");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
-      "\n退出码：0 全部指标达成；1 有指标未达成或缺少台账（缺少的台账不按 0 计，会写明）；2 无法统计（文件不存在、不是 .xlsx、没有任何台账、日期无法识别）。\n" +
+      "\n政策：按评价日所在的计划政策包统计；工作簿中保存的政策包（任务窗格“政策”页或 kj policy store 保存）和 --policy 给出的政策包一并使用。\n" +
+        "退出码：0 全部指标达成；1 有指标未达成或缺少台账（缺少的台账不按 0 计，会写明）；2 无法统计（文件不存在、不是 .xlsx、没有任何台账、日期无法识别、政策包有误）。\n" +
         "示例：kj targets 台账.xlsx --as-of 2024-12-31 --out 目标完成情况.xlsx",
     )
     .action((file: string, opts: TargetsOptions) => run(io, Boolean(opts.json), () => targetsCommand(file, opts, io)));
@@ -32,8 +36,10 @@ export function registerTargets(program: Command, io: Io): void {
 export async function targetsCommand(file: string, opts: TargetsOptions, io: Io): Promise<number> {
   const asOf = parseDateOption(opts.asOf, "评价日期") ?? io.today();
   checkOutPath(opts.out);
+  const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, undefined, io.err);
-  const { report, edits } = computeTargets(opened.snapshot, { asOf });
+  const policies = policiesForWorkbook(opened.snapshot, file, extra);
+  const { report, edits } = computeTargets(opened.snapshot, { asOf }, policies.plans);
   if (report.indicators.every((i) => i.status === "缺少台账")) {
     throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法统计目标完成情况`);
   }
@@ -68,7 +74,28 @@ export function targetsJson(file: string, r: TargetsReport, out?: string): objec
       byTown: i.byTown,
       byDepartment: i.byDepartment,
       note: i.note,
+      allocations: i.allocations.map((a) => ({
+        unit: a.unit,
+        unitKind: a.unitKind,
+        unitLabel: a.unitLabel,
+        year: a.year,
+        target: a.target,
+        actual: a.actual,
+        completion: a.completion,
+        status: a.status,
+        rank: a.rank,
+        gap: a.gap,
+        row: a.row,
+        note: a.note,
+      })),
     })),
+    allocation: {
+      sheet: r.allocation.sheet,
+      years: r.allocation.years,
+      units: r.allocation.units.map((u) => ({ year: u.year, unitKind: u.unitKind, unitLabel: u.unitLabel, unit: u.unit, allocations: u.counted + u.unknown, reached: u.reached, unknown: u.unknown, completion: u.completion, rank: u.rank })),
+      rule: r.allocation.rule,
+      issues: r.allocation.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
+    },
     missingLedgers: r.missingLedgers,
     rules: r.rules,
     issues: r.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
@@ -92,6 +119,19 @@ function printTargets(io: Io, file: string, r: TargetsReport, out?: string): voi
   const reached = r.indicators.filter((i) => i.status === "达成").length;
   io.out("");
   io.out(`共 ${r.indicators.length} 项指标，已达成 ${reached} 项。`);
+  const a = r.allocation;
+  if (a.sheet !== null) {
+    io.out("");
+    io.out(`目标分解（“${a.sheet}”）：`);
+    if (a.units.length === 0) io.out("  没有可采用的目标分解行");
+    for (const u of a.units) {
+      io.out(`  ${u.year}年 ${u.unitLabel} 第 ${u.rank ?? "—"} 名 ${u.unit}：综合完成率 ${formatPercent(u.completion)}，分解指标 ${u.counted + u.unknown} 项，已达成 ${u.reached} 项${u.unknown > 0 ? `，${u.unknown} 项无法计数` : ""}`);
+    }
+    if (a.issues.length > 0) {
+      io.out(`“${a.sheet}”中有 ${a.issues.length} 行未采用：`);
+      for (const i of a.issues.slice(0, 50)) io.out(`  ${issueText(i)}`);
+    }
+  }
   if (r.issues.length > 0) {
     io.out(`无法读取的单元格 ${r.issues.length} 处（相应行未计入）：`);
     for (const i of r.issues.slice(0, 50)) io.out(`  ${issueText(i)}`);

@@ -14,6 +14,7 @@ import { isKjError } from "../../errors";
 import { fxAward, fxTarget, fxUscc } from "../../fx/award";
 import { fxEligible, fxScore, fxWhy } from "../../fx/eligibility";
 import { CellValue } from "../../ledger/cells";
+import { BUILTIN_POLICIES, PolicyRegistry } from "../../policy/registry";
 
 /** HyperFormula's licence key for GPLv3 projects. */
 export const HYPERFORMULA_LICENSE = "gpl-v3";
@@ -31,11 +32,13 @@ export type KjFunctionId = (typeof KJ_FUNCTION_IDS)[number];
 export interface KjEngineContext {
   /** The evaluation date for eligibility functions called without 评价日期. */
   today: DayNumber;
+  /** The packs the functions use: the workbook's stored packs and --policy files besides the built-in ones. */
+  policies: PolicyRegistry;
 }
 
 /** Engine config for a workbook with KJ formulas. Spread further options over it if needed. */
-export function kjEngineConfig(today: DayNumber): Partial<ConfigParams> {
-  const context: KjEngineContext = { today };
+export function kjEngineConfig(today: DayNumber, policies: PolicyRegistry = BUILTIN_POLICIES): Partial<ConfigParams> {
+  const context: KjEngineContext = { today, policies };
   return {
     licenseKey: HYPERFORMULA_LICENSE,
     maxRows: KJ_MAX_ROWS,
@@ -128,6 +131,11 @@ export class KjFunctionPlugin extends FunctionPlugin {
     return ctx && typeof ctx.today === "number" ? ctx.today : undefined;
   }
 
+  private policies(): PolicyRegistry {
+    const ctx = this.config.context as Partial<KjEngineContext> | undefined;
+    return ctx?.policies ?? BUILTIN_POLICIES;
+  }
+
   award(ast: ProcedureAst, state: InterpreterState) {
     return this.runFunction(ast.args, state, this.metadata("KJ.AWARD"), (item: Scalar, basis: Scalar, date: Scalar) => {
       const err = firstError([item, basis, date]);
@@ -135,7 +143,7 @@ export class KjFunctionPlugin extends FunctionPlugin {
       const key = `${typeof item}:${String(scalarArg(item))}\u0000${typeof basis}:${String(scalarArg(basis))}\u0000${typeof date}:${String(scalarArg(date))}`;
       const hit = this.awardMemo.get(key);
       if (hit !== undefined) return hit;
-      const result = guarded(() => fxAward(scalarArg(item), scalarArg(basis), scalarArg(date)));
+      const result = guarded(() => fxAward(scalarArg(item), scalarArg(basis), scalarArg(date), this.policies()));
       if (this.awardMemo.size >= AWARD_MEMO_LIMIT) this.awardMemo.clear();
       this.awardMemo.set(key, result);
       return result;
@@ -146,7 +154,7 @@ export class KjFunctionPlugin extends FunctionPlugin {
     return this.runFunction(ast.args, state, this.metadata("KJ.TARGET"), (indicator: Scalar, year: Scalar) => {
       const err = firstError([indicator, year]);
       if (err) return err;
-      return guarded(() => fxTarget(scalarArg(indicator), scalarArg(year)));
+      return guarded(() => fxTarget(scalarArg(indicator), scalarArg(year), this.policies()));
     });
   }
 
@@ -174,13 +182,14 @@ export class KjFunctionPlugin extends FunctionPlugin {
     ast: ProcedureAst,
     state: InterpreterState,
     id: KjFunctionId,
-    core: (category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber) => T,
+    core: (category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber, policies?: PolicyRegistry) => T,
   ) {
     return this.runFunction(ast.args, state, this.metadata(id), (category: Scalar, header: unknown, row: unknown, date: Scalar) => {
       const err = firstError([category, date]);
       if (err) return err;
       const today = this.today();
-      return guarded(() => core(scalarArg(category), matrixArg(header), matrixArg(row), scalarArg(date), today));
+      const policies = this.policies();
+      return guarded(() => core(scalarArg(category), matrixArg(header), matrixArg(row), scalarArg(date), today, policies));
     });
   }
 }
@@ -217,7 +226,8 @@ export function buildKjEngine(
   today: DayNumber,
   extra: Partial<ConfigParams> = {},
   names: { name: string; expression: string }[] = [],
+  policies: PolicyRegistry = BUILTIN_POLICIES,
 ): HyperFormula {
   registerKjFunctions();
-  return HyperFormula.buildFromSheets(sheets as never, { ...kjEngineConfig(today), ...extra }, names);
+  return HyperFormula.buildFromSheets(sheets as never, { ...kjEngineConfig(today, policies), ...extra }, names);
 }

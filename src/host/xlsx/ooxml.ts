@@ -25,6 +25,21 @@ export class PackageNotHandled extends Error {
 }
 
 /**
+ * A row numbered past Excel's last row (1,048,576) in a sheet the writer has to rewrite: the file
+ * is malformed (Excel repairs it on opening). Refused with the same message as the exceljs path
+ * (rowBeyondExcelError in file.ts), naming the file.
+ */
+export class RowBeyondExcel extends Error {
+  constructor(
+    readonly sheet: string,
+    readonly row: number,
+  ) {
+    super(`row ${row} of ${sheet} is past 1,048,576`);
+    this.name = "RowBeyondExcel";
+  }
+}
+
+/**
  * Declared reasons: the only packages the commands save through exceljs instead (exceljs reads
  * and writes these correctly; the package path does not write them).
  */

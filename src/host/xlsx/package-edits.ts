@@ -137,6 +137,9 @@ interface Block {
   right: number;
 }
 
+/** A sheet's visibility: false = visible. */
+type SheetState = false | "hidden" | "veryHidden";
+
 /**
  * What a copyFormats edit gives its sheet, read from its sources as the edits before left them:
  * each target block's styles (row by row), the notes of source cells that have one (the other
@@ -209,7 +212,7 @@ class PackageWriter {
   /** Every worksheet, in workbook order (those the edits created at the end). */
   private readonly order: string[];
   /** Sheets ensureSheet asked for that do not exist yet (created when something is written). */
-  private pending: { name: string; hidden: boolean }[] = [];
+  private pending: { name: string; hidden: SheetState }[] = [];
   private entries: RegistryEntry[];
   private registryPath: string | null;
   private registryChanged = false;
@@ -349,7 +352,11 @@ class PackageWriter {
           if ([...this.partOf.keys(), ...this.pending.map((c) => c.name)].some((n) => n.toLowerCase() === e.sheet.toLowerCase())) {
             throw new PackageNotHandled("sheet name differing in case", { reason: `已有一张名字只差大小写的工作表，不能再建“${e.sheet}”` });
           }
-          this.pending.push({ name: e.sheet, hidden: false });
+          this.pending.push({ name: e.sheet, hidden: e.hidden ?? false });
+        } else if (e.hidden) {
+          const pending = this.pending.find((c) => c.name === e.sheet);
+          if (pending) pending.hidden = e.hidden;
+          else (await this.workbook()).setState(e.sheet, e.hidden);
         }
         continue;
       }
@@ -386,7 +393,7 @@ class PackageWriter {
         case "mark":
           p.marks.push(e);
           if (!registryAsked && planMarks(e.marks).length > 0) {
-            this.pending.push({ name: MARK_REGISTRY_SHEET, hidden: true });
+            this.pending.push({ name: MARK_REGISTRY_SHEET, hidden: "hidden" });
             registryAsked = true;
           }
           break;
@@ -1830,7 +1837,7 @@ class WorkbookSheets {
   }
 
   /** Adds a worksheet entry; returns its part's path (the caller writes the part). */
-  add(name: string, hidden: boolean): string {
+  add(name: string, hidden: SheetState): string {
     const sheetPath = freePart(this.zip, (n) => `xl/worksheets/sheet${n}.xml`);
     // Reserve the name now, so the next sheet gets another one.
     putPart(this.zip, sheetPath, "");
@@ -1841,10 +1848,20 @@ class WorkbookSheets {
     const rPrefix = /<workbook\b[^>]*?\sxmlns:r\s*=\s*"([^"]*)"/.exec(this.workbookXml);
     if (rPrefix && rPrefix[1] !== REL) throw new PackageNotHandled("workbook with r bound to another namespace");
     const ns = rPrefix ? "" : ` xmlns:r="${REL}"`;
-    const sheet = `<sheet${ns} name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ' state="hidden"' : ""} r:id="${rid}"/>`;
+    const sheet = `<sheet${ns} name="${escapeAttribute(name)}" sheetId="${++this.maxId}"${hidden ? ` state="${hidden}"` : ""} r:id="${rid}"/>`;
     this.workbookXml = this.workbookXml.replace(/<\/sheets>/, () => `${sheet}</sheets>`);
     this.changed = true;
     return sheetPath;
+  }
+
+  /** Hides an existing sheet ("hidden" or "veryHidden"): its entry's state attribute. */
+  setState(name: string, state: Exclude<SheetState, false>): void {
+    this.workbookXml = this.workbookXml.replace(/<sheet\b([^>]*?)(\/?)>/g, (whole, attrs: string, close: string) => {
+      if (xmlText(attributes(attrs).name ?? "") !== name) return whole;
+      const rest = attrs.replace(/\sstate\s*=\s*(?:"[^"]*"|'[^']*')/, "");
+      return `<sheet${rest} state="${state}"${close}>`;
+    });
+    this.changed = true;
   }
 
   /** Adds a workbook-level relationship (e.g. a new shared string table). */

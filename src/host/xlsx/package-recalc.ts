@@ -10,12 +10,18 @@ import { DayNumber } from "../../dates";
 import { ProgressFn } from "../port";
 import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
 import { openXlsxPackage } from "./package";
-import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, RecalcReport } from "./recalc";
+import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, recalcPolicies, RecalcReport } from "./recalc";
+import { POLICY_SHEET } from "../../ledger/catalogue";
+import { CellValue } from "../../ledger/cells";
+import { LoadedPack } from "../../policy/registry";
 
 export { PackageNotHandled, slideFormula, xmlText };
 
 export interface PackageRecalcOptions {
   today: DayNumber;
+  /** As RecalcOptions: --policy packs, and the file name for messages. */
+  extraPolicies?: readonly LoadedPack[];
+  workbookName?: string;
   progress?: ProgressFn;
   maxListed?: number;
 }
@@ -206,11 +212,15 @@ export async function recalcXlsxZip(zip: JSZip, opts: PackageRecalcOptions): Pro
   for (const [sheet, sites] of sitesBySheet) formulasBySheet.set(sheet, new Map(sites.map((s) => [s.ref, s.formula])));
   const contents = (sheet: string, wanted: (col: number) => boolean) =>
     sheetContents(xmlOf.get(sheet) as string, sharedStrings, wanted, formulasBySheet.get(sheet) ?? new Map());
+  // The workbook's stored packs (read only when there is a formula to compute).
+  const policyXml = xmlOf.get(POLICY_SHEET);
+  const policySheet = policyXml === undefined || allSites.length === 0 ? null : (sheetContents(policyXml, sharedStrings, () => true, new Map()).map((r) => r.map((v) => (typeof v === "string" && v.startsWith("'") ? v.slice(1) : v))) as CellValue[][]);
+  const policies = allSites.length > 0 ? recalcPolicies(policySheet, opts) : undefined;
   const { values, report } = evaluateSites(
     allSites,
     sheets.map((s) => s.name),
     contents,
-    { today: opts.today, progress, maxListed: opts.maxListed },
+    { today: opts.today, progress, maxListed: opts.maxListed, policies },
     names,
   );
   const valueOf = new Map<SiteInSheet, ComputedValue>();

@@ -14,7 +14,7 @@
  * No file access here: the package is changed in place.
  */
 import JSZip from "jszip";
-import { attributes, findPart, NO_ADDRESSES, fromBinary, PackageNotHandled, parseRelationships, putPart, relsPathOf, slideFormula, toBinary } from "./ooxml";
+import { attributes, findPart, NO_ADDRESSES, fromBinary, PackageNotHandled, parseRelationships, putPart, relsPathOf, RowBeyondExcel, slideFormula, toBinary } from "./ooxml";
 import { FormulaFrame, MAX_ROW, moveFormulaRows, moveRange, moveSqref, parseRange, RowMove } from "./rows";
 
 const LT = 0x3c;
@@ -172,6 +172,7 @@ export function moveRowsInSheet(buf: Buffer, home: string, move: RowMove, state:
       const rowTag = latin(rowStart, rowTagEnd + 1);
       const r = Number(attributes(rowTag.slice(4, -1)).r);
       if (!Number.isInteger(r) || r <= prevRow) throw new PackageNotHandled("rows without numbers or out of order", NO_ADDRESSES);
+      if (r > MAX_ROW) throw new RowBeyondExcel(home, r);
       prevRow = r;
       const hasFormula = !selfClosing && nextTag(buf, "<f", rowTagEnd, rowClose) >= 0;
       const newRow = isMoved ? move.point(r) : r;

@@ -11,6 +11,20 @@ import { DayNumber } from "../../dates";
 import { ProgressFn } from "../port";
 import { cellAddress } from "../../text";
 import { buildKjEngine, excelErrorText } from "./hyperformula";
+import { POLICY_SHEET } from "../../ledger/catalogue";
+import { CellValue } from "../../ledger/cells";
+import { LoadedPack, PolicyRegistry } from "../../policy/registry";
+import { workbookRegistry } from "../../policy/stored";
+
+/**
+ * The policy registry a workbook's formulas are computed with: the built-in packs, the packs stored
+ * on its KJ政策 sheet (`policySheet`: that sheet's cells from A1, or null when it has none) and the
+ * --policy files. Throws KjError on a broken stored pack or overlapping periods.
+ */
+export function recalcPolicies(policySheet: CellValue[][] | null, opts: Pick<RecalcOptions, "extraPolicies" | "workbookName">): PolicyRegistry {
+  const sheets = policySheet ? [{ name: POLICY_SHEET, firstRow: 1, firstCol: 1, values: policySheet }] : [];
+  return workbookRegistry({ sheets }, opts.workbookName ?? "", opts.extraPolicies ?? []);
+}
 
 /** One formula whose result is an error value, for the report. */
 export interface FormulaErrorCell {
@@ -43,6 +57,13 @@ export interface RecalcReport {
 export interface RecalcOptions {
   /** The date KJ.ELIGIBLE/WHY/SCORE use when a formula gives no 评价日期. */
   today: DayNumber;
+  /**
+   * Packs given besides the built-in ones and those stored in the workbook (kj … --policy). The
+   * stored packs are read from the workbook's KJ政策 sheet; a broken one or an overlap throws KjError.
+   */
+  extraPolicies?: readonly LoadedPack[];
+  /** The workbook's file name, for messages about its stored packs. */
+  workbookName?: string;
   progress?: ProgressFn;
   /** How many error cells the report lists (default 20). */
   maxListed?: number;
@@ -239,7 +260,7 @@ export function evaluateSites(
   sites: readonly FormulaSite[],
   sheetNames: readonly string[],
   contents: (sheet: string, wanted: (col: number) => boolean) => unknown[][],
-  opts: RecalcOptions,
+  opts: RecalcOptions & { policies?: PolicyRegistry },
   names: { name: string; expression: string }[] = [],
 ): { values: ComputedValue[]; report: RecalcReport } {
   const maxListed = opts.maxListed ?? 20;
@@ -261,9 +282,9 @@ export function evaluateSites(
   progress(0, 1, "计算公式");
   let hf: HyperFormula;
   try {
-    hf = buildKjEngine(sheets, opts.today, {}, names);
+    hf = buildKjEngine(sheets, opts.today, {}, names, opts.policies);
   } catch {
-    hf = buildKjEngine(sheets, opts.today);
+    hf = buildKjEngine(sheets, opts.today, {}, [], opts.policies);
   }
   progress(1, 1, "计算公式");
 
@@ -332,7 +353,9 @@ export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): Recal
     for (let i = 0; i < rows.length; i++) if (rows[i] === undefined) rows[i] = [];
     return rows;
   };
-  const { values, report } = evaluateSites(sites, wb.worksheets.map((w) => w.name), contents, opts, namedExpressions(wb));
+  const policySheet = wb.getWorksheet(POLICY_SHEET);
+  const policies = sites.length > 0 ? recalcPolicies(policySheet ? sheetValues(policySheet) : null, opts) : undefined;
+  const { values, report } = evaluateSites(sites, wb.worksheets.map((w) => w.name), contents, { ...opts, policies }, namedExpressions(wb));
 
   values.forEach((result, i) => {
     if (result === null) return;
@@ -343,6 +366,22 @@ export function recalcWorkbook(wb: ExcelJS.Workbook, opts: RecalcOptions): Recal
   });
   progress(values.length, values.length, "写回结果");
   return report;
+}
+
+/** A small sheet's plain values from A1 (text as text): for reading the stored policy packs. */
+function sheetValues(ws: ExcelJS.Worksheet): CellValue[][] {
+  const rows: CellValue[][] = [];
+  ws.eachRow({ includeEmpty: false }, (row, r) => {
+    const out: CellValue[] = [];
+    row.eachCell({ includeEmpty: false }, (cell, c) => {
+      const raw = rawContent(cell.value);
+      out[c - 1] = typeof raw === "string" && raw.startsWith("'") ? raw.slice(1) : (raw as CellValue);
+    });
+    for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = null;
+    rows[r - 1] = out;
+  });
+  for (let i = 0; i < rows.length; i++) if (rows[i] === undefined) rows[i] = [];
+  return rows;
 }
 
 /**

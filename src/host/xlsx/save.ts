@@ -6,22 +6,27 @@
  * (PackageNotHandled.fallback, see FALLBACK in ooxml.ts), and the result says so
  * ("按兼容方式保存：…"). Any other failure is an error: nothing is written, the input is untouched.
  */
-import { CliError } from "../../errors";
+import { CliError, isKjError } from "../../errors";
 import { DayNumber } from "../../dates";
 import { Edit } from "../port";
-import { openXlsx, saveStreamAtomic, saveXlsxAtomic, unreadable } from "./file";
+import { openXlsx, rowBeyondExcelError, saveStreamAtomic, saveXlsxAtomic, unreadable } from "./file";
 import { isPackageRefused } from "./package";
 import { XlsxHost } from "./host";
-import { PackageNotHandled } from "./ooxml";
+import { PackageNotHandled, RowBeyondExcel } from "./ooxml";
 import { editXlsxPackage, PackageEdits } from "./package-edits";
 import { recalcXlsxZip } from "./package-recalc";
 import { recalcWorkbook } from "./recalc";
+import { LoadedPack } from "../../policy/registry";
 
 export interface SaveCopyOptions {
   /** Recalculate every formula before saving, with this as today (kj awards). */
   recalcToday?: DayNumber;
   /** Today, for recalculating when rows moved under formulas (TODAY() in the user's formulas). */
   today: DayNumber;
+  /** Packs given with --policy, used by the recalculation besides those stored in the workbook. */
+  extraPolicies?: readonly LoadedPack[];
+  /** The workbook's file name, for messages about its stored packs. */
+  workbookName?: string;
   /** Called before exceljs builds its model (a caller can let go of large snapshots). */
   beforeFallback?: () => void;
   /** The package writer (tests put a faulty one here). */
@@ -42,10 +47,13 @@ export async function saveEditedCopy(file: string, bytes: Buffer, edits: readonl
   let packaged: PackageEdits;
   try {
     packaged = await writer(bytes, edits);
-    if (opts.recalcToday !== undefined || packaged.needsRecalc) await recalcXlsxZip(packaged.zip, { today: opts.recalcToday ?? opts.today });
+    if (opts.recalcToday !== undefined || packaged.needsRecalc) await recalcXlsxZip(packaged.zip, recalcOptions(opts));
   } catch (e) {
+    // A refused policy pack (stored in the workbook or given with --policy) is the user's to fix.
+    if (isKjError(e)) throw e;
     // A package the policy refuses (src/host/xlsx/package.ts) is refused here too, with its own message.
     if (isPackageRefused(e)) throw unreadable(file, e);
+    if (e instanceof RowBeyondExcel) throw rowBeyondExcelError(file, e.sheet, e.row);
     if (e instanceof PackageNotHandled && e.fallback) return viaExceljs(file, edits, out, opts, e.reason);
     throw notSaved(out, e);
   }
@@ -58,9 +66,14 @@ async function viaExceljs(file: string, edits: readonly Edit[], out: string, opt
   opts.beforeFallback?.();
   const workbook = await openXlsx(file);
   await new XlsxHost(workbook).apply(edits);
-  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, { today: opts.recalcToday });
+  if (opts.recalcToday !== undefined) recalcWorkbook(workbook, { ...recalcOptions(opts), today: opts.recalcToday });
   const saved = await saveXlsxAtomic(workbook, out, { inputPath: file });
   return { path: saved.path, fallback: reason, notices: [`按兼容方式保存：${reason}`] };
+}
+
+/** Options of the recalculation: today, the --policy packs, the file name for messages. */
+function recalcOptions(opts: SaveCopyOptions): { today: DayNumber; extraPolicies?: readonly LoadedPack[]; workbookName?: string } {
+  return { today: opts.recalcToday ?? opts.today, extraPolicies: opts.extraPolicies, workbookName: opts.workbookName };
 }
 
 /** The error for a copy that could not be written: what went wrong, and that nothing was written. */
