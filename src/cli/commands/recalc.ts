@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import * as path from "path";
 import { formatDay } from "../../dates";
-import { recalcXlsxPackage } from "../../host/xlsx/package-recalc";
+import { PackageNotHandled, recalcXlsxPackage } from "../../host/xlsx/package-recalc";
+import { notSaved } from "../../host/xlsx/save";
 import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { ProgressFn } from "../../host/port";
 import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, unreadable } from "../../host/xlsx/file";
@@ -77,8 +78,10 @@ export async function recalcCommand(file: string, opts: RecalcCommandOptions, io
 
 /**
  * Recalculates a file and saves it atomically. The package path rewrites only the cached values
- * in the sheet XML (everything else byte for byte, little memory); a package it cannot read goes
- * through exceljs instead, which also gives the Chinese message for a damaged file.
+ * in the sheet XML (everything else byte for byte, little memory). As for every write
+ * (src/host/xlsx/save.ts): exceljs takes over only for a reason the package path declares
+ * (PackageNotHandled.fallback), said on stderr as "按兼容方式保存：…"; any other failure is an
+ * error, and nothing is written.
  */
 export async function recalcFile(
   file: string,
@@ -92,25 +95,24 @@ export async function recalcFile(
   } catch (e) {
     throw unreadable(file, e);
   }
-  let packaged: Awaited<ReturnType<typeof recalcXlsxPackage>> | null = null;
+  let packaged: Awaited<ReturnType<typeof recalcXlsxPackage>>;
   const policyOpts = { extraPolicies: opts.extraPolicies, workbookName: path.basename(file) };
   try {
     packaged = await recalcXlsxPackage(bytes, { today: opts.today, progress: opts.progress, maxListed: LISTED, ...policyOpts });
   } catch (e) {
     // A refused policy pack is the user's to fix, whichever path reads the workbook.
     if (isKjError(e)) throw e;
-    // A package the policy refuses is refused here too; anything else goes through exceljs.
+    // A package the policy refuses is refused here too, with its own message.
     if (isPackageRefused(e)) throw unreadable(file, e);
-    packaged = null;
+    if (!(e instanceof PackageNotHandled && e.fallback)) throw notSaved(outPath, e);
+    opts.warn?.(`注意：按兼容方式保存：${e.reason}`);
+    const workbook = await openXlsx(file, { progress: opts.progress });
+    const report = recalcWorkbook(workbook, { today: opts.today, progress: opts.progress, maxListed: LISTED, ...policyOpts });
+    const saved = await saveXlsxAtomic(workbook, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
+    return { report, saved };
   }
-  if (packaged) {
-    const saved = await saveStreamAtomic(packaged.writeTo, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
-    return { report: packaged.report, saved };
-  }
-  const workbook = await openXlsx(file, { progress: opts.progress });
-  const report = recalcWorkbook(workbook, { today: opts.today, progress: opts.progress, maxListed: LISTED, ...policyOpts });
-  const saved = await saveXlsxAtomic(workbook, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
-  return { report, saved };
+  const saved = await saveStreamAtomic(packaged.writeTo, outPath, { inputPath: file, inPlace: opts.inPlace, progress: opts.progress });
+  return { report: packaged.report, saved };
 }
 
 /** The --json document. */

@@ -48,6 +48,9 @@ export const FALLBACK = {
   gradient: { reason: "要标记的单元格使用了渐变填充", fallback: true },
 } as const;
 
+/** Parts in another encoding than UTF-8 (Excel, WPS, LibreOffice and exceljs all write UTF-8). */
+export const NOT_UTF8 = { reason: "文件中有不是 UTF-8 编码的部分（某些程序生成的文件这样写），KJ 无法按原样改写。请用 Excel 或 WPS 打开后另存一次再试" } as const;
+
 /** Cells or rows without their address (r): neither path writes them (exceljs cannot read them either). */
 export const NO_ADDRESSES = { reason: "工作表中有单元格或行没有写明地址（某些程序生成的文件这样写），KJ 无法按原样改写。请用 Excel 或 WPS 打开后另存一次再试" } as const;
 
@@ -167,8 +170,8 @@ export async function text(zip: JSZip, path: string): Promise<string | null> {
 /** Refuses parts in encodings other than UTF-8 (latin1 view of the first bytes). */
 export function assertUtf8(head: string): void {
   const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head.slice(0, 200));
-  if (decl && !/^utf-?8$/i.test(decl[1])) throw new PackageNotHandled(`encoding ${decl[1]}`);
-  if (head.charCodeAt(0) === 0xfe || head.charCodeAt(0) === 0xff) throw new PackageNotHandled("UTF-16 part");
+  if (decl && !/^utf-?8$/i.test(decl[1])) throw new PackageNotHandled(`encoding ${decl[1]}`, NOT_UTF8);
+  if (head.charCodeAt(0) === 0xfe || head.charCodeAt(0) === 0xff) throw new PackageNotHandled("UTF-16 part", NOT_UTF8);
 }
 
 /** A part as binary text (see fromBinary); refuses encodings other than UTF-8. */

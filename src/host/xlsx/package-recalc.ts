@@ -8,7 +8,7 @@
 import JSZip from "jszip";
 import { DayNumber } from "../../dates";
 import { ProgressFn } from "../port";
-import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
+import { attributes, binaryText, decodeAddress, escapeXml, fromBinary, NO_ADDRESSES, PackageNotHandled, readWorkbookPart, richText, SheetPart, putPart, slideFormula, toBinary, writeZip, xmlText } from "./ooxml";
 import { openXlsxPackage } from "./package";
 import { ComputedValue, evaluateSites, FormulaSite, formulaForEngine, recalcPolicies, RecalcReport } from "./recalc";
 import { POLICY_SHEET } from "../../ledger/catalogue";
@@ -74,7 +74,7 @@ function formulaSites(sheet: string, xml: string): SiteInSheet[] {
     if (!inner || !inner.includes("<f")) continue;
     const a = attributes(m[1]);
     const at = a.r ? decodeAddress(a.r) : null;
-    if (!at) throw new PackageNotHandled("cell without an address");
+    if (!at) throw new PackageNotHandled("cell without an address", NO_ADDRESSES);
     const f = FORMULA.exec(inner);
     if (!f) continue;
     const fa = attributes(f[1] ?? "");
@@ -84,7 +84,7 @@ function formulaSites(sheet: string, xml: string): SiteInSheet[] {
       if (formula.trim() !== "") masters.set(fa.si, { at, formula });
       else {
         const master = masters.get(fa.si);
-        if (!master) throw new PackageNotHandled("shared formula clone before its master");
+        if (!master) throw new PackageNotHandled("shared formula clone before its master", { reason: `工作表“${sheet}”中单元格 ${a.r} 的共享公式写在它的起始单元格之前（某些程序生成的文件这样写），KJ 无法按原样重算。请用 Excel 或 WPS 打开后另存一次再试` });
         formula = slideFormula(master.formula, master.at, at);
       }
     }
@@ -189,7 +189,7 @@ export async function recalcXlsxPackage(bytes: Buffer, opts: PackageRecalcOption
 export async function recalcXlsxZip(zip: JSZip, opts: PackageRecalcOptions): Promise<PackageRecalc> {
   const progress = opts.progress ?? (() => undefined);
   const { sheets, sharedStrings, names } = await readWorkbookParts(zip);
-  if (sheets.length === 0) throw new PackageNotHandled("no worksheets");
+  if (sheets.length === 0) throw new PackageNotHandled("no worksheets", { reason: "工作簿中没有可读取的工作表" });
 
   // Pass 1: every formula cell.
   const xmlOf = new Map<string, string>();
@@ -198,7 +198,7 @@ export async function recalcXlsxZip(zip: JSZip, opts: PackageRecalcOptions): Pro
   for (let i = 0; i < sheets.length; i++) {
     const part = sheets[i];
     const xml = await binaryText(zip, part.path);
-    if (xml === null) throw new PackageNotHandled(`missing part ${part.path}`);
+    if (xml === null) throw new PackageNotHandled(`missing part ${part.path}`, { reason: `工作表“${part.name}”的内容不在文件中，文件可能已损坏` });
     const sites = formulaSites(part.name, xml);
     if (sites.length > 0) {
       sitesBySheet.set(part.name, sites);

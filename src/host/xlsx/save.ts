@@ -77,7 +77,7 @@ function recalcOptions(opts: SaveCopyOptions): { today: DayNumber; extraPolicies
 }
 
 /** The error for a copy that could not be written: what went wrong, and that nothing was written. */
-function notSaved(out: string, e: unknown): CliError {
+export function notSaved(out: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
   if (e instanceof PackageNotHandled) return new CliError("write_not_handled", `无法保存“${out}”：${e.reason}。原文件未改动，没有写入结果`);
   const detail = e instanceof Error ? e.message : String(e);

@@ -217,6 +217,28 @@ describe("kj upkeep --remove / --undo at package level, on workbooks from excelj
         assert.ok(Object.values(original.cells).some((c) => c.f !== null), "formula column");
       });
 
+      it("check, targets and awards --out (package level) keep its table, chart, pictures, validation, formats, names and notes", async () => {
+        for (const [command, code] of [["check", 1], ["targets", 1], ["awards", 2]] as const) {
+          const out = path.join(dir, `${producer.name}-${command}.xlsx`);
+          const r = await kj(command, input, "--as-of", "2025-01-01", "--out", out);
+          if (command === "awards") {
+            // No award ledger in this workbook: refused before anything is written (not "文件内容已损坏").
+            assert.equal(r.code, code, r.err);
+            assert.doesNotMatch(r.err, /损坏/);
+            continue;
+          }
+          assert.ok(r.code === 0 || r.code === code, `${command}: ${r.err}`);
+          assert.doesNotMatch(r.err, /损坏|按兼容方式/, command);
+          const got = await look(out, spec);
+          for (const k of ["merges", "conditional", "validation", "hyperlinks", "tables", "charts", "anchors", "names", "threads", "summary", "summaryValidation"] as const) {
+            assert.deepEqual(got[k], original[k], `${command}: ${k}`);
+          }
+          for (const [ref, c] of Object.entries(original.cells)) assert.deepEqual([got.cells[ref]?.v, got.cells[ref]?.f], [c.v, c.f], `${command}: ${ref}`);
+          // openpyxl writes formulas without cached values, and these commands leave them so.
+          if (producer.name !== "openpyxl") written.push(out);
+        }
+      });
+
       it("--remove moves the rows to 调出记录 with values, formulas, styles, notes and merges; the rest follows", async () => {
         removed = path.join(dir, `${producer.name}-调出后.xlsx`);
         const before = sha256File(input);

@@ -130,4 +130,27 @@ describe("saving a copy: the package path, a declared fallback, or an error", fu
     assert.match(r.err, /没有写明地址.*请用 Excel 或 WPS 打开后另存一次再试。原文件未改动，没有写入结果/);
     assert.equal(fs.existsSync(out), false);
   });
+
+  it("kj recalc follows the same policy: what its package path cannot read is an error, not a silent exceljs save", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("奖励台账");
+    ws.addRow(["计算依据（万元）", "合计"]);
+    ws.addRow([12, { formula: "A2*2" } as ExcelJS.CellValue]);
+    const bytes = await withSheetXml(Buffer.from(await wb.xlsx.writeBuffer()), (xml) => xml.replace(/(<c) r="[A-Z]+\d+"/g, "$1"));
+    const file = path.join(dir, "无地址.xlsx");
+    fs.writeFileSync(file, bytes);
+    const out = path.join(dir, "重算.xlsx");
+    const r = await kj("recalc", file, "--out", out);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.err, /错误：无法保存“.*重算\.xlsx”：工作表中有单元格或行没有写明地址.*原文件未改动，没有写入结果/);
+    assert.doesNotMatch(r.err, /按兼容方式/);
+    assert.equal(fs.existsSync(out), false);
+    assert.deepEqual(leftovers(dir), []);
+    assert.ok(fs.readFileSync(file).equals(bytes));
+    // --in-place leaves the file as it was, and no backup.
+    const inPlace = await kj("recalc", file, "--in-place");
+    assert.equal(inPlace.code, 2, inPlace.out);
+    assert.ok(fs.readFileSync(file).equals(bytes));
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["无地址.xlsx"]);
+  });
 });
