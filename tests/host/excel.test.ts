@@ -169,10 +169,11 @@ describe("Excel host on the counting fake", () => {
         await host.apply(removal.edits);
         const removed = excel.syncs.length;
         const archive = excel.find("调出记录")!;
-        assert.equal(archive.peek(2 + k - 1, 8)?.fill?.color, "#FF0000", "the last removed row's fill is archived");
+        // 调出记录: seven columns of its own and 原公式 (H), then the row's own columns from I.
+        assert.equal(archive.peek(2 + k - 1, 9)?.fill?.color, "#FF0000", "the last removed row's fill is archived");
         const noteAt = (sheet: string, row: number, col: number) =>
           notes ? excel.find(sheet)!.notes.get(row * 16_385 + col) : excel.find(sheet)!.comments.get(row * 16_385 + col)?.content;
-        assert.equal(noteAt("调出记录", 2 + k - 1, 9), `用户批注${rows[k - 1]}`, "and its note");
+        assert.equal(noteAt("调出记录", 2 + k - 1, 10), `用户批注${rows[k - 1]}`, "and its note");
         const undo = undoRemoval(await readWorkbook(host), { asOf });
         excel.resetCounts();
         await host.apply(undo.edits);
