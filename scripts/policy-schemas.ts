@@ -13,6 +13,7 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 import { ZodTypeAny } from "zod";
 import { planPackSchema } from "../src/policy/schema";
 import { rulePackSchema } from "../src/policy/rules-schema";
+import { upkeepPackSchema } from "../src/policy/upkeep-schema";
 
 /**
  * The plan schema is written out in full (every field with its description where it stands); the
@@ -21,6 +22,7 @@ import { rulePackSchema } from "../src/policy/rules-schema";
 const FORMATS: { file: string; title: string; schema: ZodTypeAny; refs: "none" | "root" }[] = [
   { file: "kj-plan.schema.json", title: "KJ 计划政策包（奖励与目标）", schema: planPackSchema, refs: "none" },
   { file: "kj-eligibility.schema.json", title: "KJ 认定条件政策包（高企、科小、小巨人）", schema: rulePackSchema, refs: "root" },
+  { file: "kj-upkeep.schema.json", title: "KJ 动态管理政策包（培育库调出原因与提醒）", schema: upkeepPackSchema, refs: "none" },
 ];
 
 /** Where the generated files go: the shipped copies, and the one beside the sample pack. */

@@ -10,7 +10,8 @@ import { Issue } from "../src/jobs/types";
 import { AMOUNT_HEADER, AWARD_SUMMARY_SHEET, fillAwards, Total } from "../src/jobs/awards";
 import { ISSUES_SHEET, issueListEdits, issueWhere } from "../src/jobs/issue-list";
 import { computeTargets, TARGETS_SHEET } from "../src/jobs/targets";
-import { POOL_RULES } from "../src/jobs/pool-rules";
+import { POOL_RULES, PoolRules } from "../src/jobs/pool-rules";
+import { upkeepPackFor } from "../src/policy/upkeep-schema";
 import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, REMINDER_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval, UpkeepReminder, UpkeepSuggestion as JobSuggestion } from "../src/jobs/upkeep";
 import { describeAwardRule, LoadedPlan, planFor } from "../src/policy/plans";
 import { POLICY_SHEET, readStoredTexts, removeStoredPackEdits, StoredPackText, storedPacks, storePacksEdits, workbookRegistry } from "../src/policy/stored";
@@ -196,8 +197,14 @@ function itemKey(sheet: string, row: number, uscc: string | null, name: string):
   return `${sheet}\u0001${row}\u0001${uscc ?? ""}\u0001${name}`;
 }
 
-export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPlanView {
-  const { report, edits } = planUpkeep(wb, { asOf });
+/** The upkeep rules in force on `asOf` for this workbook: the built-in pack, or a successor stored in it. */
+export function workbookUpkeepRules(wb: WorkbookSnapshot, asOf: DayNumber): PoolRules {
+  return upkeepPackFor(asOf, workbookRegistry(wb).upkeep).rules;
+}
+
+/** `rules`: the upkeep pack in force for the workbook (built-in plus those stored in it) unless given. */
+export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber, rules: PoolRules = workbookUpkeepRules(wb, asOf)): UpkeepPlanView {
+  const { report, edits } = planUpkeep(wb, { asOf }, rules);
   const item = (s: JobSuggestion | UpkeepReminder): UpkeepItem => ({
     key: itemKey(s.sheet, s.row, s.uscc, s.name),
     sheet: s.sheet,
@@ -259,6 +266,7 @@ export function removalEdits(wb: WorkbookSnapshot, chosen: readonly UpkeepItem[]
     wb,
     { asOf, sheet },
     chosen.map((s) => ({ row: s.row, uscc: s.uscc || null, name: s.name })),
+    workbookUpkeepRules(wb, asOf),
   );
   return {
     edits,
@@ -548,6 +556,7 @@ export function checkChosenPack(text: string, file: string): ChosenPack {
     const summary = [`${pack.kindName}：${pack.title}`, `有效期：${periodText(pack)}${pack.provisional ? "（暂定）" : ""}`, `发文单位：${pack.issuer || "—"}`, `出处：${pack.source}`];
     if (pack.plan) summary.push(`${pack.plan.pack.awards.length} 项奖励、${pack.plan.pack.targets.length} 项目标`);
     if (pack.rules) summary.push(`${pack.rules.conditions.length} 项条件`);
+    if (pack.upkeep) summary.push(`${pack.upkeep.rules.reasons.length} 项调出原因、${pack.upkeep.rules.reminders.length} 项提醒`);
     if (pack.note) summary.push(`备注：${pack.note}`);
     return { ok: true, file, pack, summary };
   } catch (e) {

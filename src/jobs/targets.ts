@@ -393,7 +393,8 @@ export function computeTargets(
     indicators.push({
       ...base,
       actual,
-      completion: actual / t.target,
+      // From decimal, like every number KJ writes (issue 14.4).
+      completion: new Decimal(actual).div(t.target).toNumber(),
       gap: Math.max(0, t.target - actual),
       status: actual >= t.target ? "达成" : "未达成",
       byYear,

@@ -21,15 +21,17 @@ import { KjError } from "../errors";
 import { originText, PackError, PackOrigin, parsePackText } from "./pack-errors";
 import { LoadedPlan, loadPlan, PLAN_PACK_SOURCES } from "./plans";
 import { CATEGORY_NAMES, loadRulePack, RULE_PACK_SOURCES, RulePack } from "./rules";
+import { loadUpkeepPack, UpkeepPack } from "./upkeep-schema";
+import poolUpkeep from "./packs/pool-upkeep.json";
 
 /** What a pack's file is: its schema and loader. */
-export type PackFormat = "plan" | "eligibility";
+export type PackFormat = "plan" | "eligibility" | "upkeep";
 
 /** One pack, checked and compiled, with what `kj policy list` and the pane show of it. */
 export interface LoadedPack {
   id: string;
   format: PackFormat;
-  /** What it rules; packs of one kind must not overlap: "plan", "hitech", "sme", "giant". */
+  /** What it rules; packs of one kind must not overlap: "plan", "hitech", "sme", "giant", "upkeep". */
   kind: string;
   /** The kind in Chinese: "计划（奖励与目标）", "高新技术企业认定条件". */
   kindName: string;
@@ -48,6 +50,7 @@ export interface LoadedPack {
   json: Record<string, unknown>;
   plan?: LoadedPlan;
   rules?: RulePack;
+  upkeep?: UpkeepPack;
 }
 
 /** How one format is recognised and loaded. */
@@ -65,6 +68,7 @@ const KIND_NAMES: Record<string, string> = {
   hitech: `${CATEGORY_NAMES.hitech}认定条件`,
   sme: `${CATEGORY_NAMES.sme}认定条件`,
   giant: `${CATEGORY_NAMES.giant}认定条件`,
+  upkeep: "培育库动态管理（调出原因与提醒）",
 };
 
 const FORMATS: readonly FormatDef[] = [
@@ -118,6 +122,31 @@ const FORMATS: readonly FormatDef[] = [
       };
     },
   },
+  {
+    format: "upkeep",
+    name: "动态管理政策包",
+    detect: (o) => "reasons" in o || "reminders" in o || "hitechValidityYears" in o,
+    load: (json, origin, text) => {
+      const upkeep = loadUpkeepPack(json, origin, text);
+      const r = upkeep.rules;
+      return {
+        id: upkeep.id,
+        format: "upkeep",
+        kind: "upkeep",
+        kindName: KIND_NAMES.upkeep,
+        title: upkeep.title,
+        issuer: r.issuer ?? "",
+        from: upkeep.from,
+        to: upkeep.to,
+        provisional: r.provisional ?? false,
+        source: r.source,
+        note: r.note ?? null,
+        origin,
+        json,
+        upkeep,
+      };
+    },
+  },
 ];
 
 /**
@@ -131,7 +160,7 @@ export function loadPack(json: unknown, origin: PackOrigin, text?: string): Load
   const o = json as Record<string, unknown>;
   const def = FORMATS.find((f) => f.detect(o));
   if (!def) {
-    const known = "计划政策包含 period、awards、targets；认定条件政策包含 category、conditions";
+    const known = "计划政策包含 period、awards、targets；认定条件政策包含 category、conditions；动态管理政策包含 reasons、reminders";
     throw new PackError(origin, [{ path: "", message: `无法识别政策包的类型（${known}）` }]);
   }
   return def.load(o, origin, text);
@@ -151,6 +180,8 @@ export interface PolicyRegistry {
   readonly plans: readonly LoadedPlan[];
   /** Eligibility rule packs, oldest first. */
   readonly rulePacks: readonly RulePack[];
+  /** Upkeep packs (动态管理: removal causes and reminders), oldest first. */
+  readonly upkeep: readonly UpkeepPack[];
 }
 
 /** "2022-01-01 至 2024-12-31" or "2016-01-01 起". */
@@ -208,7 +239,7 @@ export function buildRegistry(extra: readonly LoadedPack[] = [], base: readonly 
   if (clashes.length > 0) {
     throw new KjError(
       "policy_overlap",
-      `政策包有效期重叠：${clashes.join("；")}。同一类政策在同一天只能有一个政策包：请修改新政策包的 period（计划）或 effectiveFrom/effectiveTo（认定条件），或不要同时载入这两个政策包`,
+      `政策包有效期重叠：${clashes.join("；")}。同一类政策在同一天只能有一个政策包：请修改新政策包的 period（计划）或 effectiveFrom/effectiveTo（认定条件、动态管理），或不要同时载入这两个政策包`,
     );
   }
   const byFrom = <T extends { from: DayNumber }>(xs: T[]) => xs.sort((x, y) => x.from - y.from);
@@ -216,11 +247,12 @@ export function buildRegistry(extra: readonly LoadedPack[] = [], base: readonly 
     packs,
     plans: byFrom(packs.flatMap((p) => (p.plan ? [p.plan] : []))),
     rulePacks: byFrom(packs.flatMap((p) => (p.rules ? [p.rules] : []))),
+    upkeep: byFrom(packs.flatMap((p) => (p.upkeep ? [p.upkeep] : []))),
   };
 }
 
 /** The packs shipped with KJ. */
-export const BUILTIN_PACKS: readonly LoadedPack[] = [...PLAN_PACK_SOURCES, ...RULE_PACK_SOURCES].map((json) => loadPack(json, { type: "builtin" }));
+export const BUILTIN_PACKS: readonly LoadedPack[] = [...PLAN_PACK_SOURCES, ...RULE_PACK_SOURCES, poolUpkeep].map((json) => loadPack(json, { type: "builtin" }));
 
 /** The registry of the built-in packs alone: what every function uses unless a host passes another. */
 export const BUILTIN_POLICIES: PolicyRegistry = buildRegistry([], BUILTIN_PACKS);

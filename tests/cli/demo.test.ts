@@ -8,6 +8,11 @@ import { promisify } from "util";
 import { DEMO_INPUT_FILE, DEMO_RESULT_FILE } from "../../src/cli/commands/demo";
 import { TARGETS_SHEET } from "../../src/jobs/targets";
 import { PLAN_PACKS } from "../../src/policy/plans";
+import { dayFromParts, DayNumber } from "../../src/dates";
+import { readWorkbook } from "../../src/host/port";
+import { XlsxHost } from "../../src/host/xlsx/host";
+import { storedPacks } from "../../src/policy/stored";
+import { kjRunner } from "../support/cli";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -88,5 +93,52 @@ describe("npm run demo", function () {
     wb.getWorksheet(TARGETS_SHEET)!.eachRow((row) => row.eachCell((cell) => texts.push(String(cell.text))));
     const plan = PLAN_PACKS[PLAN_PACKS.length - 1].pack;
     for (const t of plan.targets) assert.ok(texts.some((x) => x.startsWith(t.name)), `indicator ${t.name}`);
+  });
+});
+
+describe("kj demo --policy: the packs are stored in the sample and every part computes with them", function () {
+  this.timeout(180_000);
+  const kj = kjRunner(dayFromParts(2026, 12, 1) as DayNumber);
+  let dir: string;
+  let pack: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-demo-policy-"));
+    const p = JSON.parse(fs.readFileSync(path.join(ROOT, "src/policy/packs/plan-2022-2024.json"), "utf8"));
+    p.id = "xuecheng-plan-2025-2027";
+    p.title = "科技支持工业强区行动计划（2025—2027，延续原标准）";
+    p.period = { from: "2025-01-01", to: "2027-12-31" };
+    pack = path.join(dir, "行动计划2025-2027.json");
+    fs.writeFileSync(pack, JSON.stringify(p, null, 2));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("defaults the date to today within the successor's period, stores the pack, and the targets follow it", async () => {
+    const out = path.join(dir, "演示");
+    const r = await kj("demo", "--out", out, "--policy", pack, "--json");
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.asOf, "2026-12-01", "without the successor the demo would stop at 2024-12-31");
+    assert.deepEqual(j.storedPacks, ["xuecheng-plan-2025-2027"]);
+    for (const file of [DEMO_INPUT_FILE, DEMO_RESULT_FILE]) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(out, file));
+      const stored = storedPacks(await readWorkbook(new XlsxHost(wb)), file);
+      assert.deepEqual(stored.packs.map((p) => p.id), ["xuecheng-plan-2025-2027"], file);
+      if (file === DEMO_RESULT_FILE) assert.match(String(wb.getWorksheet(TARGETS_SHEET)!.getCell(1, 1).value), /2025—2027，延续原标准/);
+    }
+    const text = await kj("demo", "--out", out, "--policy", pack, "--as-of", "2026-06-01");
+    assert.match(text.out, /政策包：xuecheng-plan-2025-2027（已保存进示例台账/);
+    assert.match(text.out, /三、目标完成情况（科技支持工业强区行动计划（2025—2027，延续原标准），2025-01-01 至 2027-12-31）/);
+  });
+
+  it("a wrong pack: exit 2 naming the field, nothing written", async () => {
+    const bad = path.join(dir, "有误.json");
+    fs.writeFileSync(bad, fs.readFileSync(pack, "utf8").replace('"from": "2025-01-01"', '"from": "2025-13-01"'));
+    const out = path.join(dir, "不应写出");
+    const r = await kj("demo", "--out", out, "--policy", bad);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /period\.from/);
+    assert.ok(!fs.existsSync(out));
   });
 });

@@ -36,9 +36,10 @@ describe("kj policy list", () => {
   it("lists the built-in packs with id, title, issuer, period, provisional mark and source", async () => {
     const r = await kj("policy", "list");
     assert.equal(r.code, 0);
-    assert.match(r.out, /^政策包 4 个：内置 4 个/);
+    assert.match(r.out, /^政策包 5 个：内置 5 个/);
     assert.match(r.out, /xuecheng-plan-2022-2024［计划（奖励与目标）］\n  名称：科技支持工业强区三年攻坚突破行动计划（2022—2024）\n  发文单位：薛城区\n  有效期：2022-01-01 至 2024-12-31\n  出处：source\/action-plan-2022-2024\.txt\n  来源：内置/);
     assert.match(r.out, /giant-provisional［科技小巨人企业认定条件］（暂定）/);
+    assert.match(r.out, /xuecheng-pool-upkeep［培育库动态管理（调出原因与提醒）］\n  名称：企业培育库动态管理（分类与调出）规则\n  发文单位：—\n  有效期：2022-01-01 起/);
   });
 
   it("--json, --date and --policy", async () => {
@@ -63,7 +64,7 @@ describe("kj policy list", () => {
       origin: "file",
       originName: "succ.json",
     });
-    assert.equal(j.packs.length, 4);
+    assert.equal(j.packs.length, 5);
     const none = await kj("policy", "list", "--date", "2026-06-01");
     assert.doesNotMatch(none.out, /xuecheng-plan/);
   });
@@ -162,7 +163,9 @@ describe("kj policy schema", () => {
     assert.equal(JSON.parse(r.out).title, "KJ 认定条件政策包（高企、科小、小巨人）");
     r = await kj("policy", "schema");
     assert.equal(r.code, 2);
-    assert.match(r.err, /请写明格式 plan 或 eligibility/);
+    assert.match(r.err, /请写明格式 plan、eligibility 或 upkeep/);
+    r = await kj("policy", "schema", "动态管理");
+    assert.equal(JSON.parse(r.out).title, "KJ 动态管理政策包（培育库调出原因与提醒）");
     r = await kj("policy", "schema", "rd");
     assert.equal(r.code, 2);
   });

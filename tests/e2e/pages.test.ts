@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { Page } from "playwright-core";
 import { generateSampleWorkbook } from "../../samples/generate";
-import { dayFromParts, DayNumber } from "../../src/dates";
+import { dayFromParts, DayNumber, yearOf } from "../../src/dates";
 import { fillAwards } from "../../src/jobs/awards";
 import { computeTargets } from "../../src/jobs/targets";
 import { ARCHIVE_SHEET, planUpkeep } from "../../src/jobs/upkeep";
@@ -45,6 +45,24 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.deepEqual(remindedRows, reminders.map((s) => s.row));
     assert.equal(await page.$$eval("#upkeep-list-reminders input[type=checkbox]", (l) => l.length), 0, "reminders cannot be chosen for removal");
     assert.match((await page.textContent("#upkeep-reminders h3")) ?? "", /提醒/);
+    // Each reminder shows the enterprise's name and the reminder with its dates: 需重新认定 (认定日期, 过期日) / 重新评价入库 (年度).
+    const shown = await page.$$eval("#upkeep-list-reminders li.suggestion", (lis) =>
+      lis.map((li) => ({
+        head: li.querySelector(".suggestion-head")?.textContent ?? "",
+        reasons: [...li.querySelectorAll("ul.reasons li")].map((r) => ({ code: r.getAttribute("data-code"), text: r.querySelector(".reason-text")?.textContent ?? "" })),
+      })),
+    );
+    assert.equal(shown.length, reminders.length);
+    reminders.forEach((rem, i) => {
+      assert.ok(rem.name.length > 0 && shown[i].head.includes(rem.name), `reminder ${i} names ${rem.name}: ${shown[i].head}`);
+      assert.deepEqual(shown[i].reasons, rem.reasons.map((r) => ({ code: r.code, text: r.text })));
+    });
+    const texts = shown.flatMap((s) => s.reasons);
+    const hitech = texts.filter((r) => r.code === "hitech_expired");
+    const sme = texts.filter((r) => r.code === "sme_not_renewed");
+    assert.ok(hitech.length > 0 && sme.length > 0, "the sample has both kinds of reminder");
+    for (const r of hitech) assert.match(r.text, /^高企证书已过有效期（\d{4}-\d{2}-\d{2} 认定，有效期 3 年，\d{4}-\d{2}-\d{2} 起过期），需重新认定$/);
+    for (const r of sme) assert.match(r.text, new RegExp(`^本年度尚未重新评价入库（科小入库年度为 \\d{4} 年，入库登记编号当年有效，${yearOf(asOf)} 年须重新评价）$`));
 
     const sheet = expected[0].sheet;
     const before = await gridRows(page, sheet);

@@ -25,7 +25,7 @@ describe("policy coverage of a workbook's dates (the pane's 政策 page)", () =>
     const c = policyCoverage({ sheets: [AWARDS] }, BUILTIN_POLICIES, day(2026, 12, 1));
     assert.deepEqual(c.awardYears, [{ year: 2024, rows: 1 }, { year: 2025, rows: 1 }, { year: 2026, rows: 2 }]);
     assert.deepEqual(c.uncovered, ["2025 年认定的 1 笔奖励没有适用的计划政策包", "2026 年认定的 2 笔奖励没有适用的计划政策包", "评价日 2026-12-01 不在任何计划政策包的政策期内（目标完成情况按最近一期计划统计）"]);
-    assert.deepEqual(c.inUse.map((p) => p.id), ["hitech-2016", "sme-2017", "xuecheng-plan-2022-2024", "giant-provisional"]);
+    assert.deepEqual(c.inUse.map((p) => p.id), ["hitech-2016", "sme-2017", "xuecheng-plan-2022-2024", "giant-provisional", "xuecheng-pool-upkeep"]);
     assert.deepEqual(c.others, []);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Every workbook the kj CLI writes, made in a test folder so that LibreOffice can recalculate
  * them all in one run (tests/lo/recalc.test.ts, issue 18.1): demo, check, upkeep (--remove,
- * --undo), targets, awards, recalc, policy store, and awards on a large ledger. The sample ledger comes from
+ * --undo), targets, awards, recalc, policy store, awards on a large ledger and targets on a large
+ * generated workbook. The sample ledger comes from
  * `kj demo`, as a user gets it; each other command runs on it, or on an earlier entry's file.
  *
  * A new command or job that writes a workbook adds ONE entry to CLI_OUTPUTS, e.g.
@@ -17,7 +18,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import ExcelJS from "exceljs";
 import { RESIDUE_AWARD_MIX, writeAwardLedgerXlsx } from "../../bench/jobs-xlsx";
+import { generateSampleWorkbook } from "../../samples/generate";
 import { dayFromParts, DayNumber } from "../../src/dates";
 import { kjRunner } from "../support/cli";
 
@@ -26,6 +29,26 @@ export const AS_OF = "2024-12-31";
 const TODAY = dayFromParts(2024, 12, 31) as DayNumber;
 /** The award ledger that shows the float residue of issue 14 (RESIDUE_AWARD_MIX; about 10 s to write and check). */
 export const LARGE_AWARD_ROWS = 2000;
+/** Enterprises of the large generated workbook kj targets runs on (with its platforms, talents, projects and 目标分解). */
+export const LARGE_SAMPLE_ENTERPRISES = 10_000;
+
+/** The sample workbook with `enterprises` enterprises, as values, written with exceljs's streaming writer. */
+export async function writeLargeSampleXlsx(file: string, enterprises: number): Promise<void> {
+  const snapshot = generateSampleWorkbook({ enterprises });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  for (const s of snapshot.sheets) {
+    const ws = wb.addWorksheet(s.name);
+    for (const values of s.values) {
+      const row = ws.addRow(values.map((v) => (v === null || v === undefined ? null : (v as ExcelJS.CellValue))));
+      values.forEach((v, j) => {
+        if (v instanceof Date) row.getCell(j + 1).numFmt = "yyyy-mm-dd";
+      });
+      row.commit();
+    }
+    ws.commit();
+  }
+  await wb.commit();
+}
 
 export interface OutputPaths {
   /** The test's folder. */
@@ -80,6 +103,12 @@ export const CLI_OUTPUTS: readonly CliOutput[] = [
     prepare: (p) => writeAwardLedgerXlsx(p.of("awards-large-input.xlsx"), LARGE_AWARD_ROWS, RESIDUE_AWARD_MIX),
     args: (p) => ["awards", p.of("awards-large-input.xlsx"), "--as-of", AS_OF, "--out", p.out],
     minFormulas: 40,
+  },
+  {
+    // 目标完成情况 with its 目标分解 tables on a large generated workbook (values only: tests/jobs/targets-exact.test.ts checks each one).
+    file: "targets-large.xlsx",
+    prepare: (p) => writeLargeSampleXlsx(p.of("targets-large-input.xlsx"), LARGE_SAMPLE_ENTERPRISES),
+    args: (p) => ["targets", p.of("targets-large-input.xlsx"), "--as-of", AS_OF, "--out", p.out],
   },
 ];
 

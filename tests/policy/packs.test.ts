@@ -67,10 +67,12 @@ describe("policy packs: the built-in packs and the format", () => {
         ["hitech-2016", "hitech", "builtin"],
         ["sme-2017", "sme", "builtin"],
         ["giant-provisional", "giant", "builtin"],
+        ["xuecheng-pool-upkeep", "upkeep", "builtin"],
       ],
     );
     assert.equal(BUILTIN_POLICIES.plans.length, 1);
     assert.equal(BUILTIN_POLICIES.rulePacks.length, 3);
+    assert.equal(BUILTIN_POLICIES.upkeep.length, 1);
     assert.equal(BUILTIN_PACKS.find((p) => p.id === "giant-provisional")?.provisional, true);
   });
 
@@ -111,7 +113,7 @@ describe("policy packs: the built-in packs and the format", () => {
     const r = buildRegistry([loaded]);
     assert.equal(rulePackFor("hitech", day(2025, 12, 31), r.rulePacks).id, "hitech-2016");
     assert.equal(rulePackFor("hitech", day(2026, 1, 1), r.rulePacks).id, "hitech-2026");
-    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "sme-2017"]);
+    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "sme-2017", "xuecheng-pool-upkeep"]);
   });
 });
 
@@ -313,7 +315,7 @@ describe("policy packs: the JSON Schemas editors use", () => {
     for (const [k, v] of Object.entries(plan.properties.targets.items.properties) as [string, { description?: string }][]) assert.match(v.description ?? "", /[\u4e00-\u9fff]/, `target.${k}`);
   });
 
-  it("every field of both formats, every condition kind and every field id is documented in the README's 政策包 section", () => {
+  it("every field of every format, every condition kind and every field id is documented in the README's 政策包 section", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## 政策包"), readme.indexOf("## 任务窗格"));
     const plan = JSON.parse(files["kj-plan.schema.json"]);
@@ -323,6 +325,8 @@ describe("policy packs: the JSON Schemas editors use", () => {
       ...Object.keys(plan.properties.awards.items.properties),
       ...Object.keys(plan.properties.targets.items.properties),
       ...Object.keys(rules.properties),
+      ...Object.keys(JSON.parse(files["kj-upkeep.schema.json"]).properties),
+      ...Object.keys(JSON.parse(files["kj-upkeep.schema.json"]).properties.reasons.items.properties),
       "amount", "cap", "rate",
     ];
     for (const n of names) assert.ok(section.includes("`" + n), `README 政策包 documents ${n}`);
@@ -337,8 +341,9 @@ describe("policy packs: the JSON Schemas editors use", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const plan = ajv.compile(JSON.parse(files["kj-plan.schema.json"]));
     const rules = ajv.compile(JSON.parse(files["kj-eligibility.schema.json"]));
+    const upkeep = ajv.compile(JSON.parse(files["kj-upkeep.schema.json"]));
     for (const p of BUILTIN_PACKS) {
-      const validate = p.format === "plan" ? plan : rules;
+      const validate = p.format === "plan" ? plan : p.format === "upkeep" ? upkeep : rules;
       assert.ok(validate(p.json), `${p.id}: ${JSON.stringify(validate.errors)}`);
     }
     assert.ok(plan(JSON.parse(fs.readFileSync(SAMPLE, "utf8"))), JSON.stringify(plan.errors));

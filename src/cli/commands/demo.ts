@@ -14,7 +14,11 @@ import { computeTargets, TargetsReport } from "../../jobs/targets";
 import { Issue } from "../../jobs/types";
 import { planUpkeep, UpkeepReport } from "../../jobs/upkeep";
 import { validateWorkbook, ValidationReport } from "../../jobs/validate";
-import { PLAN_PACKS } from "../../policy/plans";
+import { LoadedPlan } from "../../policy/plans";
+import { BUILTIN_POLICIES, buildRegistry, LoadedPack } from "../../policy/registry";
+import { storePacksEdits, workbookRegistry } from "../../policy/stored";
+import { upkeepPackFor } from "../../policy/upkeep-schema";
+import { loadPolicyFiles, withPolicyOption } from "../policy-io";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT, fileErrorReason } from "../../errors";
 import { displayWidth } from "../help-zh";
@@ -34,22 +38,26 @@ export interface DemoOptions {
   out?: string;
   asOf?: string;
   json?: boolean;
+  policy?: string[];
 }
 
 export function registerDemo(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("demo")
     .description("演示：生成虚构的示例台账（五类台账、约 300 家企业），依次运行校验、动态管理、目标完成情况、奖励测算和公式重算，并打印摘要")
     .option("--out <目录>", `示例文件的保存目录（默认 ./${DEMO_DEFAULT_DIR}/）`)
     .option("--as-of <YYYY-MM-DD>", "核对日期；默认今天，晚于最新计划期末时取计划期最后一天")
-    .option("--json", "以 JSON 输出摘要")
+    .option("--json", "以 JSON 输出摘要");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
       `\n生成的文件：${DEMO_INPUT_FILE}（示例台账，含故意写错的几行）和 ${DEMO_RESULT_FILE}（标记了问题、写入了调出建议、目标完成情况、奖励汇总，公式已算出结果）。\n` +
         "数据全部为虚构，不涉及真实企业。只需 npm install，不需要 Excel 或 WPS。\n" +
-        "退出码：0 演示完成；2 无法写入输出目录或日期无法识别。\n" +
+        "政策：--policy 给出的政策包保存进示例台账（隐藏的“KJ政策”工作表，与任务窗格“政策”页、kj policy store 相同），各项演示和公式重算都按它计算。\n" +
+        "退出码：0 演示完成；2 无法写入输出目录、日期无法识别或政策包有误。\n" +
         "示例：npm run demo\n" +
-        "      kj demo --out 演示 --as-of 2024-12-31",
+        "      kj demo --out 演示 --as-of 2024-12-31\n" +
+        "      kj demo --out 演示 --as-of 2026-06-01 --policy 行动计划2025-2027.json",
     )
     .action((opts: DemoOptions) => run(io, Boolean(opts.json), () => demoCommand(opts, io)));
 }
@@ -58,8 +66,8 @@ export function registerDemo(program: Command, io: Io): void {
  * The demo's as-of date: today, but not after the end of the latest plan period, so the
  * attainment table is about a plan that exists.
  */
-export function demoAsOf(today: DayNumber): DayNumber {
-  const latest = PLAN_PACKS[PLAN_PACKS.length - 1];
+export function demoAsOf(today: DayNumber, plans: readonly LoadedPlan[] = BUILTIN_POLICIES.plans): DayNumber {
+  const latest = plans[plans.length - 1];
   return Math.min(today, latest.to);
 }
 
@@ -73,11 +81,16 @@ export interface DemoResult {
   targets: TargetsReport;
   awards: AwardsReport;
   recalc: RecalcReport;
+  /** Ids of the packs stored in the sample (from --policy). */
+  storedPacks: string[];
 }
 
 /** The body of `kj demo`; resolves to the exit code. */
 export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
-  const asOf = parseDateOption(opts.asOf, "核对日期") ?? demoAsOf(io.today());
+  const extra = loadPolicyFiles(opts.policy);
+  // Checked before anything is written: two packs of one kind overlapping is exit 2 with both named.
+  const policies = buildRegistry(extra);
+  const asOf = parseDateOption(opts.asOf, "核对日期") ?? demoAsOf(io.today(), policies.plans);
   const dir = path.resolve(opts.out ?? DEMO_DEFAULT_DIR);
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -87,7 +100,7 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   const bar = progressBar(io.isTTY ? (s) => process.stderr.write(s) : null);
   let result: DemoResult;
   try {
-    result = await runDemo(dir, asOf, bar.update);
+    result = await runDemo(dir, asOf, bar.update, extra, (opts.policy ?? []).map((f) => path.basename(f)));
   } finally {
     bar.done();
   }
@@ -96,8 +109,18 @@ export async function demoCommand(opts: DemoOptions, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-/** Generates the sample, writes it, runs every job through the xlsx host and writes the result workbook. */
-export async function runDemo(dir: string, asOf: DayNumber, progress: (done: number, total: number, stage: string) => void = () => undefined): Promise<DemoResult> {
+/**
+ * Generates the sample, writes it, runs every job through the xlsx host and writes the result workbook.
+ * `packs` (given with --policy) are stored in the sample workbook first, as the pane's 政策 page
+ * does, so the jobs and the recalculation compute with them, and so does whoever opens the files.
+ */
+export async function runDemo(
+  dir: string,
+  asOf: DayNumber,
+  progress: (done: number, total: number, stage: string) => void = () => undefined,
+  packs: readonly LoadedPack[] = [],
+  packFiles: readonly string[] = [],
+): Promise<DemoResult> {
   const input = path.join(dir, DEMO_INPUT_FILE);
   const resultPath = path.join(dir, DEMO_RESULT_FILE);
 
@@ -105,29 +128,32 @@ export async function runDemo(dir: string, asOf: DayNumber, progress: (done: num
   progress(0, 6, "生成示例台账");
   const sample = generateSampleWorkbook({ asOfYear: yearOf(asOf) });
   const sampleBook = new ExcelJS.Workbook();
-  await new XlsxHost(sampleBook).apply(snapshotEdits(sample));
-  recalcWorkbook(sampleBook, { today: asOf });
+  const sampleHost = new XlsxHost(sampleBook);
+  await sampleHost.apply(snapshotEdits(sample));
+  if (packs.length > 0) await sampleHost.apply(storePacksEdits(await readWorkbook(sampleHost), packs, asOf, packFiles, DEMO_INPUT_FILE).edits);
+  recalcWorkbook(sampleBook, { today: asOf, workbookName: DEMO_INPUT_FILE });
   await saveXlsxAtomic(sampleBook, input);
 
   // 2. The jobs, each on a fresh read of the workbook as the commands do.
   const workbook = await openXlsx(input);
   const host = new XlsxHost(workbook);
+  const policies = workbookRegistry(await readWorkbook(host), DEMO_INPUT_FILE);
   progress(1, 6, "校验");
   const validation = validateWorkbook(await readWorkbook(host), { asOf, mark: true });
   await host.apply(validation.edits);
   progress(2, 6, "动态管理");
-  const upkeep = planUpkeep(await readWorkbook(host), { asOf });
+  const upkeep = planUpkeep(await readWorkbook(host), { asOf }, upkeepPackFor(asOf, policies.upkeep).rules);
   await host.apply(upkeep.edits);
   progress(3, 6, "目标完成情况");
-  const targets = computeTargets(await readWorkbook(host), { asOf });
+  const targets = computeTargets(await readWorkbook(host), { asOf }, policies.plans, upkeepPackFor(asOf, policies.upkeep).rules);
   await host.apply(targets.edits);
   progress(4, 6, "奖励测算");
-  const awards = fillAwards(await readWorkbook(host), { asOf });
+  const awards = fillAwards(await readWorkbook(host), { asOf }, policies.plans);
   await host.apply(awards.edits);
 
   // 3. Every formula computed, so the result shows values anywhere.
   progress(5, 6, "重算公式");
-  const recalc = recalcWorkbook(workbook, { today: asOf });
+  const recalc = recalcWorkbook(workbook, { today: asOf, workbookName: DEMO_INPUT_FILE });
   await saveXlsxAtomic(workbook, resultPath, { inputPath: input });
   progress(6, 6, "完成");
 
@@ -141,6 +167,7 @@ export async function runDemo(dir: string, asOf: DayNumber, progress: (done: num
     targets: targets.report,
     awards: awards.report,
     recalc,
+    storedPacks: packs.map((p) => p.id),
   };
 }
 
@@ -191,6 +218,7 @@ export function demoSummaryLines(r: DemoResult): string[] {
   out.push(`科技台账（KJ）演示 — 核对日期 ${formatDay(r.asOf)}（数据为虚构示例）`);
   out.push(`示例台账：${r.input}`);
   out.push(`结果工作簿：${r.result}`);
+  if (r.storedPacks.length > 0) out.push(`政策包：${r.storedPacks.join("、")}（已保存进示例台账的“KJ政策”工作表，各项演示按它计算）`);
   out.push("");
 
   // 校验
@@ -267,6 +295,7 @@ export function demoJson(r: DemoResult): object {
     asOf: formatDay(r.asOf),
     input: r.input,
     result: r.result,
+    storedPacks: r.storedPacks,
     validation: {
       errors: issues.filter((i) => i.severity === "error").length,
       warnings: issues.filter((i) => i.severity === "warning").length,

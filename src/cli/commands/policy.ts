@@ -3,7 +3,7 @@
  *   kj policy list   [--workbook 台账.xlsx] [--policy f.json] [--date D] [--json]
  *   kj policy show   <编号> [--date D] [--workbook …] [--policy …] [--json]   (--json: the pack in file format, an editable copy)
  *   kj policy check  <政策包.json…> [--workbook …] [--json]                  (exit 0 valid, 2 refused, with the field and why)
- *   kj policy schema <plan|eligibility> | --out <目录>                        (the JSON Schemas editors validate with)
+ *   kj policy schema <plan|eligibility|upkeep> | --out <目录>                      (the JSON Schemas editors validate with)
  *   kj policy store  <工作簿.xlsx> [政策包.json…] [--remove 编号] --out <结果.xlsx>
  */
 import * as fs from "node:fs";
@@ -18,6 +18,7 @@ import { BUILTIN_PACKS, buildRegistry, LoadedPack, loadPackText, packsById, peri
 import { removeStoredPackEdits, storedPacks, storePacksEdits } from "../../policy/stored";
 import planSchema from "../../policy/schemas/kj-plan.schema.json";
 import eligibilitySchema from "../../policy/schemas/kj-eligibility.schema.json";
+import upkeepSchema from "../../policy/schemas/kj-upkeep.schema.json";
 import { Io, parseDateOption } from "../common";
 import { loadPolicyFiles, readPackFile, withPolicyOption } from "../policy-io";
 import { run } from "../run";
@@ -27,6 +28,7 @@ import { addEdits, applyAndReread, checkOutPath, openForJob, printNotices, saveR
 export const SCHEMA_FILES: Record<LoadedPack["format"], { file: string; schema: object }> = {
   plan: { file: "kj-plan.schema.json", schema: planSchema },
   eligibility: { file: "kj-eligibility.schema.json", schema: eligibilitySchema },
+  upkeep: { file: "kj-upkeep.schema.json", schema: upkeepSchema },
 };
 
 const ORIGIN_TYPES = { builtin: "内置", file: "文件", workbook: "工作簿" } as const;
@@ -169,6 +171,13 @@ export function registerPolicy(program: Command, io: Io): void {
           io.out(`  条件（${p.rules.conditions.length} 项）：`);
           for (const c of p.rules.conditions) io.out(`    ${c.id}　${c.label}（${c.cite}）`);
         }
+        if (p.upkeep) {
+          const r = p.upkeep.rules;
+          io.out(`  建议调出的原因（${r.reasons.length} 项）：`);
+          for (const c of r.reasons) io.out(`    ${c.code}　${c.text}（读取 ${c.field}；${c.cite}）`);
+          io.out(`  提醒（${r.reminders.length} 项，不是调出原因）：`);
+          for (const c of r.reminders) io.out(`    ${c.code}　${c.text}（${c.cite}）`);
+        }
         io.out(`用 --json 输出政策包文件（JSON），可另存后修改，再用 kj policy check 检查。`);
         return EXIT.ok;
       }),
@@ -189,7 +198,7 @@ export function registerPolicy(program: Command, io: Io): void {
   policy
     .command("schema")
     .description("导出政策包的 JSON Schema：放在政策包旁边，编辑器（如 VS Code）就能边输入边检查、显示各字段的中文说明")
-    .argument("[格式]", "plan（计划：奖励与目标）或 eligibility（认定条件）；不写时须用 --out")
+    .argument("[格式]", "plan（计划：奖励与目标）、eligibility（认定条件）或 upkeep（动态管理）；不写时须用 --out")
     .option("--out <目录>", "把全部 JSON Schema 文件写到这个目录")
     .addHelpText("after", "\n退出码：0 已输出；2 格式名有误或目录不可写。\n示例：kj policy schema --out 政策包\n      kj policy schema plan > kj-plan.schema.json")
     .action((format: string | undefined, opts: { out?: string }) => run(io, false, () => schemaCommand(format, opts, io)));
@@ -266,7 +275,11 @@ async function checkCommand(files: string[], opts: { workbook?: string; json?: b
     for (const c of checked) {
       if (c.pack) {
         const p = c.pack;
-        const size = p.plan ? `${p.plan.pack.awards.length} 项奖励、${p.plan.pack.targets.length} 项目标` : `${p.rules?.conditions.length ?? 0} 项条件`;
+        const size = p.plan
+          ? `${p.plan.pack.awards.length} 项奖励、${p.plan.pack.targets.length} 项目标`
+          : p.upkeep
+            ? `${p.upkeep.rules.reasons.length} 项调出原因、${p.upkeep.rules.reminders.length} 项提醒`
+            : `${p.rules?.conditions.length ?? 0} 项条件`;
         io.out(`✓ ${c.file}：${p.kindName}政策包“${p.id}”（${periodText(p)}），${size}，格式正确。`);
         for (const w of c.warnings) io.out(`  提示：${w}`);
       } else {
@@ -281,7 +294,7 @@ async function checkCommand(files: string[], opts: { workbook?: string; json?: b
   return ok ? EXIT.ok : EXIT.unusable;
 }
 
-const FORMAT_NAMES: Record<string, LoadedPack["format"]> = { plan: "plan", 计划: "plan", eligibility: "eligibility", 认定条件: "eligibility" };
+const FORMAT_NAMES: Record<string, LoadedPack["format"]> = { plan: "plan", 计划: "plan", eligibility: "eligibility", 认定条件: "eligibility", upkeep: "upkeep", 动态管理: "upkeep" };
 
 function schemaCommand(format: string | undefined, opts: { out?: string }, io: Io): number {
   if (opts.out !== undefined) {
@@ -293,12 +306,12 @@ function schemaCommand(format: string | undefined, opts: { out?: string }, io: I
       throw new CliError("out_unwritable", `无法写入目录“${opts.out}”：${fileErrorReason(e)}`);
     }
     for (const { file } of Object.values(SCHEMA_FILES)) io.out(`已写出：${path.join(opts.out, file)}`);
-    io.out(`在政策包开头写 "$schema": "./${SCHEMA_FILES.plan.file}"（认定条件政策包用 ./${SCHEMA_FILES.eligibility.file}），并把政策包放在同一目录，编辑器即可检查。`);
+    io.out(`在政策包开头写 "$schema": "./${SCHEMA_FILES.plan.file}"（认定条件政策包用 ./${SCHEMA_FILES.eligibility.file}，动态管理政策包用 ./${SCHEMA_FILES.upkeep.file}），并把政策包放在同一目录，编辑器即可检查。`);
     return EXIT.ok;
   }
   const f = format === undefined ? undefined : FORMAT_NAMES[format.trim()];
   if (!f) {
-    throw new CliError("bad_format", format === undefined ? "请写明格式 plan 或 eligibility，或用 --out <目录> 写出全部 JSON Schema" : `未知的政策包格式“${format}”，可写 plan（计划）或 eligibility（认定条件）`);
+    throw new CliError("bad_format", format === undefined ? "请写明格式 plan、eligibility 或 upkeep，或用 --out <目录> 写出全部 JSON Schema" : `未知的政策包格式“${format}”，可写 plan（计划）、eligibility（认定条件）或 upkeep（动态管理）`);
   }
   io.out(JSON.stringify(SCHEMA_FILES[f].schema, null, 2));
   return EXIT.ok;

@@ -3,6 +3,8 @@ import { planUpkeep, removeFromPool, RemovalReport, undoRemoval, UndoReport, Upk
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
+import { upkeepPackFor } from "../../policy/upkeep-schema";
+import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 import { addEdits, applyAndReread, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 
 /** Text output lists at most this many suggestions; --json and --out always have all. */
@@ -17,10 +19,11 @@ export interface UpkeepOptions {
   sheet?: string;
   remove?: boolean;
   undo?: string | boolean;
+  policy?: string[];
 }
 
 export function registerUpkeep(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command("upkeep")
     .description("企业培育库动态管理：按评价日期给每家企业分类（新引进/新注册/入库/已认定），列出建议调出的企业及全部原因（只限计划列明的情形），以及需重新认定、重新入库的提醒")
     .argument("<台账.xlsx>", "含企业培育库的工作簿（只读取，不会被修改）")
@@ -29,15 +32,18 @@ export function registerUpkeep(program: Command, io: Io): void {
     .option("--remove", "（需 --out）把建议调出的企业移到“调出记录”工作表：先写入调出记录，再从培育库删除")
     .option("--undo [批次号]", "（需 --out）撤销一次调出：把该批次（默认最近一批）的企业放回原来的行")
     .option("--sheet <名称>", "只处理这个工作表（默认所有企业培育库工作表）")
-    .option("--json", "以 JSON 输出")
+    .option("--json", "以 JSON 输出");
+  withPolicyOption(cmd)
     .addHelpText(
       "after",
-      "\n建议调出只限计划 二（一）3 列明的情形：重大安全事故、严重失信行为、列入经营异常名录，以及经营状态为注销/吊销/迁出。\n" +
+      "\n政策：按评价日生效的动态管理政策包（调出原因、提醒、年限）；工作簿中保存的政策包和 --policy 给出的政策包一并使用。\n" +
+        "建议调出只限计划 二（一）3 列明的情形：重大安全事故、严重失信行为、列入经营异常名录，以及经营状态为注销/吊销/迁出。\n" +
         "高企证书到期、科小本年度尚未重新评价入库的企业仍可申报，只列为提醒，不建议调出。\n" +
         "退出码：0 没有建议调出的企业（只有提醒也是 0）；1 有建议调出的企业（或已按 --remove 调出；--undo 时没有可撤销的调出，此时不写文件）；2 无法处理（文件不存在、不是 .xlsx、没有企业培育库、日期无法识别、结果无法保存）。\n" +
         "示例：kj upkeep 企业培育库.xlsx --as-of 2025-01-01\n" +
         "      kj upkeep 企业培育库.xlsx --as-of 2025-01-01 --out 调出后.xlsx --remove\n" +
-        "      kj upkeep 调出后.xlsx --out 撤销后.xlsx --undo",
+        "      kj upkeep 调出后.xlsx --out 撤销后.xlsx --undo\n" +
+        "      kj upkeep 企业培育库.xlsx --as-of 2026-01-01 --policy 动态管理2026.json",
     )
     .action((file: string, opts: UpkeepOptions) => run(io, Boolean(opts.json), () => upkeepCommand(file, opts, io)));
 }
@@ -50,7 +56,9 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
     throw new CliError("out_required", "--remove 和 --undo 会改动台账，须用 --out 指定另存的文件（原文件不会被修改）");
   }
   if (opts.remove && opts.undo !== undefined) throw new CliError("remove_and_undo", "--remove 和 --undo 不能同时使用");
+  const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
+  const rules = upkeepPackFor(asOf, policiesForWorkbook(opened.snapshot, file, extra).upkeep).rules;
   const jobOpts = { asOf, sheet: opts.sheet };
 
   let undo: UndoReport | null = null;
@@ -66,7 +74,7 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
     }
     await applyAndReread(opened, u.edits);
   }
-  const plan = planUpkeep(opened.snapshot, jobOpts);
+  const plan = planUpkeep(opened.snapshot, jobOpts, rules);
   if (plan.report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${plan.report.notes.join("；")}`);
   let removal: RemovalReport | null = null;
   if (opts.out !== undefined) {
@@ -74,7 +82,7 @@ export async function upkeepCommand(file: string, opts: UpkeepOptions, io: Io): 
       // The suggestions go into KJ's own columns only, which removal neither copies nor reads:
       // the rows are removed from the snapshot as read (no second copy of a large ledger).
       await addEdits(opened, plan.edits);
-      const r = removeFromPool(opened.snapshot, jobOpts, plan.report.suggestions);
+      const r = removeFromPool(opened.snapshot, jobOpts, plan.report.suggestions, rules);
       removal = r.report;
       await addEdits(opened, r.edits);
     } else await addEdits(opened, plan.edits);
