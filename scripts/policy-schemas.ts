@@ -13,6 +13,7 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 import { ZodTypeAny } from "zod";
 import { planPackSchema } from "../src/policy/schema";
 import { rulePackSchema } from "../src/policy/rules-schema";
+import { rdPackSchema } from "../src/policy/rd-schema";
 
 /**
  * The plan schema is written out in full (every field with its description where it stands); the
@@ -21,6 +22,7 @@ import { rulePackSchema } from "../src/policy/rules-schema";
 const FORMATS: { file: string; title: string; schema: ZodTypeAny; refs: "none" | "root" }[] = [
   { file: "kj-plan.schema.json", title: "KJ 计划政策包（奖励与目标）", schema: planPackSchema, refs: "none" },
   { file: "kj-eligibility.schema.json", title: "KJ 认定条件政策包（高企、科小、小巨人）", schema: rulePackSchema, refs: "root" },
+  { file: "kj-rd-subsidy.schema.json", title: "KJ 研发补助政策包（企业研究开发财政补助，省级、市级）", schema: rdPackSchema, refs: "none" },
 ];
 
 /** Where the generated files go: the shipped copies, and the one beside the sample pack. */

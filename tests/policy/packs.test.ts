@@ -67,10 +67,14 @@ describe("policy packs: the built-in packs and the format", () => {
         ["hitech-2016", "hitech", "builtin"],
         ["sme-2017", "sme", "builtin"],
         ["giant-provisional", "giant", "builtin"],
+        ["rd-province-2022", "rd-province", "builtin"],
+        ["rd-province-2025", "rd-province", "builtin"],
+        ["rd-city-2025", "rd-city", "builtin"],
       ],
     );
     assert.equal(BUILTIN_POLICIES.plans.length, 1);
     assert.equal(BUILTIN_POLICIES.rulePacks.length, 3);
+    assert.equal(BUILTIN_POLICIES.rdPacks.length, 3);
     assert.equal(BUILTIN_PACKS.find((p) => p.id === "giant-provisional")?.provisional, true);
   });
 
@@ -111,7 +115,7 @@ describe("policy packs: the built-in packs and the format", () => {
     const r = buildRegistry([loaded]);
     assert.equal(rulePackFor("hitech", day(2025, 12, 31), r.rulePacks).id, "hitech-2016");
     assert.equal(rulePackFor("hitech", day(2026, 1, 1), r.rulePacks).id, "hitech-2026");
-    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "sme-2017"]);
+    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "rd-city-2025", "rd-province-2025", "sme-2017"]);
   });
 });
 
@@ -337,8 +341,9 @@ describe("policy packs: the JSON Schemas editors use", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const plan = ajv.compile(JSON.parse(files["kj-plan.schema.json"]));
     const rules = ajv.compile(JSON.parse(files["kj-eligibility.schema.json"]));
+    const rd = ajv.compile(JSON.parse(files["kj-rd-subsidy.schema.json"]));
     for (const p of BUILTIN_PACKS) {
-      const validate = p.format === "plan" ? plan : rules;
+      const validate = p.format === "plan" ? plan : p.format === "rdSubsidy" ? rd : rules;
       assert.ok(validate(p.json), `${p.id}: ${JSON.stringify(validate.errors)}`);
     }
     assert.ok(plan(JSON.parse(fs.readFileSync(SAMPLE, "utf8"))), JSON.stringify(plan.errors));
