@@ -329,7 +329,7 @@ export function parseRdScheme(raw: unknown): RdScheme {
   if (s) return s;
   const text = raw === null || raw === undefined ? "" : typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? String(raw).trim() : "";
   const what = text === "" ? "未填写研发补助方案" : `未知的研发补助方案“${text}”`;
-  throw new KjError("unknown_scheme", `${what}，可填：省（${RD_SCHEME_TITLES.province}）或 市（${RD_SCHEME_TITLES.city}）`, "value");
+  throw new KjError("unknown_scheme", `${what}，可填：省（山东省企业研究开发财政补助）或 市（枣庄市企业研究开发财政补助）`, "value");
 }
 
 /** "2024 年度起" / "2021—2023 年度". */

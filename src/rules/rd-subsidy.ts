@@ -123,7 +123,10 @@ function claim(c: K<"claim">, ctx: RdCtx): T3 {
   const { t, absent } = readClaim(r, c.field);
   if (ctx.explain) {
     if (t === UNKNOWN) record(ctx, c, t, "无法识别", "是", `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
-    else if (absent) record(ctx, c, NO, columnMissing(r, c.field) ? "无此列" : "未填写", "是", `${c.label}：${c.field.def.name}未填写，按不具备处理`, notClaimedText(r, [c.field]));
+    else if (absent) {
+      const noColumn = columnMissing(r, c.field);
+      record(ctx, c, NO, noColumn ? "无此列" : "未填写", "是", `${c.label}：${noColumn ? `台账无“${c.field.def.name}”列` : `${c.field.def.name}未填写`}，按不具备处理`, notClaimedText(r, [c.field]));
+    }
     else record(ctx, c, t, t === YES ? "是" : "否", "是", t === YES ? c.label : `${c.label}：否`);
   }
   return t;
@@ -360,7 +363,7 @@ function amountOf(pack: RdPack, ctx: RdCtx, eligible: T3): AmountOut {
     }
   }
   out.base = base;
-  out.baseLabel = band.label;
+  out.baseLabel = s.base.bandBy && Number.isNaN(bandValue) ? null : band.label;
 
   // Which rate: the highest of the higher rates the row claims, else the pack's rate.
   let rate: RdValue = s.rate;
