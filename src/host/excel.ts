@@ -15,6 +15,7 @@
  */
 import { excelSerialFromDay, dayFromDate } from "../dates";
 import { cellAddress } from "../text";
+import { assertUsedRangeReadable, rowsOfBlock, snapshotFromRows } from "./snapshot";
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
 import { DEFAULT_CHUNK_BUDGET, jsonBytes, MAX_REQUEST_BYTES, OP_OVERHEAD_BYTES, PayloadBatcher, runsBottomUp, splitRowsByBudget, utf8Length } from "./chunking";
@@ -193,6 +194,7 @@ export class ExcelHost implements SpreadsheetHost {
       await ctx.sync();
       if (used.isNullObject) return { name, firstRow: 1, firstCol: 1, values: [] };
       const { rowIndex, columnIndex, rowCount, columnCount } = used;
+      assertUsedRangeReadable(name, rowIndex + 1, columnIndex + 1, rowCount, columnCount);
       const values: unknown[][] = [];
       const formulas: unknown[][] = [];
       const size = (v: unknown[][], f: unknown[][] | undefined) => jsonBytes(v) + (f ? jsonBytes(f) : 0);
@@ -234,7 +236,7 @@ export class ExcelHost implements SpreadsheetHost {
       );
       if (any) formulas = f;
     }
-    return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+    return snapshotFromRows(name, rowsOfBlock(firstRow, firstCol, values, formulas));
   }
 
   async select(sheet: string, row: number, col: number): Promise<void> {

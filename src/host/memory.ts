@@ -5,6 +5,7 @@
  */
 import { KjError } from "../errors";
 import { CellValue } from "../ledger/cells";
+import { FoundRow, snapshotFromRows } from "./snapshot";
 import { runsBottomUp } from "./chunking";
 import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost, WorkbookSnapshot } from "./port";
@@ -181,32 +182,26 @@ export class MemoryHost implements SpreadsheetHost, SyncMarkStore {
     return this.sheets.map((s) => s.name);
   }
 
-  /** The used range of a sheet, the same shape every host returns. */
+  /** The sheet's table, the same shape every host returns (src/host/snapshot.ts: far stray cells left out and reported). */
   snapshot(name: string): SheetSnapshot {
     const s = this.need(name);
-    const b = s.usedBounds();
-    if (!b) return { name: s.name, firstRow: 1, firstCol: 1, values: [] };
-    const width = b.lastCol - b.firstCol + 1;
-    const values: CellValue[][] = [];
-    for (let row = b.firstRow; row <= b.lastRow; row++) {
-      const src = s.values[row - 1] ?? [];
-      const out = new Array<CellValue>(width);
-      for (let j = 0; j < width; j++) {
-        const v = src[b.firstCol - 1 + j];
-        out[j] = v === undefined ? null : v;
-      }
-      values.push(out);
+    const rows = new Map<number, FoundRow>();
+    s.values.forEach((r, i) => {
+      if (!r) return;
+      const found: FoundRow = { row: i + 1, first: 1, values: [], formulas: null };
+      r.forEach((v, j) => {
+        if (v !== null && v !== undefined) found.values[j] = v;
+      });
+      if (found.values.length) rows.set(i + 1, found);
+    });
+    for (const [k, f] of s.formulas) {
+      const row = rowOfKey(k);
+      const col = k - row * COL_SPAN;
+      let found = rows.get(row);
+      if (!found) rows.set(row, (found = { row, first: 1, values: [], formulas: null }));
+      (found.formulas ??= [])[col - 1] = f;
     }
-    const snap: SheetSnapshot = { name: s.name, firstRow: b.firstRow, firstCol: b.firstCol, values };
-    if (s.formulas.size > 0) {
-      const formulas = values.map((r) => r.map(() => null as string | null));
-      for (const [k, f] of s.formulas) {
-        const row = rowOfKey(k);
-        formulas[row - b.firstRow][k - row * COL_SPAN - b.firstCol] = f;
-      }
-      snap.formulas = formulas;
-    }
-    return snap;
+    return snapshotFromRows(s.name, [...rows.values()]);
   }
 
   value(sheet: string, row: number, col: number): CellValue {

@@ -5,7 +5,11 @@
  */
 import { CellValue } from "../ledger/cells";
 
-/** One sheet's used range, read in one go. values[0][0] is sheet cell (firstRow, firstCol). */
+/**
+ * One sheet's table, read in one go: the used range of cells holding a value or a formula,
+ * trailing empty rows and columns left out, and cells far from the table left out too (see
+ * `ignored`), so its size follows the content. values[0][0] is sheet cell (firstRow, firstCol).
+ */
 export interface SheetSnapshot {
   name: string;
   /** 1-based. */
@@ -16,6 +20,11 @@ export interface SheetSnapshot {
   values: CellValue[][];
   /** Formulas where a cell holds one ("=KJ.AWARD(C2)"), same shape as values, null elsewhere. Optional: only hosts that read them. */
   formulas?: (string | null)[][];
+  /**
+   * Cells the host found but left out of `values` because they lie far from the sheet's table
+   * (src/host/snapshot.ts): their number and the first few, so the user can be told where.
+   */
+  ignored?: { cells: number; sample: { row: number; col: number; value: CellValue; formula?: string }[] };
 }
 
 export interface WorkbookSnapshot {

@@ -15,6 +15,7 @@ import { cellAddress } from "../text";
 import { KjError } from "../errors";
 import { clearMarksSync, MARK_REGISTRY_SHEET, markCellsSync, moveMarksSync, normalizeColor, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "./marks";
 import { CellMark, Edit, FormatCopy, ProgressFn, SheetSnapshot, SpreadsheetHost } from "./port";
+import { assertUsedRangeReadable, rowsOfBlock, snapshotFromRows } from "./snapshot";
 
 /** An object of the ET object model (a COM dispatch proxy in WPS). */
 type Com = any;
@@ -174,16 +175,15 @@ export class WpsHost implements SpreadsheetHost {
     const firstCol = Number(prop(used, "Column")) || 1;
     const rows = count(prop(used, "Rows"));
     const cols = count(prop(used, "Columns"));
+    assertUsedRangeReadable(name, firstRow, firstCol, rows, cols);
     const raw = matrixFromValue2(prop(used, "Value2"), rows, cols);
     const values = raw.map((r) => r.map(cellFromValue2));
-    if (values.every((r) => r.every((v) => v === null))) return { name, firstRow: 1, firstCol: 1, values: [] };
-    const snapshot: SheetSnapshot = { name, firstRow, firstCol, values };
+    let formulas: (string | null)[][] | undefined;
     if (this.readFormulas) {
       const f = matrixFromValue2(prop(used, "Formula"), rows, cols);
-      const formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j], raw[i]?.[j])));
-      if (formulas.some((r) => r.some((x) => x !== null))) snapshot.formulas = formulas;
+      formulas = values.map((r, i) => r.map((_, j) => formulaText(f[i]?.[j], raw[i]?.[j])));
     }
-    return snapshot;
+    return snapshotFromRows(name, rowsOfBlock(firstRow, firstCol, values, formulas));
   }
 
   async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {

@@ -175,6 +175,28 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.ok(!snap.formulas || snap.formulas.every((r) => r.every((f) => f === null)), "no formulas in a plain sheet");
     });
 
+    it("leaves stray cells far below or to the right out of the table and reports them (memory follows the content)", async () => {
+      const { host, inspect } = await makeHost(ledgerSeed());
+      const before = await host.readSheet(LEDGER);
+      await host.apply([
+        { type: "setValues", sheet: LEDGER, row: 1_300, col: 3, values: [["误输入"]] },
+        { type: "setValues", sheet: LEDGER, row: 2, col: 150, values: [[42]] },
+      ]);
+      assert.equal(inspect.value(LEDGER, 1_300, 3), "误输入", "the stray cells are in the sheet");
+      const snap = await host.readSheet(LEDGER);
+      assert.equal(snap.firstRow, before.firstRow);
+      assert.equal(snap.firstCol, before.firstCol);
+      assertGrid(snap.values, before.values, "the table is what it was");
+      assert.equal(snap.ignored?.cells, 2);
+      assert.deepEqual(
+        snap.ignored?.sample.map((c) => [c.row, c.col, c.value]),
+        [
+          [2, 150, 42],
+          [1_300, 3, "误输入"],
+        ],
+      );
+    });
+
     it("reads an empty sheet as no values, and refuses a sheet that does not exist", async () => {
       const { host } = await makeHost([{ name: "空表", values: [] }, ...ledgerSeed()]);
       const snap = await host.readSheet("空表");

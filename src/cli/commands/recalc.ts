@@ -5,7 +5,7 @@ import { recalcXlsxPackage } from "../../host/xlsx/package-recalc";
 import { recalcWorkbook, RecalcReport } from "../../host/xlsx/recalc";
 import { ProgressFn } from "../../host/port";
 import { openXlsx, readXlsxBytes, saveStreamAtomic, saveXlsxAtomic, unreadable } from "../../host/xlsx/file";
-import { isPackageRefused } from "../../host/xlsx/package";
+import { isPackageRefused, openXlsxPackage } from "../../host/xlsx/package";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT, isKjError } from "../../errors";
 import { LoadedPack } from "../../policy/registry";
@@ -64,7 +64,7 @@ export async function recalcCommand(file: string, opts: RecalcCommandOptions, io
   const bar = progressBar(io.isTTY ? (s) => process.stderr.write(s) : null);
   let result: { report: RecalcReport; saved: { path: string; backup?: string } };
   try {
-    result = await recalcFile(file, outPath, { today, inPlace: Boolean(opts.inPlace), progress: bar.update, extraPolicies });
+    result = await recalcFile(file, outPath, { today, inPlace: Boolean(opts.inPlace), progress: bar.update, extraPolicies, warn: io.err });
   } finally {
     bar.done();
   }
@@ -83,9 +83,15 @@ export async function recalcCommand(file: string, opts: RecalcCommandOptions, io
 export async function recalcFile(
   file: string,
   outPath: string,
-  opts: { today: number; inPlace: boolean; progress?: ProgressFn; extraPolicies?: readonly LoadedPack[] },
+  opts: { today: number; inPlace: boolean; progress?: ProgressFn; extraPolicies?: readonly LoadedPack[]; warn?: (line: string) => void },
 ): Promise<{ report: RecalcReport; saved: { path: string; backup?: string } }> {
   const bytes = await readXlsxBytes(file, { progress: opts.progress });
+  try {
+    // Sheets left out (a relationship pointing outside the file, a missing part) are named.
+    for (const s of openXlsxPackage(bytes).workbook().skipped) opts.warn?.(`提示：${s.reason}`);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
   let packaged: Awaited<ReturnType<typeof recalcXlsxPackage>> | null = null;
   const policyOpts = { extraPolicies: opts.extraPolicies, workbookName: path.basename(file) };
   try {

@@ -9,10 +9,10 @@ import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
 import { Transform, Writable } from "stream";
-import { CliError, fileErrorReason } from "../../errors";
+import { CliError, fileErrorReason, isKjError } from "../../errors";
 import { MARK_REGISTRY_SHEET } from "../marks";
 import { ProgressFn, WorkbookSnapshot } from "../port";
-import { isPackageRefused, openXlsxPackage, readZipDirectory } from "./package";
+import { isPackageRefused, openXlsxPackage, readZipDirectory, XlsxPackage } from "./package";
 import { streamSnapshot } from "./stream";
 
 export type SpreadsheetFileKind =
@@ -71,6 +71,8 @@ function sniffKind(b: Buffer): SpreadsheetFileKind {
     const names = oleStreamNames(b);
     if (names.includes("EncryptionInfo") || names.includes("EncryptedPackage")) return "ole-encrypted";
     if (names.includes("WordDocument")) return "ole-word";
+    // A legacy .xls with an open password: the workbook stream starts BOF, then FILEPASS.
+    if (legacyWorkbookEncrypted(b)) return "ole-encrypted";
     return "ole-legacy";
   }
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5 || b[2] === 7)) {
@@ -131,6 +133,43 @@ export function oleStreamNames(b: Buffer): string[] {
   }
 }
 
+/**
+ * Whether an OLE file's "Workbook" (or "Book") stream, when it lies in regular sectors, holds a
+ * FILEPASS record (0x002F) among its first records: a legacy .xls with an open password.
+ * False when the structure cannot be followed.
+ */
+export function legacyWorkbookEncrypted(b: Buffer): boolean {
+  try {
+    const shift = b.readUInt16LE(0x1e);
+    if (shift !== 9 && shift !== 12) return false;
+    const size = 1 << shift;
+    const cutoff = b.readUInt32LE(0x38);
+    const dirStart = b.readUInt32LE(0x30);
+    // The first directory sector is enough: the root and the workbook stream come first.
+    const dirAt = (dirStart + 1) * size;
+    for (let e = 0; e < size / 128 && dirAt + (e + 1) * 128 <= b.length; e++) {
+      const at = dirAt + e * 128;
+      const len = b.readUInt16LE(at + 0x40);
+      if (len < 2 || len > 64) continue;
+      const name = b.toString("utf16le", at, at + len - 2);
+      if (name !== "Workbook" && name !== "Book") continue;
+      const start = b.readUInt32LE(at + 0x74);
+      const streamSize = b.readUInt32LE(at + 0x78);
+      if (streamSize < cutoff || start >= 0xfffffffa) return false;
+      const data = b.subarray((start + 1) * size, Math.min(b.length, (start + 2) * size));
+      for (let p = 0, n = 0; p + 4 <= data.length && n < 8; n++) {
+        const type = data.readUInt16LE(p);
+        if (type === 0x002f) return true;
+        p += 4 + data.readUInt16LE(p + 2);
+      }
+      return false;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
 function oleDirectory(b: Buffer): string[] {
   const END = 0xfffffffe;
   const shift = b.readUInt16LE(0x1e);
@@ -182,6 +221,7 @@ export function unreadable(filePath: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
   const name = path.basename(filePath);
   if (isPackageRefused(e)) return new CliError(e.code, `无法打开“${name}”：${e.reason}`);
+  if (isKjError(e)) return new CliError(e.code, `无法处理“${name}”：${e.message}`);
   return new CliError("xlsx_unreadable", `无法读取“${name}”：文件内容已损坏或不是标准的 .xlsx（${readFailure(e)}）。请用 Excel/WPS 打开后重新另存为 .xlsx`);
 }
 
@@ -245,13 +285,47 @@ export async function openXlsx(filePath: string, options: OpenOptions = {}): Pro
   options.progress?.(0, 1, "解析工作簿");
   try {
     // exceljs inflates every part: check them all first (sizes, CRC, no DOCTYPE).
-    await openXlsxPackage(bytes).verifyAll();
+    const pkg = openXlsxPackage(bytes);
+    await pkg.verifyAll();
+    const outside = await rowBeyondExcel(pkg);
+    if (outside) {
+      throw new CliError(
+        "row_beyond_excel",
+        `无法用这条命令处理“${path.basename(filePath)}”：工作表“${outside.sheet}”中有第 ${outside.row} 行的单元格，超出 Excel 的最大行数 1,048,576（文件内容异常，Excel 打开时也会提示修复）。请用 Excel/WPS 打开修复后另存为 .xlsx，再试`,
+      );
+    }
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (e) {
     throw unreadable(filePath, e);
   }
   options.progress?.(1, 1, "解析工作簿");
   return workbook;
+}
+
+/**
+ * The first sheet holding a row past Excel's last row (1,048,576), if any. exceljs' model keeps
+ * rows in an array indexed by row number and walks it end to end: a cell at row 999,999,999
+ * would take it minutes and gigabytes. (The streamed reader leaves such a cell out of the table
+ * and says so; only the exceljs path refuses it.)
+ */
+async function rowBeyondExcel(pkg: XlsxPackage): Promise<{ sheet: string; row: number } | null> {
+  for (const s of pkg.workbook().sheets) {
+    let carry = "";
+    let found = 0;
+    await pkg.stream(s.path, (chunk) => {
+      if (found) return;
+      const text = carry + chunk.toString("latin1");
+      for (const m of text.matchAll(/<(?:\w+:)?row\b[^>]*?\br="(\d{7,})"/g)) {
+        if (Number(m[1]) > 1_048_576) {
+          found = Number(m[1]);
+          return;
+        }
+      }
+      carry = text.slice(-200);
+    });
+    if (found) return { sheet: s.name, row: found };
+  }
+  return null;
 }
 
 /**

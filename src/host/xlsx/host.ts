@@ -13,6 +13,7 @@ import { CellValue } from "../../ledger/cells";
 import { cellAddress } from "../../text";
 import { applyMarkEditSync, MARK_REGISTRY_SHEET, moveMarksSync, normalizeColor, rangeAddress, rowAfterDeleting, rowAfterInserting, SavedFill, SyncMarkStore } from "../marks";
 import { CellBlock, Edit, ProgressFn, SheetSnapshot, SpreadsheetHost } from "../port";
+import { FoundRow, snapshotFromRows } from "../snapshot";
 
 type Cell = ExcelJS.Cell;
 
@@ -85,40 +86,22 @@ export class XlsxHost implements SpreadsheetHost, SyncMarkStore {
     return this.snapshot(name);
   }
 
-  /** One pass over the stored cells; the snapshot is the bounding box of cells with a value or formula. */
+  /** One pass over the stored cells; the snapshot is the sheet's table (src/host/snapshot.ts: far stray cells left out and reported). */
   snapshot(name: string): SheetSnapshot {
     const ws = this.need(name);
-    const found: { row: number; cells: { col: number; value: CellValue; formula: string | null }[] }[] = [];
-    let firstCol = Infinity;
-    let lastCol = 0;
-    let anyFormula = false;
+    const rows: FoundRow[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const cells: { col: number; value: CellValue; formula: string | null }[] = [];
+      const found: FoundRow = { row: rowNumber, first: 1, values: [], formulas: null };
       row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
         const formula = formulaOfExcelCell(cell);
         const value = valueOfExcelCell(cell.value);
         if (value === null && formula === null) return;
-        if (formula) anyFormula = true;
-        cells.push({ col: colNumber, value, formula });
-        if (colNumber < firstCol) firstCol = colNumber;
-        if (colNumber > lastCol) lastCol = colNumber;
+        found.values[colNumber - 1] = value;
+        if (formula) (found.formulas ??= [])[colNumber - 1] = formula;
       });
-      if (cells.length) found.push({ row: rowNumber, cells });
+      if (found.values.length) rows.push(found);
     });
-    if (found.length === 0) return { name: ws.name, firstRow: 1, firstCol: 1, values: [] };
-    const firstRow = found[0].row;
-    const lastRow = found[found.length - 1].row;
-    const width = lastCol - firstCol + 1;
-    const values: CellValue[][] = Array.from({ length: lastRow - firstRow + 1 }, () => new Array<CellValue>(width).fill(null));
-    const formulas = anyFormula ? values.map(() => new Array<string | null>(width).fill(null)) : undefined;
-    for (const r of found) {
-      const out = values[r.row - firstRow];
-      for (const c of r.cells) {
-        out[c.col - firstCol] = c.value;
-        if (formulas && c.formula) formulas[r.row - firstRow][c.col - firstCol] = c.formula;
-      }
-    }
-    return formulas ? { name: ws.name, firstRow, firstCol, values, formulas } : { name: ws.name, firstRow, firstCol, values };
+    return snapshotFromRows(ws.name, rows);
   }
 
   async apply(edits: readonly Edit[], progress?: ProgressFn): Promise<void> {

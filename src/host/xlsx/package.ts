@@ -575,16 +575,16 @@ export function openXlsxPackage(bytes: Buffer, limits: PackageLimits = PACKAGE_L
       throw new PackageRefused("package_method", `部件“${shownPartName(e.name)}”使用了 Excel 不用的压缩方式（${e.method}），无法读取。${RESAVE}`);
     }
     if (e.method === 0 && e.size !== e.compressedSize) throw damaged(`部件“${shownPartName(e.name)}”的大小与记录不符`);
-    if (e.size > limits.maxPartBytes) {
-      throw new PackageRefused(
-        "package_part_too_large",
-        `部件“${shownPartName(e.name)}”解压后有 ${mib(e.size)}，超过单个部件的上限 ${mib(limits.maxPartBytes)}（约 35 万行 × 50 列的工作表）。请把工作表拆分成几个较小的工作簿再处理`,
-      );
-    }
     if (e.size > limits.ratioGrace && e.size > limits.maxRatio * Math.max(1, e.compressedSize)) {
       throw new PackageRefused(
         "package_ratio",
         `部件“${shownPartName(e.name)}”的压缩比异常（${Math.round(e.size / Math.max(1, e.compressedSize))} : 1，上限 ${limits.maxRatio} : 1），可能是“压缩炸弹”，为安全起见不予读取。${RESAVE}`,
+      );
+    }
+    if (e.size > limits.maxPartBytes) {
+      throw new PackageRefused(
+        "package_part_too_large",
+        `部件“${shownPartName(e.name)}”解压后有 ${mib(e.size)}，超过单个部件的上限 ${mib(limits.maxPartBytes)}（约 35 万行 × 50 列的工作表）。请把工作表拆分成几个较小的工作簿再处理`,
       );
     }
     total += e.size;

@@ -14,6 +14,7 @@ import { decodeOoxmlEscapes, slideFormula, WorkbookStructure } from "./ooxml";
 import { openXlsxPackage, PackageRefused, shownPartName, XlsxPackage } from "./package";
 import { CellValue } from "../../ledger/cells";
 import { ProgressFn, SheetSnapshot, WorkbookSnapshot } from "../port";
+import { FoundRow, ignoredCellsWarning, snapshotFromRows } from "../snapshot";
 
 /** Built-in number formats that show dates or times (ECMA-376 18.8.30, and the CJK date ids). */
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
@@ -111,7 +112,10 @@ export async function streamSnapshot(bytes: Buffer, options: StreamSnapshotOptio
   const sheets: SheetSnapshot[] = [];
   for (const s of wb.sheets) {
     if (options.skip?.has(s.name) || (options.sheets && !options.sheets.has(s.name))) continue;
-    sheets.push(await readSheetXml(pkg, s.path, s.name, shared, dateStyles, wb.date1904, options.progress));
+    const sheet = await readSheetXml(pkg, s.path, s.name, shared, dateStyles, wb.date1904, options.progress);
+    const ignored = ignoredCellsWarning(sheet);
+    if (ignored) warnings.push(ignored);
+    sheets.push(sheet);
   }
   return warnings.length ? { sheets, warnings } : { sheets };
 }
@@ -172,9 +176,8 @@ function dateFromSerial(serial: number, date1904: boolean): Date {
 }
 
 async function readSheetXml(pkg: XlsxPackage, entry: string, name: string, shared: string[], dateStyles: boolean[], date1904: boolean, progress?: ProgressFn): Promise<SheetSnapshot> {
-  const rows: { row: number; first: number; values: CellValue[]; formulas: (string | null)[] | null }[] = [];
-  let firstCol = Infinity;
-  let lastCol = 0;
+  // Only the cells that hold something, row by row (memory follows the content, however far apart they are).
+  const rows: FoundRow[] = [];
   let rowNumber = 0;
   let cur: { first: number; values: CellValue[]; formulas: (string | null)[] | null } | null = null;
   // The cell being read.
@@ -246,11 +249,14 @@ async function readSheetXml(pkg: XlsxPackage, entry: string, name: string, share
         }
         const formula = f ? "=" + f : null;
         if (value === null && formula === null) return;
+        if (cur.first && col < cur.first) {
+          // Cells out of column order: keep what came so far as its own piece of the row.
+          rows.push({ row: rowNumber, ...cur });
+          cur = { first: 0, values: [], formulas: null };
+        }
         if (!cur.first) cur.first = col;
         cur.values[col - cur.first] = value;
         if (formula) (cur.formulas ??= [])[col - cur.first] = formula;
-        if (col < firstCol) firstCol = col;
-        if (col > lastCol) lastCol = col;
         return;
       }
       if (tag === "row" && cur) {
@@ -261,23 +267,7 @@ async function readSheetXml(pkg: XlsxPackage, entry: string, name: string, share
     },
   });
 
-  if (rows.length === 0) return { name, firstRow: 1, firstCol: 1, values: [] };
-  rows.sort((x, y) => x.row - y.row);
-  const firstRow = rows[0].row;
-  const width = lastCol - firstCol + 1;
-  const values: CellValue[][] = Array.from({ length: rows[rows.length - 1].row - firstRow + 1 }, () => new Array<CellValue>(width).fill(null));
-  const anyFormula = rows.some((r) => r.formulas);
-  const formulas = anyFormula ? values.map(() => new Array<string | null>(width).fill(null)) : undefined;
-  for (const r of rows) {
-    const out = values[r.row - firstRow];
-    const shift = r.first - firstCol;
-    for (let j = 0; j < r.values.length; j++) {
-      const x = r.values[j];
-      out[shift + j] = x === undefined ? null : x;
-    }
-    if (formulas && r.formulas) r.formulas.forEach((x, j) => (formulas[r.row - firstRow][shift + j] = x ?? null));
-  }
-  return formulas ? { name, firstRow, firstCol, values, formulas } : { name, firstRow, firstCol, values };
+  return snapshotFromRows(name, rows);
 }
 
 function cellValue(type: string, v: string, inline: string, isDate: boolean, shared: string[], date1904: boolean): CellValue {

@@ -98,6 +98,27 @@ describe("openXlsx: recognising files that are not a usable .xlsx", () => {
   it("tells an encrypted .xlsx apart from an old .xls by its EncryptionInfo stream", () =>
     expectRefused("加密.xlsx", compoundFile(["EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces"]), /ole_encrypted/, /文件设有打开密码，请先取消密码后另存为 \.xlsx/));
 
+  it("tells a password-protected .xls (FILEPASS after BOF in its Workbook stream) apart from a plain one", async () => {
+    /** compoundFile with a 4096-byte Workbook stream in sectors 3..10 (the FAT chains them). */
+    const xls = (records: Buffer): Buffer => {
+      const base = compoundFile(["Workbook"]);
+      const out = Buffer.concat([base, Buffer.alloc(512 * 8)]);
+      const fat = 512;
+      for (let s = 3; s <= 10; s++) out.writeUInt32LE(s === 10 ? 0xfffffffe : s + 1, fat + s * 4);
+      const entry = 512 * 2 + 128; // the Workbook entry (after the root)
+      out.writeUInt32LE(3, entry + 0x74);
+      out.writeUInt32LE(4096, entry + 0x78);
+      records.copy(out, 512 * 4);
+      return out;
+    };
+    const record = (type: number, data: Buffer) => Buffer.concat([Buffer.from([type & 0xff, type >> 8, data.length & 0xff, data.length >> 8]), data]);
+    const bof = record(0x0809, Buffer.alloc(16));
+    const encrypted = xls(Buffer.concat([bof, record(0x002f, Buffer.alloc(54)), record(0x00e1, Buffer.alloc(2))]));
+    const plain = xls(Buffer.concat([bof, record(0x00e1, Buffer.alloc(2)), record(0x0042, Buffer.alloc(2))]));
+    await expectRefused("加密旧表.xls", encrypted, /ole_encrypted/, /文件设有打开密码/);
+    await expectRefused("旧表2.xls", plain, /ole_legacy/, /旧版 \.xls/);
+  });
+
   it("refuses a truncated (corrupted) zip", async () => {
     const good = await validXlsx();
     await expectRefused("损坏.xlsx", good.subarray(0, Math.floor(good.length / 2)), /zip_corrupt/, /已损坏/);
