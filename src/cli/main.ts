@@ -15,6 +15,7 @@ import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
 import { registerRdSubsidy } from "./commands/rdsubsidy";
+import { registerRdSubsidies } from "./commands/rdsubsidies";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
@@ -38,6 +39,7 @@ export function buildProgram(io: Io): Command {
   registerTargets(program, io);
   registerAwards(program, io);
   registerRdSubsidy(program, io);
+  registerRdSubsidies(program, io);
   registerPolicy(program, io);
   return program;
 }

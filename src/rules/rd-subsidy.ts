@@ -272,7 +272,7 @@ function evaluate(c: RdCondition, ctx: RdCtx): T3 {
 function check(c: RdCondition, ctx: RdCtx): T3 {
   if (c.onlyWhen === null) {
     const t = evaluate(c, ctx);
-    if (ctx.explain && c.provisional) ctx.provisional.push(`${c.label}（${c.cite}）`);
+    if (c.provisional && t !== YES) ctx.provisional.push(`${c.label}（${c.cite}）`);
     return t;
   }
   const w = applies(c.onlyWhen, ctx);
@@ -296,7 +296,7 @@ function check(c: RdCondition, ctx: RdCtx): T3 {
       }
     }
   }
-  if (ctx.explain && c.provisional) ctx.provisional.push(`${c.label}（${c.cite}）`);
+  if (c.provisional && t !== YES) ctx.provisional.push(`${c.label}（${c.cite}）`);
   return t;
 }
 
@@ -425,33 +425,43 @@ function amountOf(pack: RdPack, ctx: RdCtx, eligible: T3): AmountOut {
   }
   out.amount = amount;
 
+  // The provisional values this amount used, in both modes: a result says when it rests on one.
+  const how = roundingText(rounding.mode, rounding.places);
+  const used = (v: { provisional: boolean }, what: string) => {
+    if (v.provisional) ctx.provisional.push(what);
+  };
+  used(band, `补助基数：${band.label}`);
+  used(rate, rateLabel);
+  used(rounding, `取整方式（${how}）`);
+  if (f && floorApplies === YES) {
+    if (f.atMost) used(f.atMost, f.atMost.label);
+    used(f, `最低补助 ${f.text} 万元`);
+  }
+  if (out.applied.belowMinimum && s.minimum) used(s.minimum, `起付额 ${s.minimum.text} 万元`);
+  used(s.cap, `上限 ${s.cap.text} 万元`);
+
   if (ex) {
-    const prov = (v: { provisional: boolean }, what: string) => {
-      if (v.provisional) ctx.provisional.push(what);
-      return v.provisional ? "（暂定）" : "";
-    };
+    const prov = (v: { provisional: boolean }) => (v.provisional ? "（暂定）" : "");
     const baseWhat = band.of === "total" ? "当年研发费用" : "研发费用较上年增加额";
     const bandNote = s.base.bandBy ? `${s.base.bandBy.def.name} ${money(bandValue, "万元")}，${band.label}` : band.label;
     const ratePct = pctOf(rate.dec);
     const rateName = rate === s.rate ? ratePct : rateLabel;
-    const how = roundingText(rounding.mode, rounding.places);
-    out.steps.push(`补助基数：${baseWhat} ${wan(base)}（${bandNote}${prov(band, `补助基数：${band.label}`)}；${band.cite}）`);
-    out.steps.push(`补助比例：${rateName}${prov(rate, rateLabel)}（${rate.cite}）`);
-    out.steps.push(`${base.toString()} 万元 × ${ratePct} = ${wan(computed)}，${how}${prov(rounding, `取整方式（${how}）`)}为 ${wan(rounded)}（${rounding.cite}）`);
+    out.steps.push(`补助基数：${baseWhat} ${wan(base)}（${bandNote}${prov(band)}；${band.cite}）`);
+    out.steps.push(`补助比例：${rateName}${prov(rate)}（${rate.cite}）`);
+    out.steps.push(`${base.toString()} 万元 × ${ratePct} = ${wan(computed)}，${how}${prov(rounding)}为 ${wan(rounded)}（${rounding.cite}）`);
     const short: string[] = [`${baseWhat} ${wan(base)} × ${ratePct}${rate === s.rate ? "" : `（${rateLabel}）`} = ${wan(computed)}，${how}为 ${wan(rounded)}`];
     if (f && floorApplies === YES) {
-      if (f.atMost) prov(f.atMost, f.atMost.label);
-      out.steps.push(`${f.label}，补助不少于 ${wan(f.dec)}${prov(f, `最低补助 ${f.text} 万元`)}${out.applied.floored ? `，按 ${wan(f.dec)}` : ""}（${f.cite}）`);
+      out.steps.push(`${f.label}，补助不少于 ${wan(f.dec)}${prov(f)}${out.applied.floored ? `，按 ${wan(f.dec)}` : ""}（${f.cite}）`);
       short.push(`${f.label}不少于 ${wan(f.dec)}${out.applied.floored ? `，按 ${wan(f.dec)}` : ""}`);
     }
     if (out.applied.belowMinimum && s.minimum) {
-      out.steps.push(`计算所得 ${wan(computed)} 不足 ${wan(s.minimum.dec)}${prov(s.minimum, `起付额 ${s.minimum.text} 万元`)}，不予补助（${s.minimum.cite}）`);
+      out.steps.push(`计算所得 ${wan(computed)} 不足 ${wan(s.minimum.dec)}${prov(s.minimum)}，不予补助（${s.minimum.cite}）`);
       short.push(`不足 ${wan(s.minimum.dec)}，不予补助`);
     }
     out.steps.push(
       out.applied.capped
-        ? `超过每年上限 ${wan(s.cap.dec)}${prov(s.cap, `上限 ${s.cap.text} 万元`)}，按 ${wan(s.cap.dec)}（${s.cap.cite}）`
-        : `未超过每年上限 ${wan(s.cap.dec)}${prov(s.cap, `上限 ${s.cap.text} 万元`)}（${s.cap.cite}）`,
+        ? `超过每年上限 ${wan(s.cap.dec)}${prov(s.cap)}，按 ${wan(s.cap.dec)}（${s.cap.cite}）`
+        : `未超过每年上限 ${wan(s.cap.dec)}${prov(s.cap)}（${s.cap.cite}）`,
     );
     short.push(out.applied.capped ? `超过上限 ${wan(s.cap.dec)}，按上限` : `上限 ${wan(s.cap.dec)}`);
     out.formula = short.join("；");
@@ -473,6 +483,9 @@ export function rdSubsidy(pack: RdPack, view: RowView, year: number, explain = t
     if (!explain && outcome === NO) break;
     outcome = and3(outcome, check(c, ctx));
   }
+  // A result rests on the provisional values it used: for one not met, the condition that
+  // decided it (recorded by check); for one met, every condition and the amount's values.
+  if (outcome === YES) for (const c of pack.conditions) if (c.provisional) ctx.provisional.push(`${c.label}（${c.cite}）`);
   const a = amountOf(pack, ctx, outcome);
   if (!explain && (outcome === UNKNOWN || (outcome === YES && a.amount === null))) return rdSubsidy(pack, view, year, true);
   const eligible = tri(outcome);

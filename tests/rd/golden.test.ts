@@ -26,7 +26,8 @@ import { RD } from "../../src/ledger/catalogue";
 import { mapHeader } from "../../src/ledger/mapping";
 import { buildKjEngine } from "../../src/host/xlsx/hyperformula";
 import { columnLetter } from "../../src/text";
-import { RdResult, rdSubsidyOf, rdUnknownMessage, rdWhyText } from "../../src/rules/rd-subsidy";
+import { RdResult, rdSubsidyFor, rdSubsidyOf, rdUnknownMessage, rdWhyText } from "../../src/rules/rd-subsidy";
+import { rowFromObject } from "../../src/rules/row";
 import { registerWpsFunctions, WpsFunctionMeta } from "../../wps/functions";
 import { installCustomFunctionsStub, StubCustomFunctionError, thrown } from "../support/custom-functions-stub";
 import { fakeEt } from "../wps/fake-et";
@@ -130,6 +131,9 @@ for (const fileName of FILES) {
         // (a) the rules on an object row
         const r = rdSubsidyOf(file.scheme, file.year, row);
         results[n] = r;
+        // The hot path (no text) decides the same.
+        const quick = rdSubsidyFor(file.scheme, file.year, rowFromObject(row, RD), undefined, false);
+        assert.deepEqual([quick.eligible, quick.amount?.toString(), quick.provisional], [r.eligible, r.amount?.toString(), r.provisional]);
         const e = c.expect;
         const why = rdWhyText(r);
         const detail = `\n${why}\n${r.checks.map((k) => `${k.passed} ${k.id} ${k.actual} ${k.note ?? ""}`).join("\n")}`;
