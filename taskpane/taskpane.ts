@@ -1,5 +1,5 @@
 /**
- * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the four
+ * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the five
  * pages and the tab bar. Any failure is shown as a Chinese message on the page.
  */
 import { dayFromLocalClock, DayNumber, formatDay } from "../src/dates";
@@ -24,6 +24,7 @@ import { createValidatePage } from "./pages/validate";
 import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
 import { createAwardsPage } from "./pages/awards";
+import { createRdSubsidyPage } from "./pages/rdsubsidy";
 
 const HOST_LABELS: Record<HostMode, string> = { excel: "Excel", wps: "WPS 表格", demo: "浏览器演示" };
 
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     };
     byId("host-label").textContent = HOST_LABELS[mode];
     app.dataset.mode = mode;
-    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx)];
+    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createRdSubsidyPage(ctx)];
     buildTabs(pages, window.location.hash.replace(/^#/, ""));
   } catch (e) {
     const fatal = byId("fatal");

@@ -294,7 +294,7 @@ function enterpriseField(id: string): FieldDef {
  */
 export const RD: LedgerKindDef = {
   kind: "rd",
-  title: "研发费用台账",
+  title: "研发费用",
   signature: ["prevRd", "superDeduction", "prevSuperDeduction", "aboveScale", "icEnterprise", "firstHitech"],
   fields: [
     { ...enterpriseField("name"), required: true },
