@@ -12,7 +12,7 @@
 const path = require("path");
 const fs = require("fs");
 const os = require("os");
-const { Compilation, WebpackError, sources } = require("webpack");
+const { Compilation, ProvidePlugin, WebpackError, sources } = require("webpack");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
@@ -72,6 +72,20 @@ function typescriptRule(sourceMap) {
 }
 
 /**
+ * Resolving for the browser bundles (Excel and WPS): the package policy that opens .xlsx files
+ * (src/host/xlsx/package.ts, used by the pane to read workbooks the user picks) needs Node's
+ * zlib and Buffer; the browser gets a zlib over fflate (taskpane/shims/zlib.ts) and the buffer
+ * package.
+ */
+const browserResolve = {
+  extensions: [".ts", ".js", ".json"],
+  fallback: { zlib: path.resolve(__dirname, "taskpane/shims/zlib.ts"), buffer: require.resolve("buffer/") },
+};
+function browserPlugins() {
+  return [new ProvidePlugin({ Buffer: ["buffer", "Buffer"] })];
+}
+
+/**
  * The dev server's https settings: the certificate `npx office-addin-dev-certs install`
  * leaves in ~/.office-addin-dev-certs when present (trusted by Excel on Windows/macOS),
  * otherwise webpack-dev-server's own self-signed one (fine for a browser, not for sideloading).
@@ -105,11 +119,10 @@ module.exports = (env = {}, argv = {}) => {
       filename: "[name].js",
       clean: true,
     },
-    resolve: {
-      extensions: [".ts", ".js", ".json"],
-    },
+    resolve: browserResolve,
     module: { rules: [typescriptRule(true)] },
     plugins: [
+      ...browserPlugins(),
       new CustomFunctionsMetadataPlugin({ input: FUNCTIONS_INPUT, output: "functions.json" }),
       new LocalizedFunctionsMetadataPlugin(),
       new HtmlWebpackPlugin({
@@ -162,5 +175,7 @@ module.exports = (env = {}, argv = {}) => {
 
 module.exports.publicUrl = publicUrl;
 module.exports.typescriptRule = typescriptRule;
+module.exports.browserResolve = browserResolve;
+module.exports.browserPlugins = browserPlugins;
 module.exports.DEV_URL = DEV_URL;
 module.exports.PLACEHOLDER_URL = PLACEHOLDER_URL;

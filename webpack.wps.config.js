@@ -19,7 +19,7 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 // The package files are generated from src/fx/spec.ts by TypeScript; tsx loads it here.
 const tsx = require("tsx/cjs/api");
 const pkg = require("./package.json");
-const { typescriptRule } = require("./webpack.config.js");
+const { browserPlugins, browserResolve, typescriptRule } = require("./webpack.config.js");
 
 const PLACEHOLDER_WPS_URL = "http://kj.example.gov.cn/wps/";
 const TASKPANE_ENTRY = "./taskpane/taskpane.ts";
@@ -75,9 +75,10 @@ module.exports = (env = {}, argv = {}) => {
       filename: "[name].js",
       clean: true,
     },
-    resolve: { extensions: [".ts", ".js", ".json"] },
+    resolve: browserResolve,
     module: { rules: [typescriptRule(dev)] },
     plugins: [
+      ...browserPlugins(),
       new HtmlWebpackPlugin({
         filename: "index.html",
         template: "./wps/index.html",

@@ -30,6 +30,8 @@ export const DEFAULT_SEED = 20240101;
 export const DEFAULT_AS_OF_YEAR = 2024;
 
 export const SAMPLE_SHEETS = { enterprise: "企业培育库", platform: "创新平台", talent: "人才", project: "科技计划项目", award: "奖励", rd: "研发费用台账" } as const;
+/** The year's targets per town and department (计划 三（一）): not a ledger, read by the targets job. */
+export const SAMPLE_ALLOCATION_SHEET = "目标分解";
 
 export const XUECHENG_TOWNS = ["临城街道", "新城街道", "常庄街道", "沙沟镇", "周营镇", "邹坞镇", "陶庄镇", "张范街道"] as const;
 
@@ -215,6 +217,8 @@ function enterpriseRecord(rng: Rng, names: Set<string>, codes: Set<string>, asOf
   row[f("netProfit3")] = round(sales3 * margin * (0.8 + rng.next() * 0.6), 1);
   row[f("ip1")] = hitech ? rng.int(0, 6) : rng.chance(0.25) ? rng.int(1, 2) : 0;
   row[f("ip2")] = rng.int(0, hitech ? 25 : 8);
+  // Derived, not drawn, so the random sequence (and every other generated value) stays as it was.
+  row[f("inventionApps")] = Math.round(((row[f("ip1")] as number) * 2 + (row[f("ip2")] as number)) / 4);
   row[f("techField")] = rng.chance(0.9) ? rng.pick(TECH_FIELD_NAMES) : null;
   row[f("conversions3y")] = rng.int(0, hitech ? 18 : 6);
   row[f("innovationScore")] = hitech && rng.chance(0.5) ? rng.int(62, 92) : null;
@@ -531,6 +535,34 @@ export function generateRdRows(n: number, seed = 1, year = 2024): CellValue[][] 
   return out;
 }
 
+// ---------------------------------------------------------------- 目标分解
+
+/** `total` split over `n` parts, the first ones one larger when it does not divide evenly. */
+function split(total: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
+}
+
+/**
+ * The as-of year's allocation of some plan targets: 高企 (stock), 科小 (flow per year) and 市级
+ * 科技计划项目 (flow) to the towns that have enterprises, 市级/省级创新平台 to the departments that
+ * have platforms. With `broken`, one row names a town that is in no ledger (陶庄街道 for 陶庄镇).
+ */
+function allocationRows(asOfYear: number, towns: readonly string[], departments: readonly string[], broken: boolean): CellValue[][] {
+  const rows: CellValue[][] = [["年度", "指标", "镇街", "主管部门", "目标数"]];
+  const byTown = (indicator: string, total: number) => split(total, towns.length).forEach((n, i) => n > 0 && rows.push([asOfYear, indicator, towns[i], null, n]));
+  byTown("高新技术企业", 60);
+  byTown("科技型中小企业", 100);
+  byTown("申报市级科技计划项目", 3);
+  const share: Record<string, [number, number]> = { 科技: [50, 9], 工信: [35, 4], 发改: [15, 2], 人社: [10, 0] };
+  for (const d of departments) {
+    const [city, prov] = share[d] ?? [0, 0];
+    if (city > 0) rows.push([asOfYear, "市级创新平台", null, d, city]);
+    if (prov > 0) rows.push([asOfYear, "省级创新平台", null, d, prov]);
+  }
+  if (broken && towns.length > 0) rows.push([asOfYear, "高新技术企业", "陶庄街道", null, 2]);
+  return rows;
+}
+
 // ---------------------------------------------------------------- the workbook
 
 function sheet(name: string, values: CellValue[][], formulas?: (string | null)[][]): SheetSnapshot {
@@ -549,8 +581,9 @@ function rectangular(rows: CellValue[][]): CellValue[][] {
 
 /**
  * The sample workbook: 企业培育库 (title row, header on row 2), 创新平台, 人才, 科技计划项目,
- * 奖励 (title row, header on row 2, 奖励金额 holding =KJ.AWARD formulas with computed values) and
- * 研发费用台账 (title row, header on row 2; the latest year and, for some firms, the year before).
+ * 奖励 (title row, header on row 2, 奖励金额 holding =KJ.AWARD formulas with computed values),
+ * 研发费用台账 (title row, header on row 2; the latest year and, for some firms, the year before)
+ * and 目标分解 (the as-of year's targets per town and department).
  */
 export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapshot {
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -621,6 +654,9 @@ export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapsh
   if (cityRow) cityRow[colOf(RD, "prevRd")] = null;
   const provinceRow = ofYear.find((r) => r !== cityRow && (rdSubsidyOf("省", asOfYear, asObject(r)).amount?.toNumber() ?? 0) > 0);
   if (provinceRow) provinceRow[colOf(RD, "revenue")] = null;
+  const towns = XUECHENG_TOWNS.filter((t) => firms.some((e) => e.town === t));
+  const departments = ["科技", "工信", "发改", "人社"].filter((d) => platforms.some((r) => r[colOf(PLATFORM, "department")] === d));
+  const allocations = allocationRows(asOfYear, towns, departments, broken && n >= MIN_ROWS_FOR_BROKEN);
 
   const workbook: WorkbookSnapshot = {
     sheets: [
@@ -630,6 +666,7 @@ export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapsh
       sheet(SAMPLE_SHEETS.project, [headerRow(PROJECT), ...projects]),
       sheet(SAMPLE_SHEETS.award, rectangular(awardValues), rectangular(awardFormulas as CellValue[][]) as (string | null)[][]),
       sheet(SAMPLE_SHEETS.rd, rectangular(rdValues)),
+      sheet(SAMPLE_ALLOCATION_SHEET, rectangular(allocations)),
     ],
     activeSheet: SAMPLE_SHEETS.enterprise,
   };

@@ -11,15 +11,19 @@ import { AMOUNT_HEADER, AWARD_SUMMARY_SHEET, fillAwards, Total } from "../src/jo
 import { ISSUES_SHEET, issueListEdits, issueWhere } from "../src/jobs/issue-list";
 import { computeTargets, TARGETS_SHEET } from "../src/jobs/targets";
 import { POOL_RULES } from "../src/jobs/pool-rules";
-import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval } from "../src/jobs/upkeep";
-import { describeAwardRule, LoadedPlan, PLAN_PACKS, planFor } from "../src/policy/plans";
+import { ARCHIVE_SHEET, planUpkeep, REASON_HEADER, REMINDER_HEADER, removeFromPool, SUGGEST_HEADER, undoRemoval, UpkeepReminder, UpkeepSuggestion as JobSuggestion } from "../src/jobs/upkeep";
+import { describeAwardRule, LoadedPlan, planFor } from "../src/policy/plans";
+import { POLICY_SHEET, readStoredTexts, removeStoredPackEdits, StoredPackText, storedPacks, storePacksEdits, workbookRegistry } from "../src/policy/stored";
+import { BUILTIN_POLICIES, buildRegistry, LoadedPack, loadPackText, periodText, PolicyRegistry } from "../src/policy/registry";
+import { PackError, problemText } from "../src/policy/pack-errors";
+import { policyCoverage } from "../src/jobs/policy-coverage";
+import { isKjError } from "../src/errors";
 import { clearMarkEdits, createSheetValidator, markEdits } from "../src/jobs/validate";
 import { kindDef, LedgerKind, OWN_SHEETS } from "../src/ledger/catalogue";
 import { nearestLedger, PartialLedger } from "../src/ledger/mapping";
 import { formatCount } from "../src/format";
 import { fillRdSubsidies, RD_HEADERS, RD_SUMMARY_SHEET, RdCell, RdTotal, SCHEMES } from "../src/jobs/rdsubsidies";
 import { RD_SCHEME_NAMES, RdScheme } from "../src/policy/rd";
-import { workbookRegistry } from "../src/policy/stored";
 import { UserMessage } from "./context";
 import { CellRef } from "./parts/lists";
 
@@ -126,7 +130,7 @@ export const ISSUE_LIST_SHEET = ISSUES_SHEET;
 
 /** The upkeep page's hint: what a suggestion looks at, the certificate's validity from the pool rules pack. */
 export function upkeepRulesHint(): string {
-  return `按基准日期判断：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出，高企证书满 ${POOL_RULES.hitechValidityYears.value} 年，科小当年未入库。`;
+  return `按基准日期判断。建议调出只限计划列明的情形：重大安全事故、严重失信、经营异常名录，注销/吊销/迁出。高企证书满 ${POOL_RULES.hitechValidityYears.value} 年、科小当年未重新入库的企业仍可申报，只作提醒。`;
 }
 
 export interface FindingReason {
@@ -169,7 +173,7 @@ export interface FindingList {
 
 export interface UpkeepPlanView {
   /** The pool sheets looked at. */
-  sheets: { sheet: string; rows: number; suggestColumn: string; reasonColumn: string }[];
+  sheets: { sheet: string; rows: number; suggestColumn: string; reasonColumn: string; reminderColumn: string }[];
   /** Enterprises in the pool sheet(s) looked at. */
   enterprises: number;
   policy: { title: string };
@@ -180,7 +184,7 @@ export interface UpkeepPlanView {
   notes: string[];
   /** No enterprise ledger: sheets that come close, for the empty state. */
   partials: { sheet: string; partial: PartialLedger }[];
-  /** Writes 建议调出 / 调出原因 into the add-in's own columns; null when there is no pool ledger. */
+  /** Writes 建议调出 / 调出原因 / 提醒 into the add-in's own columns; null when there is no pool ledger. */
   write: WritePlan | null;
 }
 
@@ -196,7 +200,7 @@ function itemKey(sheet: string, row: number, uscc: string | null, name: string):
 
 export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPlanView {
   const { report, edits } = planUpkeep(wb, { asOf });
-  const suggestions: UpkeepItem[] = report.suggestions.map((s) => ({
+  const item = (s: JobSuggestion | UpkeepReminder): UpkeepItem => ({
     key: itemKey(s.sheet, s.row, s.uscc, s.name),
     sheet: s.sheet,
     row: s.row,
@@ -204,9 +208,11 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
     uscc: s.uscc ?? "",
     classification: s.class,
     reasons: s.reasons.map((r) => ({ code: r.code, text: r.text, cite: r.cite })),
-  }));
+  });
+  const suggestions = report.suggestions.map(item);
+  const reminders = report.reminders.map(item);
   const names = new Map(report.suggestions.map((s) => [`${s.sheet}\u0001${s.row}`, s.name]));
-  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, suggestColumn: s.suggestColumn, reasonColumn: s.reasonColumn }));
+  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, suggestColumn: s.suggestColumn, reasonColumn: s.reasonColumn, reminderColumn: s.reminderColumn }));
   return {
     sheets,
     enterprises: report.sheets.reduce((n, s) => n + s.rows, 0),
@@ -220,6 +226,14 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
         removable: true,
         items: suggestions,
       },
+      {
+        id: "reminders",
+        title: "提醒",
+        description: "仍可申报、正在培育的企业：高企证书到期需重新认定，科小本年度尚未重新评价入库。不是调出原因，不能移出。",
+        emptyText: "按此基准日期没有需要提醒的企业。",
+        removable: false,
+        items: reminders,
+      },
     ],
     unreadable: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) ? `${names.get(`${i.sheet}\u0001${i.row}`)} · ${i.field}` : i.field)),
     notes: report.notes,
@@ -231,8 +245,8 @@ export function planUpkeepView(wb: WorkbookSnapshot, asOf: DayNumber): UpkeepPla
             edits,
             text:
               sheets
-                .map((s) => `在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn} 两列写入“${SUGGEST_HEADER}”“${REASON_HEADER}”`)
-                .join("；") + `（${formatCount(suggestions.length)} 家建议调出；每次写入前清空这两列，台账原有内容不改动）。`,
+                .map((s) => `在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn}、${s.reminderColumn} 三列写入“${SUGGEST_HEADER}”“${REASON_HEADER}”“${REMINDER_HEADER}”`)
+                .join("；") + `（${formatCount(suggestions.length)} 家建议调出，${formatCount(reminders.length)} 家提醒；每次写入前清空这三列，台账原有内容不改动）。`,
           },
   };
 }
@@ -275,8 +289,7 @@ export { ARCHIVE_SHEET };
 // ---------------------------------------------------------------- 目标完成情况
 
 /** The targets page's hint: stock vs flow indicators, with the latest plan's period from its pack. */
-export function targetsCountingHint(): string {
-  const plan = planFor();
+export function targetsCountingHint(plan: { from: DayNumber; to: DayNumber } = planFor()): string {
   return `存量指标按基准日期有效的数量计，增量指标按 ${yearOf(plan.from)}—${yearOf(plan.to)} 年内（或当年）发生的数量计。`;
 }
 
@@ -313,8 +326,9 @@ export interface TargetsView {
   write: WritePlan | null;
 }
 
-export function targetsView(wb: WorkbookSnapshot, asOf: DayNumber): TargetsView {
-  const { report, edits } = computeTargets(wb, { asOf });
+/** `packs`: the workbook's plan packs (built-in plus those stored in it) unless given. */
+export function targetsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = workbookRegistry(wb).plans): TargetsView {
+  const { report, edits } = computeTargets(wb, { asOf }, packs);
   const kinds = (["enterprise", "platform", "talent", "project"] as const).filter((k) => report.missingLedgers.includes(kindDef(k).title));
   const computed = report.indicators.some((i) => i.actual !== null);
   return {
@@ -393,7 +407,8 @@ function line(key: string, label: string, t: Total): TotalLine {
   return { key, label, amount: t.amount.toString(), count: t.count };
 }
 
-export function awardsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = PLAN_PACKS): AwardsView {
+/** `packs`: the workbook's plan packs (built-in plus those stored in it) unless given. */
+export function awardsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = workbookRegistry(wb).plans): AwardsView {
   const { report, edits } = fillAwards(wb, { asOf }, packs);
   const names = new Map(report.rows.map((r) => [`${r.sheet}\u0001${r.row}`, r.name]));
   const t = report.totals;
@@ -570,4 +585,117 @@ export function rdView(wb: WorkbookSnapshot, asOf: DayNumber, year: number): RdV
     partials: sheets.length === 0 ? partialLedgers(wb, "rd") : [],
     write,
   };
+}
+
+// ---------------------------------------------------------------- 政策
+
+/** One pack as the 政策 page lists it. */
+export interface PackLine {
+  id: string;
+  kindName: string;
+  title: string;
+  period: string;
+  provisional: boolean;
+  issuer: string;
+  source: string;
+  note: string | null;
+  /** 内置, or 本工作簿（载入自 x.json，2026-12-01） */
+  origin: string;
+  /** Only packs stored in the workbook can be removed from it. */
+  stored: boolean;
+}
+
+export interface PolicyPageView {
+  asOf: string;
+  /** Packs the workbook's dates use, then the others. */
+  inUse: PackLine[];
+  others: PackLine[];
+  /** Dates of the workbook no pack covers. */
+  uncovered: string[];
+  /** Stored packs that cannot be used, and why. */
+  problems: string[];
+  /** The registry the workbook's functions compute with (built-in plus the usable stored packs). */
+  registry: PolicyRegistry;
+  counts: { builtin: number; stored: number };
+}
+
+function packLine(p: LoadedPack, stored: Map<string, StoredPackText>): PackLine {
+  const entry = p.origin.type === "workbook" ? stored.get(p.id) : undefined;
+  const origin = p.origin.type === "builtin" ? "内置" : entry ? `本工作簿（载入自 ${entry.loadedFrom || "文件"}，${entry.loadedOn || "日期不详"}）` : "本工作簿";
+  return {
+    id: p.id,
+    kindName: p.kindName,
+    title: p.title,
+    period: periodText(p),
+    provisional: p.provisional,
+    issuer: p.issuer,
+    source: p.source,
+    note: p.note,
+    origin,
+    stored: p.origin.type === "workbook",
+  };
+}
+
+/**
+ * The 政策 page: the packs the workbook uses (built-in and stored in it) for its dates (the award
+ * ledgers' 认定日期 and `asOf`), the dates no pack covers, and the stored packs that cannot be used.
+ */
+export function policyPageView(wb: WorkbookSnapshot, asOf: DayNumber): PolicyPageView {
+  const { packs, problems } = storedPacks(wb, "", true);
+  let registry: PolicyRegistry;
+  try {
+    registry = buildRegistry(packs);
+  } catch (e) {
+    if (!isKjError(e)) throw e;
+    problems.push(e.message);
+    registry = BUILTIN_POLICIES;
+  }
+  const entries = new Map(readStoredTexts(wb).entries.map((e) => [e.id, e]));
+  const c = policyCoverage(wb, registry, asOf);
+  return {
+    asOf: c.asOf,
+    inUse: c.inUse.map((p) => packLine(p, entries)),
+    others: c.others.map((p) => packLine(p, entries)),
+    uncovered: c.uncovered,
+    problems,
+    registry,
+    counts: { builtin: registry.packs.filter((p) => p.origin.type === "builtin").length, stored: registry.packs.filter((p) => p.origin.type === "workbook").length },
+  };
+}
+
+/** A pack file the clerk chose, checked: the pack, or every problem with its field path and line. */
+export type ChosenPack = { ok: true; file: string; pack: LoadedPack; summary: string[] } | { ok: false; file: string; problems: string[] };
+
+/** Checks a chosen file's text as `kj policy check` does (nothing is written). */
+export function checkChosenPack(text: string, file: string): ChosenPack {
+  try {
+    const pack = loadPackText(text, { type: "file", name: file });
+    const summary = [`${pack.kindName}：${pack.title}`, `有效期：${periodText(pack)}${pack.provisional ? "（暂定）" : ""}`, `发文单位：${pack.issuer || "—"}`, `出处：${pack.source}`];
+    if (pack.plan) summary.push(`${pack.plan.pack.awards.length} 项奖励、${pack.plan.pack.targets.length} 项目标`);
+    if (pack.rules) summary.push(`${pack.rules.conditions.length} 项条件`);
+    if (pack.note) summary.push(`备注：${pack.note}`);
+    return { ok: true, file, pack, summary };
+  } catch (e) {
+    if (e instanceof PackError) return { ok: false, file, problems: e.problems.map(problemText) };
+    if (isKjError(e)) return { ok: false, file, problems: [e.message] };
+    throw e;
+  }
+}
+
+/** Storing a chosen pack: the edits, what they do in words, and the registry the workbook will have. */
+export function storePackPlan(wb: WorkbookSnapshot, pack: LoadedPack, file: string, today: DayNumber): WritePlan & { registry: PolicyRegistry } {
+  const r = storePacksEdits(wb, [pack], today, [file]);
+  const replaced = r.replaced.length ? `，替换本工作簿中原来编号相同的政策包（载入自 ${r.replaced[0].loadedFrom || "文件"}）` : "";
+  return {
+    edits: r.edits,
+    registry: r.registry,
+    text: `把政策包“${pack.id}”（${pack.kindName}，${periodText(pack)}）保存到本工作簿隐藏的“${POLICY_SHEET}”表${replaced}；保存后公式按新的政策重算，台账不改动。`,
+  };
+}
+
+/** Removing a stored pack: the edits, the removed pack (to put back on undo) and the registry afterwards. */
+export function removePackPlan(wb: WorkbookSnapshot, id: string): { edits: Edit[]; removed: LoadedPack[]; loadedFrom: string[]; registry: PolicyRegistry } {
+  const entries = readStoredTexts(wb).entries.filter((e) => e.id === id);
+  const r = removeStoredPackEdits(wb, id);
+  return { edits: r.edits, removed: r.removed, loadedFrom: entries.map((e) => e.loadedFrom), registry: r.registry };
 }

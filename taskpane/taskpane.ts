@@ -1,5 +1,5 @@
 /**
- * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the five
+ * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the seven
  * pages and the tab bar. Any failure is shown as a Chinese message on the page.
  */
 import { dayFromLocalClock, DayNumber, formatDay } from "../src/dates";
@@ -25,6 +25,9 @@ import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
 import { createAwardsPage } from "./pages/awards";
 import { createRdSubsidyPage } from "./pages/rdsubsidy";
+import { createPolicyPage } from "./pages/policy";
+import { loadWorkbookPolicies } from "../functions/policies";
+import { createTownsPage } from "./pages/towns";
 
 const HOST_LABELS: Record<HostMode, string> = { excel: "Excel", wps: "WPS 表格", demo: "浏览器演示" };
 
@@ -150,7 +153,9 @@ async function main(): Promise<void> {
     };
     byId("host-label").textContent = HOST_LABELS[mode];
     app.dataset.mode = mode;
-    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createRdSubsidyPage(ctx)];
+    // Excel runs the custom functions in this runtime: they compute with the packs stored in the workbook.
+    if (mode === "excel") void loadWorkbookPolicies(ctx.host).catch(reportUnexpected);
+    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createRdSubsidyPage(ctx), createPolicyPage(ctx), createTownsPage(ctx)];
     buildTabs(pages, window.location.hash.replace(/^#/, ""));
   } catch (e) {
     const fatal = byId("fatal");

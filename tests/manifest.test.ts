@@ -1,10 +1,13 @@
 /**
  * Offline manifest checks (office-addin-manifest validate needs an online service):
  * references resolve, the shared runtime is wired to one page, the namespace is KJ,
- * every URL is https, zh-CN overrides exist and the icons are real PNGs of the right size.
+ * every URL is https, zh-CN overrides exist and the icons are real PNGs of the right size;
+ * and Microsoft's own reader (office-addin-manifest's readManifestFile, offline) reads it the same.
  */
 import { strict as assert } from "assert";
 import fs from "fs";
+import { OfficeAddinManifest } from "office-addin-manifest";
+import os from "os";
 import path from "path";
 import { asList, parseManifest, ParsedManifest, pngSize } from "./support/manifest";
 
@@ -130,6 +133,31 @@ describe("manifest.xml (offline checks)", () => {
       const file = path.join(ROOT, url.slice(DEV_URL.length));
       const { width, height } = pngSize(fs.readFileSync(file));
       assert.deepEqual([width, height], [size, size], `${url} is ${width}x${height}, expected ${size}x${size}`);
+    }
+  });
+
+  it("is read by Microsoft's office-addin-manifest (readManifestFile, offline) as the same task pane add-in", async () => {
+    const info = await OfficeAddinManifest.readManifestFile(path.join(ROOT, "manifest.xml"));
+    assert.equal(info.manifestType, "xml");
+    assert.equal(info.officeAppType, "TaskPaneApp");
+    assert.equal(info.id, app.Id);
+    assert.equal(info.version, app.Version);
+    assert.deepEqual(info.hosts, ["Workbook"]);
+    assert.equal(info.permissions, "ReadWriteDocument");
+    assert.equal(info.displayName, app.DisplayName["@_DefaultValue"]);
+    assert.equal(info.providerName, app.ProviderName);
+    assert.equal(info.defaultSettings?.sourceLocation, `${DEV_URL}taskpane.html`);
+    for (const u of [info.iconUrl, info.highResolutionIconUrl, info.supportUrl]) assert.match(u ?? "", /^https:\/\/localhost:3000\//);
+  });
+
+  it("office-addin-manifest's reader refuses a broken manifest (the check above can fail)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-manifest-"));
+    try {
+      const broken = path.join(dir, "manifest.xml");
+      fs.writeFileSync(broken, fs.readFileSync(path.join(ROOT, "manifest.xml"), "utf8").replace("</OfficeApp>", ""));
+      await assert.rejects(OfficeAddinManifest.readManifestFile(broken));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

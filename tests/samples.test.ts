@@ -28,8 +28,9 @@ function sheetOf(name: string, wb = generateSampleWorkbook()): SheetSnapshot {
 describe("sample workbook generator", () => {
   it("has the six ledgers, each recognised with no required column missing", () => {
     const wb = generateSampleWorkbook();
-    assert.deepEqual(wb.sheets.map((s) => s.name), ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", "研发费用台账"]);
-    const kinds = wb.sheets.map((s) => detectLedger(s.values, s.name, s.firstRow, s.firstCol));
+    assert.deepEqual(wb.sheets.map((s) => s.name), ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", "研发费用台账", "目标分解"]);
+    const kinds = wb.sheets.slice(0, 6).map((s) => detectLedger(s.values, s.name, s.firstRow, s.firstCol));
+    assert.equal(detectLedger(wb.sheets[6].values, wb.sheets[6].name), null, "目标分解 is not a ledger");
     assert.deepEqual(kinds.map((m) => m?.kind), ["enterprise", "platform", "talent", "project", "award", "rd"]);
     for (const m of kinds) assert.deepEqual(m?.missingRequired, []);
     // A title row sits above the header on 企业培育库 and 奖励.
@@ -119,7 +120,7 @@ describe("sample workbook generator", () => {
     assert.equal(new Set(small.map((b) => b.row)).size, 8);
     assert.deepEqual(sampleBrokenCells({ enterprises: 5 }), []);
     const empty = generateSampleWorkbook({ enterprises: 0 });
-    assert.deepEqual(empty.sheets.map((s) => s.values.length), [2, 1, 1, 1, 2, 2]);
+    assert.deepEqual(empty.sheets.map((s) => s.values.length), [2, 1, 1, 1, 2, 2, 1]);
   });
 
   it("has an R&D ledger of the latest year and the year before, with two rows a clerk has to finish", () => {

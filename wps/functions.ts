@@ -56,9 +56,18 @@ export function normalizeWpsArg(v: unknown, matrix: boolean): unknown {
 }
 
 /**
- * What a cell shows when a core fails. No documented error value exists for WPS custom
- * functions, so the cell gets text that starts like the error it stands for and says why:
- * "#N/A 无适用政策：…" or "#VALUE! 未知的奖励事项…".
+ * What a cell shows when a core fails: text that starts like the error it stands for and says
+ * why, "#N/A 无适用政策：…" or "#VALUE! 未知的奖励事项…". It is text, not an error value
+ * (ISERROR is FALSE, ISTEXT TRUE), because WPS documents no way for a custom function to return
+ * one (checked 2026-12 for issue 18.4): WPS's page on add-in custom functions
+ * (open.wps.cn …/wps-integration-mode/wps-addin-development/wps-addin-custome-function) covers
+ * synchronous functions registered with wps.AddCustomFunction(namespace, name, fn, meta) and
+ * their functions.json metadata, and nothing like Excel's CustomFunctions.Error (an Office.js
+ * API, CustomFunctionsRuntime 1.2, which WPS does not load); public WPS add-ins return the text
+ * "#N/A" too. Returning the COM error code (-2146826246) is undocumented as well (most
+ * likely shown as that number), and what WPS shows for a thrown exception is undocumented and
+ * loses the reason. Should WPS document an error return, this function is the one place to
+ * change (README "WPS", docs/wps.md §5).
  */
 export function wpsErrorValue(e: unknown): string {
   if (e instanceof KjError) return `${e.kind === "na" ? "#N/A" : "#VALUE!"} ${e.message}`;

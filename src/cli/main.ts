@@ -16,6 +16,8 @@ import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
 import { registerRdSubsidy } from "./commands/rdsubsidy";
 import { registerRdSubsidies } from "./commands/rdsubsidies";
+import { registerMerge } from "./commands/merge";
+import { registerReport } from "./commands/report";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
 
 export function buildProgram(io: Io): Command {
@@ -41,6 +43,8 @@ export function buildProgram(io: Io): Command {
   registerRdSubsidy(program, io);
   registerRdSubsidies(program, io);
   registerPolicy(program, io);
+  registerMerge(program, io);
+  registerReport(program, io);
   return program;
 }
 

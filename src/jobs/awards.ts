@@ -27,6 +27,10 @@ export const RANGE_SLACK_ROWS = 1000;
 export const UNFILLED_STATUS = "未填写";
 export const UNKNOWN_ITEM = "未识别事项";
 export const UNKNOWN_YEAR = "日期不详";
+/** The summary's amounts are rounded to at least this many decimals of 万元 (1 元)… */
+export const MIN_SUMMARY_DIGITS = 4;
+/** …and at most this many (1 分): no money is finer, and a total's float residue stays far below it. */
+export const MAX_SUMMARY_DIGITS = 6;
 
 const KJ_AWARD_FORMULA = /^=\s*KJ\.AWARD\s*\(/i;
 
@@ -289,6 +293,36 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
 
 // ---------------------------------------------------------------- 奖励汇总
 
+/**
+ * The decimals every amount of 奖励汇总 is rounded to: the finest place any amount of the ledger
+ * uses, between MIN_SUMMARY_DIGITS (1 元) and MAX_SUMMARY_DIGITS (1 分). Rounding there leaves
+ * the exact decimal total unchanged (a sum or difference of amounts with at most that many
+ * decimals has at most that many) and removes the binary floating-point residue that Excel, WPS,
+ * LibreOffice and HyperFormula leave in a SUMIFS total or a difference of totals (C8-C22-C23 =
+ * 8.44e-08 instead of 0 on 20,000 rows).
+ * Example: summaryDigits([new Decimal("20"), new Decimal("2.469")]) -> 4; with 2.46912 -> 5.
+ */
+export function summaryDigits(amounts: Iterable<Decimal | null>): number {
+  let d = MIN_SUMMARY_DIGITS;
+  for (const a of amounts) if (a !== null && a.isFinite()) d = Math.max(d, a.decimalPlaces());
+  return Math.min(d, MAX_SUMMARY_DIGITS);
+}
+
+/**
+ * A summary amount as written: the formula's value rounded like Excel's ROUND (half away from
+ * zero). What a host that writes the decimal total itself (instead of recalculating the
+ * formula) must cache, so the cached value and every client's recalculation agree.
+ * Example: roundedTotal(new Decimal("2.46915"), 4) -> 2.4692.
+ */
+export function roundedTotal(amount: Decimal, digits: number): Decimal {
+  return amount.toDecimalPlaces(digits, Decimal.ROUND_HALF_UP);
+}
+
+/** A money formula of the summary: =ROUND(expr,digits), see summaryDigits. */
+export function roundedFormula(expr: string, digits: number): string {
+  return `=ROUND(${expr},${digits})`;
+}
+
 /** A sheet name as a formula prefix: '奖励'!  (quotes doubled inside). */
 function sheetRef(name: string): string {
   return `'${name.replace(/'/g, "''")}'!`;
@@ -345,13 +379,16 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
     line(cells);
     boldRows.push(values.length);
   };
+  // Every amount is =ROUND(…, digits): exact in every client, 0 where the decimal result is 0.
+  const digits = summaryDigits(report.rows.filter((r) => r.sheet === l.sheet.name).map((r) => r.amount));
+  const money = (expr: string) => roundedFormula(expr, digits);
   const COLS = ["笔数", "奖励金额（万元）", "已拨付（万元）", "待拨付（万元）"];
   const paid = statusNames("已拨付");
   const pending = statusNames("待拨付");
 
   line([`奖励汇总（按“${l.sheet.name}”台账，公式随台账自动更新；金额单位：万元）`]);
   boldRows.push(1);
-  line([`统计范围：“${l.sheet.name}”第 ${from} 行至第 ${to} 行；奖励金额取台账“${AMOUNT_HEADER}”列（${columnLetter(amountCol)} 列）。公式出错的行计入笔数、不计入金额（台账上已标记，请修正）。`]);
+  line([`统计范围：“${l.sheet.name}”第 ${from} 行至第 ${to} 行；奖励金额取台账“${AMOUNT_HEADER}”列（${columnLetter(amountCol)} 列）。公式出错的行计入笔数、不计入金额（台账上已标记，请修正）。金额按 ${digits} 位小数四舍五入（${digits === 4 ? "到元" : digits === 5 ? "到角" : "到分"}），与十进制精确结果一致。`]);
   line([]);
 
   // By year: plan years plus any year found in the ledger.
@@ -364,18 +401,18 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
     line([`${y}年`], [
       null,
       `=COUNTIFS(${crit[0]})`,
-      `=${sumIfs(crit)}`,
-      STATUS ? `=${sumTerms(crit, paid, STATUS)}` : null,
-      STATUS ? `=${sumTerms(crit, pending, STATUS)}` : null,
+      money(sumIfs(crit)),
+      STATUS ? money(sumTerms(crit, paid, STATUS)) : null,
+      STATUS ? money(sumTerms(crit, pending, STATUS)) : null,
     ]);
   }
   const totalRow = (label: string) =>
     line([label], [
       null,
       `=COUNTIFS(${ITEM},"<>")`,
-      `=${sumIfs([])}`,
-      STATUS ? `=${sumTerms([], paid, STATUS)}` : null,
-      STATUS ? `=${sumTerms([], pending, STATUS)}` : null,
+      money(sumIfs([])),
+      STATUS ? money(sumTerms([], paid, STATUS)) : null,
+      STATUS ? money(sumTerms([], pending, STATUS)) : null,
     ]);
   totalRow("合计（全部行）");
   line([]);
@@ -389,24 +426,25 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
     line([item.name], [
       null,
       `=${countTerms([], names, ITEM)}`,
-      `=${sumTerms([], names, ITEM)}`,
-      STATUS ? `=${names.flatMap((n) => paid.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")}` : null,
-      STATUS ? `=${names.flatMap((n) => pending.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")}` : null,
+      money(sumTerms([], names, ITEM)),
+      STATUS ? money(names.flatMap((n) => paid.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")) : null,
+      STATUS ? money(names.flatMap((n) => pending.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")) : null,
     ]);
   }
   const itemLast = values.length;
   const totalsAt = values.findIndex((v) => v[0] === "合计（全部行）") + 1;
-  const other = (c: number) => `=${columnLetter(c)}${totalsAt}-SUM(${columnLetter(c)}${itemFirst}:${columnLetter(c)}${itemLast})`;
-  line([`其他（${UNKNOWN_ITEM}或写法不同）`], [null, other(2), other(3), STATUS ? other(4) : null, STATUS ? other(5) : null]);
+  // Differences of totals: counts are whole numbers, amounts rounded (the residue of a difference is the worst).
+  const otherExpr = (c: number) => `${columnLetter(c)}${totalsAt}-SUM(${columnLetter(c)}${itemFirst}:${columnLetter(c)}${itemLast})`;
+  line([`其他（${UNKNOWN_ITEM}或写法不同）`], [null, `=${otherExpr(2)}`, money(otherExpr(3)), STATUS ? money(otherExpr(4)) : null, STATUS ? money(otherExpr(5)) : null]);
   line([]);
 
   // By payment status.
   header(["按拨付状态", "笔数", "奖励金额（万元）"]);
   if (STATUS) {
     const paidAt = values.length + 1;
-    line(["已拨付"], [null, `=${countTerms([], paid, STATUS)}`, `=${sumTerms([], paid, STATUS)}`]);
-    line(["待拨付"], [null, `=${countTerms([], pending, STATUS)}`, `=${sumTerms([], pending, STATUS)}`]);
-    line([`${UNFILLED_STATUS}或其他`], [null, `=B${totalsAt}-B${paidAt}-B${paidAt + 1}`, `=C${totalsAt}-C${paidAt}-C${paidAt + 1}`]);
+    line(["已拨付"], [null, `=${countTerms([], paid, STATUS)}`, money(sumTerms([], paid, STATUS))]);
+    line(["待拨付"], [null, `=${countTerms([], pending, STATUS)}`, money(sumTerms([], pending, STATUS))]);
+    line([`${UNFILLED_STATUS}或其他`], [null, `=B${totalsAt}-B${paidAt}-B${paidAt + 1}`, money(`C${totalsAt}-C${paidAt}-C${paidAt + 1}`)]);
   } else {
     line([`台账没有“拨付状态”列`]);
   }

@@ -8,6 +8,7 @@
  * indicators count what happened in the plan period up to the as-of year, per year in that
  * year. Targets come from the plan pack, the 3-year validity from the pool rules pack.
  */
+import Decimal from "decimal.js";
 import { dayFromParts, DayNumber, formatDay, yearOf } from "../dates";
 import { KjError } from "../errors";
 import { PERCENT_NUMBER_FORMAT } from "../format";
@@ -16,6 +17,8 @@ import { kindDef, LedgerKind } from "../ledger/catalogue";
 import { HOW_TO_ADD_POLICY } from "../policy/pack-errors";
 import { LoadedPlan, PLAN_PACKS } from "../policy/plans";
 import { Target } from "../policy/schema";
+import { Allocation, readAllocations, UNIT_KIND_LABEL, UnitKind } from "./allocations";
+import { lookupKey } from "../text";
 import { cellIssue, dataRows, enterpriseKey, fieldName, findLedgers, Ledger, readAt, rewriteOwnSheetEdits } from "./ledgers";
 import { hitechExpiry, POOL_RULES, PoolRules } from "./pool-rules";
 import { Issue, JobOptions, JobResult } from "./types";
@@ -25,6 +28,58 @@ export const UNFILLED = "未填写";
 export const DATA_BAR_COLOR = "#5B9BD5";
 
 export type TargetStatus = "达成" | "未达成" | "缺少台账" | "缺少列";
+/** An allocation's status: as for the district, or 未开始 for a year after the as-of date. */
+export type AllocationStatus = TargetStatus | "未开始";
+
+/** One unit's attainment of one indicator against its allocation (目标分解). */
+export interface AllocationResult {
+  unit: string;
+  unitKind: UnitKind;
+  /** 镇街 / 主管部门 */
+  unitLabel: string;
+  year: number;
+  target: number;
+  /** Null when the year has not begun or the ledger cannot say (missing ledger or column). */
+  actual: number | null;
+  /** actual / target. */
+  completion: number | null;
+  gap: number | null;
+  status: AllocationStatus;
+  /** Among the units of the same kind with an allocation of this indicator in this year; 1 = best. */
+  rank: number | null;
+  /** The row of the 目标分解 sheet. */
+  row: number;
+  note: string | null;
+}
+
+/** One unit's attainment over all its allocations of a year. */
+export interface UnitSummary {
+  year: number;
+  unitKind: UnitKind;
+  unitLabel: string;
+  unit: string;
+  /** Allocations with a known actual. */
+  counted: number;
+  reached: number;
+  /** Allocations whose actual cannot be known (missing ledger or column). */
+  unknown: number;
+  /** 综合完成率: mean of the allocations' completions, each capped at 100%; null when none is known. */
+  completion: number | null;
+  /** Among the units of the same kind in the year; 1 = best. */
+  rank: number | null;
+}
+
+export interface AllocationsReport {
+  /** The 目标分解 sheet read, or null when the workbook has none. */
+  sheet: string | null;
+  /** Years with allocations, ascending. */
+  years: number[];
+  units: UnitSummary[];
+  /** Rows of the 目标分解 sheet left out, each at its cell. */
+  issues: Issue[];
+  /** How completion and rank are computed, as written on the sheet. */
+  rule: string;
+}
 
 export interface IndicatorResult {
   key: string;
@@ -56,6 +111,8 @@ export interface IndicatorResult {
   unreadable: number;
   /** Why there is no actual, in plain Chinese. */
   note: string | null;
+  /** Each unit's attainment against its allocation (目标分解), in the sheet's order. */
+  allocations: AllocationResult[];
 }
 
 export interface TargetsReport {
@@ -68,6 +125,7 @@ export interface TargetsReport {
   /** The counting rules, as written on the sheet. */
   rules: string[];
   issues: Issue[];
+  allocation: AllocationsReport;
 }
 
 // ---------------------------------------------------------------- counting rules
@@ -242,6 +300,7 @@ export function computeTargets(
     return ls;
   };
 
+  const allocationSheet = readAllocations(snapshot, plan);
   const indicators: IndicatorResult[] = [];
   const missingKinds = new Set<LedgerKind>();
   for (const t of plan.pack.targets) {
@@ -258,8 +317,10 @@ export function computeTargets(
       target: t.target,
     };
     const nullYears = Object.fromEntries(years.map((y) => [String(y), null])) as Record<string, number | null>;
+    const mine = allocationSheet.allocations.filter((a) => a.key === t.key);
     const unknown = (status: TargetStatus, note: string, sheets: string[]): IndicatorResult => ({
       ...base, actual: null, completion: null, gap: null, status, byYear: nullYears, byTown: null, byDepartment: null, sheets, unreadable: 0, note,
+      allocations: mine.map((a) => allocationResult(a, null, a.year > asOfYear ? "未开始" : status, note)),
     });
     if (!counter) {
       indicators.push(unknown("缺少列", `本工具尚无“${t.name}”的计数规则`, []));
@@ -317,6 +378,18 @@ export function computeTargets(
       if (byDepartment) add(byDepartment, groupKey(c.l, c.row, "department"));
     }
     const actual = actualSet.length;
+    const hasUnit: Record<UnitKind, boolean> = { town: hasTown, department: hasDept };
+    const allocations = mine.map((a) => {
+      if (a.year > asOfYear) return allocationResult(a, null, "未开始", `${a.year} 年尚未开始（评价日 ${formatDay(asOf)}）`);
+      if (!hasUnit[a.unitKind]) {
+        const l = usable.find((x) => x.mapping.columns[a.unitKind] === undefined) as Ledger;
+        return allocationResult(a, null, "缺少列", `台账“${l.sheet.name}”缺少“${fieldName(l, a.unitKind)}”列，无法按${UNIT_KIND_LABEL[a.unitKind]}计数`);
+      }
+      const set = t.kind === "stock" ? countOn(Math.min(endOfYear(a.year), asOf), flowYears) : countOn(asOf, { from: a.year, to: a.year });
+      const want = lookupKey(a.unit);
+      const n = set.filter((c) => lookupKey(groupKey(c.l, c.row, a.unitKind)) === want).length;
+      return allocationResult(a, n, n >= a.target ? "达成" : "未达成", null);
+    });
     indicators.push({
       ...base,
       actual,
@@ -329,8 +402,10 @@ export function computeTargets(
       sheets: usable.map((l) => l.sheet.name),
       unreadable: bad.n,
       note: null,
+      allocations,
     });
   }
+  rankAllocations(indicators);
 
   const missingLedgers = [...missingKinds].map((k) => kindDef(k).title);
   const validity = rules.hitechValidityYears.value;
@@ -350,8 +425,102 @@ export function computeTargets(
     missingLedgers,
     rules: ruleLines,
     issues,
+    allocation: {
+      sheet: allocationSheet.sheet,
+      years: [...new Set(allocationSheet.allocations.map((a) => a.year))].sort((a, b) => a - b),
+      units: unitSummaries(indicators),
+      issues: allocationSheet.issues,
+      rule: ALLOCATION_RULE,
+    },
   };
   return { report, edits: targetSheetEdits(snapshot, report) };
+}
+
+// ---------------------------------------------------------------- allocations (目标分解)
+
+export const ALLOCATION_RULE =
+  "目标分解：各镇街、部门的实际数按其所属镇街或主管部门计，口径同全区；存量指标按当年 12 月 31 日（当年为评价日）有效的数量，流量指标按当年发生的数量。排名按完成率从高到低，完成率相同的名次相同。综合完成率为该单位当年各项分解指标完成率的平均值（单项超过 100% 的按 100% 计）。";
+
+function allocationResult(a: Allocation, actual: number | null, status: AllocationStatus, note: string | null): AllocationResult {
+  return {
+    unit: a.unit,
+    unitKind: a.unitKind,
+    unitLabel: UNIT_KIND_LABEL[a.unitKind],
+    year: a.year,
+    target: a.target,
+    actual,
+    completion: actual === null ? null : new Decimal(actual).div(a.target).toNumber(),
+    gap: actual === null ? null : Math.max(0, new Decimal(a.target).minus(actual).toNumber()),
+    status,
+    rank: null,
+    row: a.row,
+    note,
+  };
+}
+
+/** Competition ranking ("1224") of items by a Decimal, highest first; null values get no rank. */
+function rankBy<T>(items: T[], value: (x: T) => Decimal | null, set: (x: T, rank: number) => void): void {
+  const known = items.map((x) => ({ x, v: value(x) })).filter((e): e is { x: T; v: Decimal } => e.v !== null);
+  known.sort((a, b) => b.v.cmp(a.v));
+  const ranks = new Map<T, number>();
+  known.forEach((e, i) => {
+    const r = i > 0 && known[i - 1].v.eq(e.v) ? (ranks.get(known[i - 1].x) as number) : i + 1;
+    ranks.set(e.x, r);
+    set(e.x, r);
+  });
+}
+
+function exactCompletion(a: { actual: number | null; target: number }): Decimal | null {
+  return a.actual === null ? null : new Decimal(a.actual).div(a.target);
+}
+
+/** Ranks each indicator's allocations among the units of the same kind and year. */
+function rankAllocations(indicators: IndicatorResult[]): void {
+  for (const i of indicators) {
+    const groups = new Map<string, AllocationResult[]>();
+    for (const a of i.allocations) {
+      const k = `${a.year}\u0001${a.unitKind}`;
+      groups.set(k, [...(groups.get(k) ?? []), a]);
+    }
+    for (const g of groups.values()) rankBy(g, exactCompletion, (a, r) => (a.rank = r));
+  }
+}
+
+/** Each unit's 综合完成率 per year and its rank among the units of its kind. */
+function unitSummaries(indicators: IndicatorResult[]): UnitSummary[] {
+  const byUnit = new Map<string, { s: UnitSummary; sum: Decimal }>();
+  for (const i of indicators) {
+    for (const a of i.allocations) {
+      if (a.status === "未开始") continue;
+      const k = `${a.year}\u0001${a.unitKind}\u0001${a.unit}`;
+      let e = byUnit.get(k);
+      if (!e) {
+        e = { s: { year: a.year, unitKind: a.unitKind, unitLabel: a.unitLabel, unit: a.unit, counted: 0, reached: 0, unknown: 0, completion: null, rank: null }, sum: new Decimal(0) };
+        byUnit.set(k, e);
+      }
+      const c = exactCompletion(a);
+      if (c === null) {
+        e.s.unknown++;
+        continue;
+      }
+      e.s.counted++;
+      if (a.status === "达成") e.s.reached++;
+      e.sum = e.sum.plus(Decimal.min(c, 1));
+    }
+  }
+  const entries = [...byUnit.values()];
+  const exact = new Map<UnitSummary, Decimal | null>();
+  for (const e of entries) {
+    const v = e.s.counted > 0 ? e.sum.div(e.s.counted) : null;
+    exact.set(e.s, v);
+    e.s.completion = v === null ? null : v.toNumber();
+  }
+  const out = entries.map((e) => e.s);
+  const groups = new Map<string, UnitSummary[]>();
+  for (const s of out) groups.set(`${s.year}\u0001${s.unitKind}`, [...(groups.get(`${s.year}\u0001${s.unitKind}`) ?? []), s]);
+  for (const g of groups.values()) rankBy(g, (s) => exact.get(s) ?? null, (s, r) => (s.rank = r));
+  const kindOrder = (k: UnitKind) => (k === "town" ? 0 : 1);
+  return out.sort((a, b) => a.year - b.year || kindOrder(a.unitKind) - kindOrder(b.unitKind) || (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
 }
 
 // ---------------------------------------------------------------- the sheet
@@ -429,7 +598,55 @@ export function targetSheetEdits(snapshot: WorkbookSnapshot, report: TargetsRepo
   breakdown("按所属镇街（实际数）", (i) => i.byTown);
   breakdown("按主管部门（实际数）", (i) => i.byDepartment);
 
+  // 目标分解: each unit's attainment against its allocation, with completion and rank.
+  const percentBlocks: { row: number; col: number; rows: number }[] = [];
+  const a = report.allocation;
+  if (a.sheet !== null) {
+    lines.push([]);
+    lines.push([`目标分解完成情况（按“${a.sheet}”工作表）`]);
+    boldRows.push({ row: lines.length, cols: 1 });
+    lines.push([`口径：${a.rule}`]);
+    if (a.units.length > 0) {
+      lines.push([]);
+      lines.push(["各单位综合完成情况"]);
+      boldRows.push({ row: lines.length, cols: 1 });
+      const h = ["年度", "类别", "单位", "分解指标数", "已达成", "未达成", "无法计数", "综合完成率", "排名"];
+      lines.push(h);
+      boldRows.push({ row: lines.length, cols: h.length });
+      const first = lines.length + 1;
+      for (const u of a.units) lines.push([u.year, u.unitLabel, u.unit, u.counted + u.unknown, u.reached, u.counted - u.reached, u.unknown, u.completion, u.rank]);
+      percentBlocks.push({ row: first, col: h.indexOf("综合完成率") + 1, rows: a.units.length });
+    }
+    const rows = report.indicators.flatMap((i) => i.allocations.map((x) => ({ i, x })));
+    if (rows.length > 0) {
+      rows.sort((p, q) => p.x.year - q.x.year || (p.x.unitKind === q.x.unitKind ? 0 : p.x.unitKind === "town" ? -1 : 1) || report.indicators.indexOf(p.i) - report.indicators.indexOf(q.i) || (p.x.rank ?? Infinity) - (q.x.rank ?? Infinity) || p.x.row - q.x.row);
+      lines.push([]);
+      lines.push(["分指标完成情况"]);
+      boldRows.push({ row: lines.length, cols: 1 });
+      const h = ["年度", "类别", "单位", "指标", "键", "目标", "实际", "完成率", "差距", "状态", "排名", "说明"];
+      lines.push(h);
+      boldRows.push({ row: lines.length, cols: h.length });
+      const first = lines.length + 1;
+      for (const { i, x } of rows) lines.push([x.year, x.unitLabel, x.unit, i.name, i.key, x.target, x.actual, x.completion, x.gap, x.status, x.rank, x.note]);
+      percentBlocks.push({ row: first, col: h.indexOf("完成率") + 1, rows: rows.length });
+    }
+    if (a.units.length === 0 && rows.length === 0) lines.push(["（没有可采用的目标分解行）"]);
+    if (a.issues.length > 0) {
+      lines.push([]);
+      lines.push([`“${a.sheet}”中未采用的行（${a.issues.length} 行）`]);
+      boldRows.push({ row: lines.length, cols: 1 });
+      const h = ["行", "列", "栏目", "说明"];
+      lines.push(h);
+      boldRows.push({ row: lines.length, cols: h.length });
+      for (const x of a.issues) lines.push([x.row, x.column || null, x.field, x.message]);
+    }
+  }
+
   edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(lines) });
+  for (const b of percentBlocks) {
+    edits.push({ type: "numberFormat", sheet: S, row: b.row, col: b.col, rows: b.rows, cols: 1, format: PERCENT_NUMBER_FORMAT });
+    edits.push({ type: "dataBar", sheet: S, row: b.row, col: b.col, rows: b.rows, cols: 1, color: DATA_BAR_COLOR });
+  }
   const completionCol = header.indexOf("完成率") + 1;
   const n = tableEnd - headerRow;
   if (n > 0) {

@@ -1,7 +1,9 @@
 /**
  * Pool upkeep — 动态管理 (计划 二（一）3, DOMAIN §6). For an as-of date: classify each
- * enterprise of 企业培育库 (新引进/新注册/入库/已认定) and suggest removal (建议调出) with every
- * reason that applies; move chosen rows to the 调出记录 sheet (archive first, then delete);
+ * enterprise of 企业培育库 (新引进/新注册/入库/已认定), suggest removal (建议调出) only for the
+ * plan's causes (重大安全事故, 严重失信行为, 经营异常名录) and for 注销/吊销/迁出, with every cause
+ * that applies, and list reminders (提醒: 高企 certificate expired, 科小 not re-registered this
+ * year), which are never removals; move chosen rows to the 调出记录 sheet (archive first, then delete);
  * undo a removal by putting the archived rows back where they were.
  *
  * The 调出记录 sheet (the add-in's own): row 1 is the header
@@ -28,15 +30,16 @@ import {
   readAt,
   sheetNamed,
 } from "./ledgers";
-import { hitechExpiry, hitechValidOn, POOL_RULES, PoolRules, reasonText, RemovalCode, smeRegistrationCurrent } from "./pool-rules";
+import { hitechExpiry, hitechValidOn, POOL_RULES, PoolRules, reasonText, ReminderCode, RemovalCode, smeRegistrationCurrent } from "./pool-rules";
 import { Issue, JobOptions, JobResult } from "./types";
 
 export const POOL_CLASSES = ["新引进企业", "新注册企业", "入库企业", "已认定企业"] as const;
 export type EnterpriseClass = (typeof POOL_CLASSES)[number];
 
-/** Headers of the add-in's own two columns on the ledger. */
+/** Headers of the add-in's own columns on the ledger. */
 export const SUGGEST_HEADER = "建议调出";
 export const REASON_HEADER = "调出原因";
+export const REMINDER_HEADER = "提醒";
 export const SUGGEST_YES = "是";
 
 export const ARCHIVE_SHEET = "调出记录";
@@ -50,6 +53,25 @@ export interface RemovalReason {
   code: RemovalCode;
   text: string;
   cite: string;
+}
+
+/** Not a removal: something to do so the enterprise stays recognised (需重新认定, 重新评价入库). */
+export interface Reminder {
+  code: ReminderCode;
+  text: string;
+  cite: string;
+}
+
+/** A row with reminders (same shape as a suggestion; reasons are the reminders). */
+export interface UpkeepReminder {
+  sheet: string;
+  /** 1-based sheet row. */
+  row: number;
+  name: string;
+  uscc: string | null;
+  class: EnterpriseClass;
+  classSource: "填写" | "推断";
+  reasons: Reminder[];
 }
 
 export interface UpkeepSuggestion {
@@ -69,9 +91,10 @@ export interface UpkeepSheet {
   headerRow: number;
   /** Non-blank data rows looked at. */
   rows: number;
-  /** Sheet columns of the add-in's 建议调出 / 调出原因 columns (existing or to be added). */
+  /** Sheet columns of the add-in's 建议调出 / 调出原因 / 提醒 columns (existing or to be added). */
   suggestColumn: string;
   reasonColumn: string;
+  reminderColumn: string;
 }
 
 export interface UpkeepReport {
@@ -81,6 +104,11 @@ export interface UpkeepReport {
   sheets: UpkeepSheet[];
   classes: Record<EnterpriseClass, number>;
   suggestions: UpkeepSuggestion[];
+  /**
+   * Rows with reminders and no removal cause: 高企 certificate past its years (需重新认定), 科小
+   * registration of an earlier year (本年度尚未重新评价入库). Never removals (DOMAIN §6).
+   */
+  reminders: UpkeepReminder[];
   /** Cells that could not be read, so a rule could not be decided for that row. */
   issues: Issue[];
   /** Plain-Chinese notes, e.g. no enterprise ledger found. */
@@ -90,83 +118,99 @@ export interface UpkeepReport {
 export interface RowAssessment {
   class: EnterpriseClass;
   classSource: "填写" | "推断";
+  /** Removal causes (the plan's only). */
   reasons: RemovalReason[];
+  reminders: Reminder[];
   issues: Issue[];
 }
 
-function reason(code: RemovalCode, vars: Record<string, string | number>, rules: PoolRules): RemovalReason {
-  return { code, ...reasonText(code, vars, rules) };
+function reason(code: RemovalCode, vars: Record<string, string | number>, rules: PoolRules): RemovalReason | null {
+  const t = reasonText(code, vars, rules);
+  return t && { code, ...t };
 }
 
-const FLAG_RULES: readonly { field: string; code: RemovalCode }[] = [
-  { field: "safetyAccident", code: "safety_accident" },
-  { field: "dishonest", code: "dishonest" },
-  { field: "abnormalList", code: "abnormal_list" },
-];
+function reminder(code: ReminderCode, vars: Record<string, string | number>, rules: PoolRules): Reminder | null {
+  const t = reasonText(code, vars, rules);
+  return t && { code, ...t };
+}
 
 /**
- * Classifies one enterprise row and lists every removal reason that applies on `asOf`.
- * Example: a row in the 高企 pool recognised 2021-12-01 gets hitech_expired on 2024-12-01.
+ * Classifies one enterprise row, lists every removal cause that applies on `asOf` (only the
+ * plan's: the pack's `reasons`) and every reminder (the pack's `reminders`: a 高企 certificate
+ * past its years, a 科小 registration of an earlier year — the enterprise can still apply).
+ * A row given as 已认定企业 whose only recognition has lapsed is classified 入库企业.
+ * Example: a row in the 高企 pool recognised 2021-12-01 gets the reminder hitech_expired on 2024-12-01.
  */
 export function assessEnterprise(l: Ledger, row: number, asOf: DayNumber, rules: PoolRules = POOL_RULES): RowAssessment {
   const issues: Issue[] = [];
   const reasons: RemovalReason[] = [];
+  const reminders: Reminder[] = [];
   const year = yearOf(asOf);
   const unreadable = (field: string, what: string, message: string) =>
     issues.push(cellIssue(l, row, field, "warning", `${message}；${what}未判断`));
+  const add = <T>(list: T[], x: T | null) => {
+    if (x) list.push(x);
+  };
 
-  // The plan's three: a blank cell or a missing column means no record (DOMAIN §8).
-  for (const { field, code } of FLAG_RULES) {
-    const r = readAt(l, row, field);
-    if (r.status === "ok" && r.value === true) reasons.push(reason(code, {}, rules));
-    else if (r.status === "invalid") unreadable(field, "此项调出条件", r.message);
-  }
-
-  const state = readAt(l, row, "businessState");
-  const closed = rules.closedBusinessStates.value;
-  if (state.status === "ok" && closed.includes(String(state.value))) {
-    reasons.push(reason("business_closed", { state: String(state.value) }, rules));
-  } else if (state.status === "invalid") {
-    // Free text such as "已于2023年注销": look for the state word itself.
-    const t = readText(cellAt(l.sheet, row, l.mapping.columns.businessState));
-    const hit = t.status === "ok" ? closed.find((s) => t.value.includes(s)) : undefined;
-    if (hit) reasons.push(reason("business_closed", { state: hit }, rules));
+  for (const cause of rules.reasons) {
+    if (cause.code === "business_closed") {
+      const state = readAt(l, row, cause.field);
+      const closed = rules.closedBusinessStates.value;
+      if (state.status === "ok" && closed.includes(String(state.value))) {
+        add(reasons, reason(cause.code, { state: String(state.value) }, rules));
+      } else if (state.status === "invalid") {
+        // Free text such as "已于2023年注销": look for the state word itself.
+        const t = readText(cellAt(l.sheet, row, l.mapping.columns[cause.field]));
+        const hit = t.status === "ok" ? closed.find((x) => t.value.includes(x)) : undefined;
+        if (hit) add(reasons, reason(cause.code, { state: hit }, rules));
+      }
+      continue;
+    }
+    // The plan's three are negative-list flags: a blank cell or a missing column means no record (DOMAIN §8).
+    const r = readAt(l, row, cause.field);
+    if (r.status === "ok" && r.value === true) add(reasons, reason(cause.code, {}, rules));
+    else if (r.status === "invalid") unreadable(cause.field, "此项调出条件", r.message);
   }
 
   const cats = readAt(l, row, "categories");
   const categories = cats.status === "ok" ? (cats.value as string[]) : [];
-  if (cats.status === "invalid") unreadable("categories", "高企证书到期、科小未更新两项调出条件", cats.message);
+  if (cats.status === "invalid") unreadable("categories", "高企证书到期、科小重新入库两项提醒", cats.message);
+  const reminds = new Set(rules.reminders.map((r) => r.code));
 
   const hitech = readAt(l, row, "hitechDate");
   if (hitech.status === "invalid") unreadable("hitechDate", "高企证书是否到期", hitech.message);
   const hitechDay = hitech.status === "ok" ? (hitech.value as number) : null;
-  if (hitechDay !== null && categories.includes("高新技术企业") && hitechExpiry(hitechDay, rules) <= asOf) {
+  if (reminds.has("hitech_expired") && hitechDay !== null && categories.includes("高新技术企业") && hitechExpiry(hitechDay, rules) <= asOf) {
     const years = rules.hitechValidityYears.value;
-    reasons.push(reason("hitech_expired", { date: formatDay(hitechDay), years, end: formatDay(hitechExpiry(hitechDay, rules)) }, rules));
+    add(reminders, reminder("hitech_expired", { date: formatDay(hitechDay), years, end: formatDay(hitechExpiry(hitechDay, rules)) }, rules));
   }
 
   const sme = readAt(l, row, "smeYear");
-  if (sme.status === "invalid") unreadable("smeYear", "科小入库登记是否更新", sme.message);
+  if (sme.status === "invalid") unreadable("smeYear", "科小是否已重新评价入库", sme.message);
   const smeYear = sme.status === "ok" ? (sme.value as number) : null;
-  if (smeYear !== null && categories.includes("科技型中小企业") && smeYear < year && !smeRegistrationCurrent(smeYear, year, rules)) {
-    reasons.push(reason("sme_not_renewed", { year, last: smeYear }, rules));
+  if (reminds.has("sme_not_renewed") && smeYear !== null && categories.includes("科技型中小企业") && smeYear < year && !smeRegistrationCurrent(smeYear, year, rules)) {
+    add(reminders, reminder("sme_not_renewed", { year, last: smeYear }, rules));
   }
-
-  const given = readAt(l, row, "classification");
-  if (given.status === "ok") return { class: given.value as EnterpriseClass, classSource: "填写", reasons, issues };
 
   const giant = readAt(l, row, "giantDate");
   const revoked = readAt(l, row, "giantRevoked");
   const giantValid = giant.status === "ok" && (giant.value as number) <= asOf && !(revoked.status === "ok" && revoked.value === true);
   const recognised =
     (hitechDay !== null && hitechValidOn(hitechDay, asOf, rules)) || giantValid || (smeYear !== null && smeRegistrationCurrent(smeYear, year, rules));
-  if (recognised) return { class: "已认定企业", classSource: "推断", reasons, issues };
+
+  const given = readAt(l, row, "classification");
+  if (given.status === "ok") {
+    // 已认定 whose recognition lapsed (a reminder says which): 入库企业 until recognised again.
+    if (given.value === "已认定企业" && !recognised && reminders.length > 0) return { class: "入库企业", classSource: "推断", reasons, reminders, issues };
+    return { class: given.value as EnterpriseClass, classSource: "填写", reasons, reminders, issues };
+  }
+  if (recognised) return { class: "已认定企业", classSource: "推断", reasons, reminders, issues };
   const reg = readAt(l, row, "registeredOn");
   if (reg.status === "ok") {
     const on = reg.value as number;
-    if (on <= asOf && addYears(on, rules.newRegistrationYears.value) > asOf) return { class: "新注册企业", classSource: "推断", reasons, issues };
+    if (on <= asOf && addYears(on, rules.newRegistrationYears.value) > asOf) return { class: "新注册企业", classSource: "推断", reasons, reminders, issues };
   }
-  return { class: "入库企业", classSource: "推断", reasons, issues };
+  return { class: "入库企业", classSource: "推断", reasons, reminders, issues };
 }
 
 function textOf(l: Ledger, row: number, field: string): string {
@@ -203,19 +247,22 @@ function lastUserCol(sheet: SheetSnapshot, own: readonly (number | undefined)[])
 interface OwnColumns {
   suggest: number;
   reason: number;
+  reminder: number;
   /** Last column of the user's own data. */
   userLast: number;
 }
 
-/** The add-in's two columns: found by their header text, else the next free columns to the right. */
+/** The add-in's three columns: found by their header text, else the next free columns to the right. */
 function ownColumns(l: Ledger): OwnColumns {
   const h = l.mapping.headerRow;
   let suggest = columnByHeader(l.sheet, h, SUGGEST_HEADER);
   let reasonCol = columnByHeader(l.sheet, h, REASON_HEADER);
-  const userLast = lastUserCol(l.sheet, [suggest, reasonCol]);
-  if (suggest === undefined) suggest = Math.max(userLast, reasonCol ?? 0) + 1;
-  if (reasonCol === undefined) reasonCol = Math.max(userLast, suggest) + 1;
-  return { suggest, reason: reasonCol, userLast };
+  let reminder = columnByHeader(l.sheet, h, REMINDER_HEADER);
+  const userLast = lastUserCol(l.sheet, [suggest, reasonCol, reminder]);
+  if (suggest === undefined) suggest = Math.max(userLast, reasonCol ?? 0, reminder ?? 0) + 1;
+  if (reasonCol === undefined) reasonCol = Math.max(userLast, suggest, reminder ?? 0) + 1;
+  if (reminder === undefined) reminder = Math.max(userLast, suggest, reasonCol) + 1;
+  return { suggest, reason: reasonCol, reminder, userLast };
 }
 
 function emptyClasses(): Record<EnterpriseClass, number> {
@@ -227,12 +274,13 @@ function enterpriseLedgers(snapshot: WorkbookSnapshot, opts: JobOptions): Ledger
 }
 
 /**
- * Classifies every enterprise and suggests removals; the edits write 建议调出 / 调出原因 into
- * the add-in's own two columns to the right of the ledger (found again by header on a re-run,
- * so running twice writes the same cells with the same values).
+ * Classifies every enterprise, suggests removals (the plan's causes only) and lists reminders;
+ * the edits write 建议调出 / 调出原因 / 提醒 into the add-in's own three columns to the right of
+ * the ledger (found again by header on a re-run, so running twice writes the same cells with the
+ * same values).
  */
 export function planUpkeep(snapshot: WorkbookSnapshot, opts: JobOptions, rules: PoolRules = POOL_RULES): JobResult<UpkeepReport> {
-  const report: UpkeepReport = { asOf: formatDay(opts.asOf), policy: rules.title, sheets: [], classes: emptyClasses(), suggestions: [], issues: [], notes: [] };
+  const report: UpkeepReport = { asOf: formatDay(opts.asOf), policy: rules.title, sheets: [], classes: emptyClasses(), suggestions: [], reminders: [], issues: [], notes: [] };
   const edits: Edit[] = [];
   const ledgers = enterpriseLedgers(snapshot, opts);
   if (ledgers.length === 0) {
@@ -245,29 +293,46 @@ export function planUpkeep(snapshot: WorkbookSnapshot, opts: JobOptions, rules: 
     const last = Math.max(h, lastUsedRow(l.sheet));
     const suggestCells: CellValue[][] = [[SUGGEST_HEADER]];
     const reasonCells: CellValue[][] = [[REASON_HEADER]];
+    const reminderCells: CellValue[][] = [[REMINDER_HEADER]];
     const byRow = new Map<number, RowAssessment>();
     for (const { row } of rows) byRow.set(row, assessEnterprise(l, row, opts.asOf, rules));
     for (let row = h + 1; row <= last; row++) {
       const a = byRow.get(row);
       const suggested = a !== undefined && a.reasons.length > 0;
+      // A row suggested for removal gets no reminder: the removal is what to decide on.
+      const reminded = a !== undefined && !suggested && a.reminders.length > 0;
       suggestCells.push([suggested ? SUGGEST_YES : null]);
       reasonCells.push([suggested ? a.reasons.map((r) => r.text).join("；") : null]);
+      reminderCells.push([reminded ? a.reminders.map((r) => r.text).join("；") : null]);
       if (!a) continue;
       report.classes[a.class]++;
       report.issues.push(...a.issues);
       if (suggested) {
         report.suggestions.push({ sheet: l.sheet.name, row, name: textOf(l, row, "name"), uscc: codeOf(l, row), class: a.class, classSource: a.classSource, reasons: a.reasons });
       }
+      if (reminded) {
+        report.reminders.push({ sheet: l.sheet.name, row, name: textOf(l, row, "name"), uscc: codeOf(l, row), class: a.class, classSource: a.classSource, reasons: a.reminders });
+      }
     }
-    report.sheets.push({ sheet: l.sheet.name, headerRow: h, rows: rows.length, suggestColumn: columnLetter(own.suggest), reasonColumn: columnLetter(own.reason) });
+    report.sheets.push({
+      sheet: l.sheet.name,
+      headerRow: h,
+      rows: rows.length,
+      suggestColumn: columnLetter(own.suggest),
+      reasonColumn: columnLetter(own.reason),
+      reminderColumn: columnLetter(own.reminder),
+    });
     const name = l.sheet.name;
     edits.push(
       { type: "clearRange", sheet: name, row: h, col: own.suggest, rows: last - h + 1, cols: 1 },
       { type: "clearRange", sheet: name, row: h, col: own.reason, rows: last - h + 1, cols: 1 },
       { type: "setValues", sheet: name, row: h, col: own.suggest, values: suggestCells },
+      { type: "clearRange", sheet: name, row: h, col: own.reminder, rows: last - h + 1, cols: 1 },
       { type: "setValues", sheet: name, row: h, col: own.reason, values: reasonCells },
+      { type: "setValues", sheet: name, row: h, col: own.reminder, values: reminderCells },
       { type: "bold", sheet: name, row: h, col: own.suggest, rows: 1, cols: 1 },
       { type: "bold", sheet: name, row: h, col: own.reason, rows: 1, cols: 1 },
+      { type: "bold", sheet: name, row: h, col: own.reminder, rows: 1, cols: 1 },
     );
   }
   return { report, edits };

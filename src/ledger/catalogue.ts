@@ -29,6 +29,24 @@ export interface FieldDef {
   synonyms: readonly string[];
   type: FieldType;
   required?: boolean;
+  /**
+   * A claim the enterprise would have to show (高企认定日期, 国家级科技奖励, 省级以上研发机构,
+   * 主导制定标准 …): blank or no such column means not claimed (DOMAIN §8). See blankMeaning.
+   */
+  claim?: true;
+}
+
+/**
+ * What a blank cell or a missing column means, declared once per column (DOMAIN §8):
+ * - "unknown": a quantity a condition needs (职工总数, 销售收入, IP counts …) — 待补充, never 0;
+ * - "noRecord": a negative-list flag (事故, 环境违法, 失信, 经营异常, 科研失信) — 未填写，按无记录处理;
+ * - "notClaimed": a claim (see FieldDef.claim) — 未填写，按不具备处理, naming the column to fill in or add.
+ * Every eligibility check reads through this one rule (src/rules/kernel.ts, Reader).
+ */
+export type BlankMeaning = "unknown" | "noRecord" | "notClaimed";
+
+export function blankMeaning(def: FieldDef): BlankMeaning {
+  return def.type.t === "flag" ? "noRecord" : def.claim ? "notClaimed" : "unknown";
 }
 
 export interface LedgerKindDef {
@@ -182,19 +200,25 @@ export const ENTERPRISE: LedgerKindDef = {
     { id: "netProfit3", name: "净利润（第三年）", synonyms: ["第三年净利润"], type: money },
     { id: "ip1", name: "Ⅰ类知识产权数", synonyms: ["Ⅰ类知识产权", "一类知识产权数", "一类知识产权", "I类知产", "Ⅰ类知识产权数量"], type: count },
     { id: "ip2", name: "Ⅱ类知识产权数", synonyms: ["Ⅱ类知识产权", "二类知识产权数", "二类知识产权", "II类知产", "Ⅱ类知识产权数量"], type: count },
+    {
+      id: "inventionApps",
+      name: "近一年发明专利申请数",
+      synonyms: ["发明专利申请数", "年发明专利申请数", "上年发明专利申请数", "发明专利申请量", "近一年发明专利申请量", "年度发明专利申请数"],
+      type: count,
+    },
     { id: "techField", name: "技术领域", synonyms: ["高新技术领域", "所属技术领域", "所属高新技术领域"], type: { t: "enum", values: TECH_FIELDS, strict: false } },
     { id: "conversions3y", name: "近三年科技成果转化数", synonyms: ["科技成果转化数", "近三年成果转化数", "成果转化数", "近三年科技成果转化数量"], type: count },
     { id: "innovationScore", name: "创新能力评价得分", synonyms: ["创新能力评价", "创新能力得分", "企业创新能力评价得分"], type: { t: "score" } },
-    { id: "hitechDate", name: "高企认定日期", synonyms: ["高新技术企业认定日期", "高企认定时间", "高企发证日期", "高新技术企业发证日期"], type: date },
+    { id: "hitechDate", name: "高企认定日期", synonyms: ["高新技术企业认定日期", "高企认定时间", "高企发证日期", "高新技术企业发证日期"], type: date, claim: true },
     { id: "hitechCertNo", name: "高企证书编号", synonyms: ["高新技术企业证书编号", "证书编号"], type: text },
     { id: "smeRegNo", name: "科小入库登记编号", synonyms: ["入库登记编号", "科小登记编号", "科技型中小企业入库登记编号", "登记编号", "科小编号"], type: text },
     { id: "smeYear", name: "科小入库年度", synonyms: ["科小入库年份", "科技型中小企业入库年度", "科小评价年度"], type: year },
     { id: "giantDate", name: "小巨人认定日期", synonyms: ["科技小巨人认定日期", "小巨人认定时间"], type: date },
     { id: "giantRevoked", name: "小巨人撤销", synonyms: ["小巨人已撤销", "科技小巨人撤销"], type: bool },
-    { id: "cityRdInstitution", name: "市级以上研发机构", synonyms: ["市级及以上研发机构", "市级以上研发平台"], type: bool },
-    { id: "provRdInstitution", name: "省级以上研发机构", synonyms: ["省级及以上研发机构", "省级以上研发平台"], type: bool },
-    { id: "nationalAward", name: "国家级科技奖励", synonyms: ["国家科技奖励", "国家级科技奖"], type: bool },
-    { id: "leadStandard", name: "主导制定标准", synonyms: ["主导制定国际、国家或行业标准", "主导标准", "主导制定标准情况"], type: bool },
+    { id: "cityRdInstitution", name: "市级以上研发机构", synonyms: ["市级及以上研发机构", "市级以上研发平台"], type: bool, claim: true },
+    { id: "provRdInstitution", name: "省级以上研发机构", synonyms: ["省级及以上研发机构", "省级以上研发平台"], type: bool, claim: true },
+    { id: "nationalAward", name: "国家级科技奖励", synonyms: ["国家科技奖励", "国家级科技奖"], type: bool, claim: true },
+    { id: "leadStandard", name: "主导制定标准", synonyms: ["主导制定国际、国家或行业标准", "主导标准", "主导制定标准情况"], type: bool, claim: true },
     { id: "safetyAccident", name: "重大安全事故", synonyms: ["安全事故", "发生重大安全事故"], type: flag },
     { id: "qualityAccident", name: "重大质量事故", synonyms: ["质量事故", "发生重大质量事故"], type: flag },
     { id: "envViolation", name: "严重环境违法", synonyms: ["环境违法", "严重环境违法行为"], type: flag },
@@ -344,4 +368,4 @@ export function kindDef(kind: LedgerKind): LedgerKindDef {
 /** The very hidden sheet holding the policy packs stored in the workbook (src/policy/stored.ts). */
 export const POLICY_SHEET = "KJ政策";
 /** Sheets the add-in writes itself: never read as ledgers. */
-export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "问题清单", "KJ标记", POLICY_SHEET] as const;
+export const OWN_SHEETS = ["调出记录", "目标完成情况", "奖励汇总", "问题清单", "KJ标记", POLICY_SHEET, "合并冲突"] as const;

@@ -83,7 +83,15 @@ export const scoreModelSchema = z
   .strict();
 
 const role = z.enum(["required", "route", "scored"]).default("required");
-const condBase = { id: ident, label: z.string().min(2), role, cite, note: z.string().optional() };
+const condBase = {
+  id: ident,
+  label: z.string().min(2),
+  role,
+  cite,
+  note: z.string().optional(),
+  /** This condition rests on a provisional stand-in value (defaults to the pack's `provisional`). */
+  provisional: z.boolean().optional(),
+};
 
 export const ratioBandSchema = z
   .object({
@@ -110,6 +118,14 @@ export const conditionSchema = z.discriminatedUnion("kind", [
     .strict(),
   /** Negative-list flag: blank or missing column = no record. */
   z.object({ kind: z.literal("noRecord"), ...condBase, field: fieldId }).strict(),
+  /** Any of the counts reaches its own minimum (e.g. Ⅰ类知识产权 ≥ 1 or 发明专利申请 ≥ 3). */
+  z
+    .object({
+      kind: z.literal("anyAtLeast"),
+      ...condBase,
+      items: z.array(z.object({ field: fieldId, min: z.number().int().positive(), cite }).strict()).min(1),
+    })
+    .strict(),
   /** Any of the yes/no fields is 是. */
   z.object({ kind: z.literal("isTrue"), ...condBase, fields: z.array(fieldId).min(1) }).strict(),
   /** A certificate dated in `field` is valid on the as-of date (for `years` years from that date). */

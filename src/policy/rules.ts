@@ -41,6 +41,8 @@ interface CondBase {
   role: Role;
   cite: string;
   note?: string;
+  /** Rests on a provisional stand-in (the condition's own flag, else the pack's). */
+  provisional: boolean;
 }
 
 export interface RatioBand {
@@ -53,6 +55,7 @@ export interface RatioBand {
 export type Condition =
   | (CondBase & { kind: "daysSince"; field: FieldRef; minDays: number })
   | (CondBase & { kind: "countAtLeast"; fields: FieldRef[]; min: number })
+  | (CondBase & { kind: "anyAtLeast"; items: { field: FieldRef; min: number; cite: string }[] })
   | (CondBase & { kind: "oneOf"; field: FieldRef; listName: string; values: string[]; valueKeys: Map<string, string> })
   | (CondBase & { kind: "ratio"; numerator: FieldRef; denominator: FieldRef; bandBy: FieldRef | null; bands: RatioBand[] })
   | (CondBase & { kind: "amount"; field: FieldRef; atLeast: Threshold | null; atMost: Threshold | null; unit: string })
@@ -253,12 +256,18 @@ function compileRulePack(raw: RulePackRaw): RulePack {
 
   const conditions = raw.conditions.map((c: ConditionRaw, i): Condition => {
     const where: Path = ["conditions", i];
-    const base: CondBase = { id: c.id, label: c.label, role: c.role, cite: checkCite(c.cite, where), ...(c.note ? { note: c.note } : {}) };
+    const base: CondBase = { id: c.id, label: c.label, role: c.role, cite: checkCite(c.cite, where), ...(c.note ? { note: c.note } : {}), provisional: c.provisional ?? raw.provisional };
     switch (c.kind) {
       case "daysSince":
         return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), minDays: c.minDays };
       case "countAtLeast":
         return { ...base, kind: c.kind, fields: c.fields.map((f, j) => field(f, [...where, "fields", j])), min: c.min };
+      case "anyAtLeast":
+        return {
+          ...base,
+          kind: c.kind,
+          items: c.items.map((it, j) => ({ field: field(it.field, [...where, "items", j, "field"]), min: it.min, cite: checkCite(it.cite, [...where, "items", j]) })),
+        };
       case "oneOf":
         return { ...base, kind: c.kind, field: field(c.field, [...where, "field"]), listName: c.listName, values: c.values, valueKeys: new Map(c.values.map((v) => [lookupKey(v), v])) };
       case "ratio": {

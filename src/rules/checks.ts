@@ -8,7 +8,7 @@
 import type { FieldRef, RatioBand, Threshold } from "../policy/rules";
 import type { Condition } from "../policy/rules";
 import { cmpRatio } from "./exact";
-import { actualOf, CheckKind, fmtNum, fmtPct, money, NO, pctText, record, ST_INVALID, T3, UNKNOWN, unknownInputs, YES } from "./kernel";
+import { actualOf, CheckKind, fmtNum, fmtPct, money, NO, pctText, record, recordAbsent, ST_ABSENT, T3, UNKNOWN, unknownInputs, YES } from "./kernel";
 
 /** A number within [atLeast, atMost], both inclusive (职工总数 ≤ 500, 营业收入 1亿–10亿 …). */
 export const amount: CheckKind<"amount"> = (c, ctx) => {
@@ -17,6 +17,10 @@ export const amount: CheckKind<"amount"> = (c, ctx) => {
   const v = r.num(c.field);
   const required = c.atLeast && c.atMost ? `${c.atLeast.text}–${c.atMost.text} ${c.unit}（含）` : c.atMost ? `≤ ${c.atMost.text} ${c.unit}` : `≥ ${(c.atLeast as Threshold).text} ${c.unit}`;
   if (Number.isNaN(v)) {
+    if (r.status === ST_ABSENT) {
+      if (ex) recordAbsent(ctx, c, c.field, required);
+      return NO;
+    }
     if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }
@@ -39,7 +43,9 @@ export const countAtLeast: CheckKind<"countAtLeast"> = (c, ctx) => {
   let unknown = false;
   const values: number[] = [];
   for (const f of c.fields) {
-    const n = r.num(f);
+    let n = r.num(f);
+    // A count that is a claim, not claimed: none.
+    if (Number.isNaN(n) && r.status === ST_ABSENT) n = 0;
     if (ex) values.push(n);
     if (Number.isNaN(n)) unknown = true;
     else sum += n;
@@ -60,13 +66,13 @@ export const noRecord: CheckKind<"noRecord"> = (c, ctx) => {
   const r = ctx.r;
   const ex = ctx.explain;
   const b = r.bool(c.field);
-  if (b === UNKNOWN && r.status === ST_INVALID) {
-    if (ex) record(ctx, c, UNKNOWN, "无法识别", "无记录", `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
+  if (b === UNKNOWN) {
+    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), "无记录", `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }
   const ok: T3 = b === YES ? NO : YES;
   if (ex) {
-    if (b === UNKNOWN) record(ctx, c, ok, "未填写", "无记录", `${c.label}：未填写，按无记录处理`, "未填写，按无记录处理");
+    if (r.status === ST_ABSENT) record(ctx, c, ok, actualOf(r, c.field), "无记录", `${c.label}：未填写，按无记录处理`, r.absences?.get(c.field.ord), [], [c.field]);
     else record(ctx, c, ok, b === YES ? "有记录" : "无", "无记录", b === YES ? `${c.label}：有记录` : `${c.label}：无`);
   }
   return ok;
@@ -78,20 +84,26 @@ export const isTrue: CheckKind<"isTrue"> = (c, ctx) => {
   const ex = ctx.explain;
   let ok: T3 = NO;
   const values: T3[] = [];
+  const absent: FieldRef[] = [];
   for (const f of c.fields) {
     const b = r.bool(f);
-    if (ex) values.push(b);
+    if (ex) {
+      values.push(b);
+      if (r.status === ST_ABSENT) absent.push(f);
+    }
     if (b === YES) {
       ok = YES;
       if (!ex) break;
     } else if (b === UNKNOWN && ok === NO) ok = UNKNOWN;
   }
   if (ex) {
-    const shown = (b: T3, f: FieldRef): string => (b === YES ? "是" : b === NO ? "否" : actualOf(r, f));
+    const shown = (b: T3, f: FieldRef): string => (b === YES ? "是" : absent.includes(f) || b === UNKNOWN ? actualOf(r, f) : "否");
     const actual = c.fields.length === 1 ? shown(values[0], c.fields[0]) : c.fields.map((f, i) => `${f.def.name} ${shown(values[i], f)}`).join("，");
     const unknownFields = c.fields.filter((_, i) => values[i] === UNKNOWN);
-    const summary = ok === YES ? c.label : ok === NO ? `${c.label}：否` : `${c.label}：${unknownFields.map((f) => r.problems?.get(f.ord)).join("；")}`;
-    record(ctx, c, ok, actual, "是", summary, undefined, ok === UNKNOWN ? unknownFields : []);
+    const no = absent.length === c.fields.length ? `${c.label}：${absent.map((f) => f.def.name).join("、")}未填写，按不具备处理` : `${c.label}：否`;
+    const summary = ok === YES ? c.label : ok === NO ? no : `${c.label}：${unknownFields.map((f) => r.problems?.get(f.ord)).join("；")}`;
+    const note = ok === YES ? undefined : absent.map((f) => (c.fields.length > 1 ? `${f.def.name}${r.absences?.get(f.ord)}` : r.absences?.get(f.ord))).join("；") || undefined;
+    record(ctx, c, ok, actual, "是", summary, note, ok === UNKNOWN ? unknownFields : [], ok === YES ? [] : absent);
   }
   return ok;
 };

@@ -61,8 +61,23 @@ export function whyText(v: Verdict): string {
   if (failed.length > 0) parts.push(`不符合：${failed.map(withCite).join("；")}`);
   const pending = pendingText(v);
   if (pending) parts.push(pending);
+  const noRoute = missingRouteColumns(v);
+  if (noRoute.length > 0) parts.push(`直接认定条件按不具备处理（台账无${noRoute.map((n) => `“${n}”`).join("")}列，如具备请添加该列并填写）`);
   if (parts.length === 0) parts.push(v.eligible === false ? "不符合" : "无法判断");
   return parts.join("。") + suffix;
+}
+
+/**
+ * The columns a direct route (科小 第八条) would be read from and the ledger does not have, when
+ * only the scoring route failed: older ledgers lack them, and each is read as not claimed
+ * (DOMAIN §8), so the explanation says which column to add.
+ */
+function missingRouteColumns(v: Verdict): string[] {
+  if (v.eligible !== false) return [];
+  if (v.checks.some((c) => c.role === "required" && c.passed === false)) return [];
+  const names: string[] = [];
+  for (const c of v.checks) if (c.role === "route" && c.passed === false) for (const a of c.absent ?? []) if (a.noColumn && !names.includes(a.column)) names.push(a.column);
+  return names;
 }
 
 /** The #N/A message of KJ.ELIGIBLE for an unknown verdict: names what is missing. */

@@ -9,11 +9,11 @@
  * checks.ts, or below when only 小巨人 uses them).
  * tests/eligibility/recognitions.test.ts keeps this list and the pack in step.
  */
-import { Cond, Ctx, encodes, fmtNum, fmtPct, NO, pctText, record, Recognition, T3, unencoded, UNKNOWN, YES } from "./kernel";
+import { actualOf, Cond, Ctx, encodes, fmtNum, fmtPct, NO, pctText, record, Recognition, T3, unencoded, UNKNOWN, unknownInputs, YES } from "./kernel";
 import type { FieldRef } from "../policy/rules";
 import { cmpRatio } from "./exact";
 
-export const GIANT: Recognition<"growth"> = {
+export const GIANT: Recognition<"growth" | "anyAtLeast"> = {
   category: "giant",
   packs: ["giant-provisional.json"],
   clauses: [
@@ -33,13 +33,40 @@ export const GIANT: Recognition<"growth"> = {
     // 不低于 3% — ratio banded by 营业收入 (checks.ts).
     encodes("暂定标准（四）", "rdIntensity"),
 
-    // 暂定标准（五）拥有 1 项以上Ⅰ类知识产权 — countAtLeast (checks.ts).
-    encodes("暂定标准（五）", "ipClassI"),
+    // 暂定标准（五）拥有 1 项以上Ⅰ类知识产权，或年均申请发明专利 3 件以上
+    //   — anyAtLeast (below); the applications are read from 近一年发明专利申请数.
+    encodes("暂定标准（五）", "ip"),
   ],
   kinds: {
     growth,
+    anyAtLeast,
   },
 };
+
+/** Any of the counts reaches its own minimum (暂定标准（五）: Ⅰ类知识产权 ≥ 1 or 发明专利申请 ≥ 3). */
+export function anyAtLeast(c: Cond<"anyAtLeast">, ctx: Ctx): T3 {
+  const r = ctx.r;
+  let ok: T3 = NO;
+  const values: number[] = [];
+  for (const it of c.items) {
+    const n = r.num(it.field);
+    if (ctx.explain) values.push(n);
+    if (!Number.isNaN(n) && n >= it.min) {
+      ok = YES;
+      if (!ctx.explain) break;
+    } else if (Number.isNaN(n) && ok === NO) ok = UNKNOWN;
+  }
+  if (ctx.explain) {
+    const fields = c.items.map((i) => i.field);
+    const actual = c.items.map((it, i) => `${it.field.def.name} ${Number.isNaN(values[i]) ? actualOf(r, it.field) : fmtNum(values[i])}`).join("，");
+    const required = c.items.map((it) => `${it.field.def.name} ≥ ${it.min}`).join(" 或 ");
+    const unknown = unknownInputs(fields, values);
+    const summary =
+      ok === YES ? `${c.label} ${actual}` : ok === NO ? `${c.label}：${c.items.map((it, i) => `${it.field.def.name} ${fmtNum(values[i])} < ${it.min}`).join("，")}` : `${c.label}：${unknown.map((f) => r.problems?.get(f.ord)).join("；")}`;
+    record(ctx, c, ok, actual, required, summary, undefined, ok === UNKNOWN ? unknown : []);
+  }
+  return ok;
+}
 
 /**
  * Any series' yearly average growth >= min, compound from the first to the third year:

@@ -10,7 +10,7 @@
 import { formatDay } from "../dates";
 import { enumIndex } from "../ledger/cells";
 import type { Condition } from "../policy/rules";
-import { actualOf, Cond, Ctx, encodes, NO, record, Recognition, remember, T3, unencoded, UNKNOWN, YES } from "./kernel";
+import { actualOf, Cond, Ctx, encodes, NO, record, recordAbsent, Recognition, remember, ST_ABSENT, T3, unencoded, UNKNOWN, YES } from "./kernel";
 
 export const HITECH: Recognition<"daysSince" | "oneOf"> = {
   category: "hitech",
@@ -78,6 +78,10 @@ export function daysSince(c: Cond<"daysSince">, ctx: Ctx): T3 {
   const d = r.date(c.field);
   const required = `≥ ${c.minDays} 天`;
   if (Number.isNaN(d)) {
+    if (r.status === ST_ABSENT) {
+      if (ctx.explain) recordAbsent(ctx, c, c.field, required);
+      return NO;
+    }
     if (ctx.explain) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }
@@ -118,6 +122,10 @@ export function oneOf(c: Cond<"oneOf">, ctx: Ctx): T3 {
   const text = r.text(c.field);
   const required = `属于${c.listName}`;
   if (text === null) {
+    if (r.status === ST_ABSENT) {
+      if (ctx.explain) recordAbsent(ctx, c, c.field, required);
+      return NO;
+    }
     if (ctx.explain) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }

@@ -16,6 +16,7 @@
  */
 import { dayFromDate, dayFromExcelSerial, DayNumber, formatDay } from "../dates";
 import { readText } from "../ledger/cells";
+import { blankMeaning } from "../ledger/catalogue";
 import { readField } from "../ledger/fields";
 import type { Category, Condition, FieldRef, RulePack, Threshold } from "../policy/rules";
 import { CATEGORY_NAMES } from "../policy/rules";
@@ -48,6 +49,12 @@ export const ST_OK = 0;
 export const ST_BLANK = 1;
 export const ST_MISSING = 2;
 export const ST_INVALID = 3;
+/**
+ * Blank or no such column, for a column whose blank has a meaning (DOMAIN §8, declared in the
+ * catalogue: blankMeaning): a negative-list flag reads as no record, a claim as not claimed.
+ * bool() then returns NO; num/date/text return NaN/null and the check treats the claim as not held.
+ */
+export const ST_ABSENT = 4;
 
 /**
  * Memos of how typed text reads (是/否, 2023-05-01 …): a ledger repeats the same few spellings
@@ -92,12 +99,30 @@ export class Reader {
   message = "";
   /** explain mode: what was wrong with each field that could not be read, by ordinal. */
   readonly problems: Map<number, string> | null;
+  /** explain mode: how a blank flag or claim was read (“未填写，按无记录处理” …), by ordinal. */
+  readonly absences: Map<number, string> | null;
 
   constructor(
     public view: RowView,
     explain: boolean,
   ) {
     this.problems = explain ? new Map() : null;
+    this.absences = explain ? new Map() : null;
+  }
+
+  /**
+   * A blank cell or a missing column (`status` ST_BLANK or ST_MISSING): unknown for a quantity
+   * (fail), read as its meaning for a flag or a claim (ST_ABSENT). True when absent.
+   */
+  private blank(f: FieldRef, status: number): boolean {
+    const meaning = blankMeaning(f.def);
+    if (meaning === "unknown") {
+      this.fail(f, status, "");
+      return false;
+    }
+    this.status = ST_ABSENT;
+    if (this.absences) this.absences.set(f.ord, absenceText(f, meaning === "noRecord", status === ST_MISSING));
+    return true;
   }
 
   private cell(f: FieldRef): unknown {
@@ -128,7 +153,7 @@ export class Reader {
   num(f: FieldRef): number {
     const v = this.cell(f);
     if (this.status === ST_MISSING) {
-      this.fail(f, ST_MISSING, "");
+      this.blank(f, ST_MISSING);
       return NaN;
     }
     if (typeof v === "number" && Number.isFinite(v)) {
@@ -141,7 +166,7 @@ export class Reader {
       this.fail(f, ST_INVALID, "应填数字");
       return NaN;
     }
-    if (r.status === "blank") this.fail(f, ST_BLANK, "");
+    if (r.status === "blank") this.blank(f, ST_BLANK);
     else this.fail(f, ST_INVALID, r.message);
     return NaN;
   }
@@ -150,7 +175,7 @@ export class Reader {
   date(f: FieldRef): number {
     const v = this.cell(f);
     if (this.status === ST_MISSING) {
-      this.fail(f, ST_MISSING, "");
+      this.blank(f, ST_MISSING);
       return NaN;
     }
     const fast = fastDay(v);
@@ -158,23 +183,17 @@ export class Reader {
     const r = readField(f.def, v);
     if (r.status === "ok" && typeof v === "string" && typeof r.value === "number" && r.warning === undefined && v.length <= MEMO_TEXT_MAX) remember(dateMemo, v, r.value);
     if (r.status === "ok" && typeof r.value === "number") return r.value;
-    if (r.status === "blank") this.fail(f, ST_BLANK, "");
+    if (r.status === "blank") this.blank(f, ST_BLANK);
     else this.fail(f, ST_INVALID, r.status === "invalid" ? r.message : "应填日期");
     return NaN;
   }
 
-  /** Yes/no: 1, 0, or -1 when blank, missing or unreadable. */
+  /** Yes/no: 1, 0, or -1 when unreadable (or blank or missing, unless a flag or a claim: then 0). */
   bool(f: FieldRef): T3 {
     const v = this.cell(f);
-    if (this.status === ST_MISSING) {
-      this.fail(f, ST_MISSING, "");
-      return UNKNOWN;
-    }
+    if (this.status === ST_MISSING) return this.blank(f, ST_MISSING) ? NO : UNKNOWN;
     if (v === true || v === false) return v ? YES : NO;
-    if (v === null || v === undefined) {
-      this.fail(f, ST_BLANK, "");
-      return UNKNOWN;
-    }
+    if (v === null || v === undefined) return this.blank(f, ST_BLANK) ? NO : UNKNOWN;
     if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
       const hit = boolMemo.get(v);
       if (hit !== undefined) return hit;
@@ -182,8 +201,8 @@ export class Reader {
     const r = readField(f.def, v);
     if (r.status === "ok" && typeof v === "string" && typeof r.value === "boolean" && v.length <= MEMO_TEXT_MAX) remember(boolMemo, v, r.value ? YES : NO);
     if (r.status === "ok" && typeof r.value === "boolean") return r.value ? YES : NO;
-    if (r.status === "blank") this.fail(f, ST_BLANK, "");
-    else this.fail(f, ST_INVALID, r.status === "invalid" ? r.message : "应填“是/否”");
+    if (r.status === "blank") return this.blank(f, ST_BLANK) ? NO : UNKNOWN;
+    this.fail(f, ST_INVALID, r.status === "invalid" ? r.message : "应填“是/否”");
     return UNKNOWN;
   }
 
@@ -191,7 +210,7 @@ export class Reader {
   text(f: FieldRef): string | null {
     const v = this.cell(f);
     if (this.status === ST_MISSING) {
-      this.fail(f, ST_MISSING, "");
+      this.blank(f, ST_MISSING);
       return null;
     }
     if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) {
@@ -203,10 +222,20 @@ export class Reader {
       if (typeof v === "string" && v.length <= MEMO_TEXT_MAX) remember(textMemo, v, r.value);
       return r.value;
     }
-    if (r.status === "blank") this.fail(f, ST_BLANK, "");
+    if (r.status === "blank") this.blank(f, ST_BLANK);
     else this.fail(f, ST_INVALID, r.message);
     return null;
   }
+}
+
+/**
+ * How a blank flag or claim is read, naming the column to fill in or add:
+ * “未填写，按无记录处理” / “未填写，按不具备处理（如具备，请填写“国家级科技奖励”）”.
+ */
+export function absenceText(f: FieldRef, noRecord: boolean, columnMissing: boolean): string {
+  const name = f.def.name;
+  if (noRecord) return columnMissing ? `未填写，按无记录处理（台账无“${name}”列）` : "未填写，按无记录处理";
+  return columnMissing ? `未填写，按不具备处理（台账无“${name}”列，如具备请添加该列并填写）` : `未填写，按不具备处理（如具备，请填写“${name}”）`;
 }
 
 // ------------------------------------------------------------------ observed values as text
@@ -275,13 +304,14 @@ export type Cond<K extends Condition["kind"]> = Extract<Condition, { kind: K }>;
 export type KindTable = { [K in Condition["kind"]]: CheckKind<K> };
 
 /** What a check records of its condition: an eligibility pack's, or an R&D subsidy pack's (rd-subsidy.ts). */
-export type Recorded = Pick<Condition, "id" | "label" | "cite" | "role" | "note">;
+export type Recorded = Pick<Condition, "id" | "label" | "cite" | "role" | "note" | "provisional">;
 
 /**
  * Records a check (explain mode only): observed value, requirement, the clause (c.cite), and
- * why it is unknown. `inputs` are the fields whose unreadable value made it unknown.
+ * why it is unknown. `inputs` are the fields whose unreadable value made it unknown; `absent`
+ * the flags and claims read as blank (no record / not claimed).
  */
-export function record(ctx: Ctx, c: Recorded, passed: T3, actual: string, required: string, summary: string, note?: string, inputs: FieldRef[] = []): void {
+export function record(ctx: Ctx, c: Recorded, passed: T3, actual: string, required: string, summary: string, note?: string, inputs: FieldRef[] = [], absent: FieldRef[] = []): void {
   const notes: string[] = [];
   if (passed === UNKNOWN && inputs.length > 0) {
     const problems = ctx.r.problems as Map<number, string>;
@@ -292,6 +322,8 @@ export function record(ctx: Ctx, c: Recorded, passed: T3, actual: string, requir
   if (c.note && passed !== YES) notes.push(c.note);
   const check: Check = { id: c.id, label: c.label, passed: tri(passed), actual, required, cite: c.cite, summary, role: c.role };
   if (notes.length > 0) check.note = notes.join("；");
+  if (c.provisional) check.provisional = true;
+  if (absent.length > 0) check.absent = absent.map((f) => ({ column: f.def.name, noColumn: ctx.r.view.plan.index[f.ord] < 0 }));
   ctx.checks.push(check);
   const names = ctx.missingOf.get(c.id) ?? [];
   if (passed === UNKNOWN) for (const f of inputs) names.push(f.def.name);
@@ -305,11 +337,19 @@ export function unknownInputs(fields: FieldRef[], values: number[]): FieldRef[] 
   return out;
 }
 
-/** The observed value of a field that could not be read: 无此列 / 未填写 / 无法识别. */
+/** The observed value of a field that could not be read, or was read as absent: 无此列 / 未填写 / 无法识别. */
 export function actualOf(r: Reader, f: FieldRef): string {
   const p = r.problems?.get(f.ord);
-  if (p === undefined) return "";
+  if (p === undefined) return r.absences?.has(f.ord) ? (r.view.plan.index[f.ord] < 0 ? "无此列" : "未填写") : "";
   return r.view.plan.index[f.ord] < 0 ? "无此列" : p.endsWith("未填写") ? "未填写" : "无法识别";
+}
+
+/**
+ * Records a check whose claim is absent (blank or no such column: not claimed, DOMAIN §8) as
+ * not met, naming the column to fill in or add. For every kind that reads a claim.
+ */
+export function recordAbsent(ctx: Ctx, c: Condition, f: FieldRef, required: string): void {
+  record(ctx, c, NO, actualOf(ctx.r, f), required, `${c.label}：${f.def.name}未填写，按不具备处理`, ctx.r.absences?.get(f.ord), [], [f]);
 }
 
 // ------------------------------------------------------------------ combining
@@ -384,6 +424,7 @@ export function verdictOf(pack: RulePack, asOf: DayNumber, ctx: Ctx, outcome: T3
     missing: [...new Set(relevantChecks(ctx.checks).pending.flatMap((c) => ctx.missingOf.get(c.id) ?? []))],
     asOf: formatDay(asOf),
     policy: { id: pack.id, title: pack.title, effectiveFrom: pack.raw.effectiveFrom },
+    unverified: pack.raw.unencoded.map((u) => ({ cite: u.cite, text: u.text, why: u.why })),
   };
 }
 

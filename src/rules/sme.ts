@@ -10,7 +10,7 @@
  * so where it stands. tests/eligibility/recognitions.test.ts keeps this list and the pack in step.
  */
 import { addYears, formatDay } from "../dates";
-import { Cond, Ctx, encodes, NO, pointsText, record, Recognition, ST_INVALID, T3, unencoded, UNKNOWN, YES } from "./kernel";
+import { actualOf, Cond, Ctx, encodes, NO, pointsText, record, recordAbsent, Recognition, ST_ABSENT, T3, unencoded, UNKNOWN, YES } from "./kernel";
 import { Interval, modelResult, partReads, ScoreTrace } from "./score";
 
 export const SME: Recognition<"certificateValid" | "partNonZero"> = {
@@ -55,8 +55,13 @@ export const SME: Recognition<"certificateValid" | "partNonZero"> = {
     //   （二）–（四）are yes/no claims — isTrue (checks.ts).
     encodes("评价办法第八条（四）", "routeStandard"),
 
-    // 服务指引：入库登记编号只在当年有效，企业每年须重新评价入库.
-    unencoded("服务指引", "属于动态管理（培育库提醒），不影响本次是否符合条件的判断"),
+    // 服务指引（国科火字〔2022〕67号）:
+    //   入库登记编号只在当年有效，企业每年须重新评价入库.
+    //   企业所得税实行查账征收.
+    //   企业不属于不适用研发费用税前加计扣除政策的行业（财税〔2015〕119号）.
+    // The ledger has no column for the tax collection method or the national industry code; the
+    // verdict lists them under 未核验 (Verdict.unverified) for staff to check.
+    unencoded("服务指引", "属于动态管理（培育库提醒）；查账征收、加计扣除行业台账无栏目，列入未核验"),
   ],
   kinds: {
     certificateValid,
@@ -71,13 +76,13 @@ export function certificateValid(c: Cond<"certificateValid">, ctx: Ctx): T3 {
   const d = r.date(c.field);
   const required = `评价日期在证书有效期内（认定之日起 ${c.years} 年）`;
   if (Number.isNaN(d)) {
-    if (r.status === ST_INVALID) {
-      if (ex) record(ctx, c, UNKNOWN, "无法识别", required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
-      return UNKNOWN;
+    // The date is a claim (catalogue): none written means no certificate.
+    if (r.status === ST_ABSENT) {
+      if (ex) recordAbsent(ctx, c, c.field, required);
+      return NO;
     }
-    // The ledger records a 高企 by this date: none written means no certificate.
-    if (ex) record(ctx, c, NO, "未填写", required, `${c.label}：未填写${c.field.def.name}`, `未填写${c.field.def.name}，视为没有证书`);
-    return NO;
+    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
+    return UNKNOWN;
   }
   const end = addYears(d, c.years);
   const ok: T3 = d <= ctx.asOf && ctx.asOf < end ? YES : NO;

@@ -24,6 +24,13 @@ export interface Check {
   summary: string;
   /** required: must hold; route: any one qualifies directly (科小); scored: the scoring route. */
   role: "required" | "route" | "scored";
+  /**
+   * Columns whose blank cell or missing column was read by its meaning (DOMAIN §8): a flag as
+   * no record, a claim as not claimed. `noColumn`: the ledger has no such column.
+   */
+  absent?: { column: string; noColumn: boolean }[];
+  /** The requirement rests on a provisional stand-in value (the clause text was not available). */
+  provisional?: true;
 }
 
 export interface Verdict {
@@ -44,4 +51,9 @@ export interface Verdict {
   asOf: string;
   /** The rule pack used. */
   policy: { id: string; title: string; effectiveFrom: string };
+  /**
+   * 未核验: the clauses of the pack KJ cannot check from a ledger (居民企业, 查账征收, 加计扣除
+   * 行业 …), each with why; whatever the verdict, staff check these by hand.
+   */
+  unverified: { cite: string; text: string; why: string }[];
 }

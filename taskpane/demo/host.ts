@@ -7,6 +7,7 @@ import { CellValue } from "../../src/ledger/cells";
 import { MemoryHost, MemorySheetInit } from "../../src/host/memory";
 import { Edit, ProgressFn, SheetSnapshot, SpreadsheetHost, WorkbookSnapshot } from "../../src/host/port";
 import { DemoGrid } from "./grid";
+import { POLICY_SHEET } from "../../src/ledger/catalogue";
 
 export interface Demo {
   host: SpreadsheetHost;
@@ -50,7 +51,8 @@ export function createDemo(wb: WorkbookSnapshot): Demo {
   });
   const host: SpreadsheetHost = {
     kind: "memory",
-    listSheets: async () => visibleSheets(),
+    // Like Excel and WPS, the pane sees the very hidden KJ政策 sheet (the packs stored in the workbook); the grid does not.
+    listSheets: async () => memory.sheetNames().filter((n) => !memory.isHidden(n) || n === POLICY_SHEET),
     activeSheet: async () => grid.activeSheet || (await memory.activeSheet()),
     readSheet: (name: string): Promise<SheetSnapshot> => memory.readSheet(name),
     apply: async (edits: readonly Edit[], progress?: ProgressFn) => {

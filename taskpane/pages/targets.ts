@@ -10,7 +10,7 @@ import { actionRunner, applyEdits, Page, PaneContext, runAction, showNotice, Use
 import { el, replaceChildren } from "../dom";
 import { IndicatorView, targetsCountingHint, targetsView, TargetsView } from "../jobs";
 import { actionBar } from "../parts/action-bar";
-import { dateField } from "../parts/date-field";
+import { dateField, parseDayText } from "../parts/date-field";
 import { CellRef, unreadableCells } from "../parts/lists";
 import { missingLedgerBox, stateBox } from "../parts/states";
 
@@ -18,6 +18,7 @@ export function createTargetsPage(ctx: PaneContext): Page {
   const asOf = dateField("targets-asof", ctx.today(), () => void run.now("正在重新统计…", refresh));
   const refreshButton = el("button", { class: "btn", text: "刷新", title: "按基准日期重新统计（不写入）", attrs: { id: "targets-refresh", type: "button" } });
   const basis = el("p", { class: "basis", attrs: { id: "targets-basis" } });
+  const hint = el("p", { class: "hint", text: targetsCountingHint() });
   const missing = el("div", { attrs: { id: "targets-missing" } });
   const extra = el("div", { attrs: { id: "targets-extra" } });
   const table = el("div", { class: "table-scroll", attrs: { id: "targets-table" } });
@@ -34,7 +35,7 @@ export function createTargetsPage(ctx: PaneContext): Page {
       asOf.element,
       el("div", { class: "button-row" }, [refreshButton]),
       basis,
-      el("p", { class: "hint", text: targetsCountingHint() }),
+      hint,
       missing,
       extra,
       table,
@@ -79,6 +80,7 @@ export function createTargetsPage(ctx: PaneContext): Page {
 
   function render(v: TargetsView): void {
     replaceChildren(basis, ["依据：", el("span", { class: "basis-title", text: `《${v.policy.title}》` }), `（${v.policy.from} 至 ${v.policy.to}），评价日期 ${v.asOf}。各指标下注明条款。`]);
+    hint.textContent = targetsCountingHint({ from: parseDayText(v.policy.from) ?? 0, to: parseDayText(v.policy.to) ?? 0 });
     replaceChildren(missing, [
       v.missing.length === 0
         ? null

@@ -2,7 +2,7 @@
  * 动态管理 (计划 二（一）3): opens on the suggestions for the as-of date, each with every reason
  * and its citation, filterable by reason; the clerk chooses rows and 移出培育库 asks first with
  * the list of names, moves them to 调出记录 and leaves a 刚移出 list linked there, with 撤销 in
- * the action bar. 写入工作簿 writes the suggestions into the add-in's own two columns.
+ * the action bar. 写入工作簿 writes the suggestions and reminders into the add-in's own three columns.
  * Other lists of the same shape (提醒) render beside the suggestions from the view's `lists`.
  */
 import { readWorkbook } from "../../src/host/port";
@@ -42,7 +42,7 @@ export function createUpkeepPage(ctx: PaneContext): Page {
   const listsBox = el("div", { class: "finding-lists", attrs: { id: "upkeep-lists" } });
 
   const removeButton = el("button", { class: "btn btn-primary", text: "移出培育库", title: "把勾选的企业移到“调出记录”表（先确认，可撤销）", attrs: { id: "upkeep-remove", type: "button" } });
-  const writeButton = el("button", { class: "btn", text: "写入工作簿", title: "在台账右侧写入“建议调出”“调出原因”两列", attrs: { id: "upkeep-write", type: "button" } });
+  const writeButton = el("button", { class: "btn", text: "写入工作簿", title: "在台账右侧写入“建议调出”“调出原因”“提醒”三列", attrs: { id: "upkeep-write", type: "button" } });
   const undoButton = el("button", { class: "btn", text: "撤销上次移出", title: "把最近一批移出的企业放回原来的行", attrs: { id: "upkeep-undo", type: "button" } });
   const notice = el("div", { class: "notice", attrs: { id: "upkeep-notice" } });
   notice.hidden = true;

@@ -13,6 +13,7 @@ import { columnLetter } from "../../src/text";
 import { Issue } from "../../src/jobs/types";
 import { actionRunner, applyEdits, Page, PaneContext, runAction, showNotice } from "../context";
 import { el, replaceChildren, yieldToUi } from "../dom";
+import { POLICY_SHEET } from "../../src/ledger/catalogue";
 import { clearMarksEdits, isOwnSheet, issueListPlan, ISSUE_LIST_SHEET, issueRef, markPlan, startValidation, ValidationOutcome } from "../jobs";
 import { actionBar } from "../parts/action-bar";
 import { cellButton, CellRef, countBy, filterChips } from "../parts/lists";
@@ -88,7 +89,7 @@ export function createValidatePage(ctx: PaneContext): Page {
 
   async function loadSheets(): Promise<void> {
     // The hidden mark registry is the add-in's bookkeeping, not something to validate.
-    const names = (await ctx.host.listSheets()).filter((n) => n !== MARK_REGISTRY_SHEET);
+    const names = (await ctx.host.listSheets()).filter((n) => n !== MARK_REGISTRY_SHEET && n !== POLICY_SHEET);
     const current = sheetSelect.value || (await ctx.host.activeSheet()) || names[0] || "";
     replaceChildren(sheetSelect, names.map((n) => el("option", { text: n, attrs: { value: n } })));
     sheetSelect.value = names.includes(current) ? current : names[0] ?? "";

@@ -38,6 +38,13 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     assert.deepEqual(listed, expected.map((s) => s.row));
     const reasons = await page.$eval("#upkeep-list-suggestions li.suggestion ul.reasons", (ul) => [...ul.querySelectorAll("li .reason-text")].map((li) => li.textContent));
     assert.deepEqual(reasons, expected[0].reasons.map((r) => r.text));
+    // Reminders (高企 certificate expired, 科小 not re-registered) are listed apart, without a checkbox.
+    const reminders = planUpkeep(generateSampleWorkbook(), { asOf }).report.reminders;
+    assert.ok(reminders.length > 0, "the sample has reminders");
+    const remindedRows = await page.$$eval("#upkeep-list-reminders li.suggestion", (lis) => lis.map((li) => Number(li.getAttribute("data-row"))));
+    assert.deepEqual(remindedRows, reminders.map((s) => s.row));
+    assert.equal(await page.$$eval("#upkeep-list-reminders input[type=checkbox]", (l) => l.length), 0, "reminders cannot be chosen for removal");
+    assert.match((await page.textContent("#upkeep-reminders h3")) ?? "", /提醒/);
 
     const sheet = expected[0].sheet;
     const before = await gridRows(page, sheet);
@@ -46,7 +53,7 @@ describe("e2e: task pane in the browser demo — 动态管理, 目标完成情�
     await page.click("#upkeep-write");
     await page.waitForSelector("#upkeep-notice.notice-success");
     const written = await gridRows(page, sheet);
-    assert.ok(written.some((r) => r.includes("建议调出")) && written.some((r) => r.includes("调出原因")), "the add-in's two columns are written");
+    assert.ok(written.some((r) => r.includes("建议调出")) && written.some((r) => r.includes("调出原因")) && written.some((r) => r.includes("提醒")), "the add-in's three columns are written");
 
     // Remove the first two suggested enterprises, then undo.
     const chosen = expected.slice(0, 2);

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { HostileCase, writeCorpus } from "./corpus";
-import type { CaseRun, CommandRun } from "./run-case";
+import { OUT_EXT, type CaseRun, type CommandRun } from "./run-case";
 
 const PEAK_LIMIT_KB = 1_000_000; // 1 GB (10^9 bytes)
 
@@ -53,7 +53,7 @@ describe("hostile corpus: every command that opens a workbook", function () {
 
   it("covers every command that takes a workbook, and the clean ledger goes through each", () => {
     const commands = run.files[clean].map((r) => r.command);
-    for (const c of ["check", "upkeep", "targets", "awards", "recalc"]) assert.ok(commands.includes(c), `kj ${c} is run`);
+    for (const c of ["check", "upkeep", "targets", "awards", "recalc", "merge", "report"]) assert.ok(commands.includes(c), `kj ${c} is run`);
     for (const r of run.files[clean]) assert.ok(r.code === 0 || r.code === 1, `kj ${r.command} on the clean ledger: ${r.err}`);
   });
 
@@ -75,7 +75,7 @@ describe("hostile corpus: every command that opens a workbook", function () {
       assert.equal(r.code, 2, `${what}: exit 2 (${r.err})`);
       assert.match(r.err, /(^|\n)错误：/, `${what}: the message on stderr`);
       assert.match(r.err, expect.message, what);
-      assert.ok(!listing(outDir).includes(`${r.command}.xlsx`), `${what}: no output written`);
+      assert.ok(!listing(outDir).includes(`${r.command}${OUT_EXT[r.command] ?? ".xlsx"}`), `${what}: no output written`);
       assert.ok(!listing(outDir).some((f) => f.endsWith(".kj-tmp")), `${what}: no temporary file left`);
     } else {
       if (expect.anyCode) assert.ok(r.code === 0 || r.code === 1, `${what}: done (${r.err})`);

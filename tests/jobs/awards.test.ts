@@ -7,7 +7,7 @@ import { buildKjEngine } from "../../src/host/xlsx/hyperformula";
 import { MemoryHost } from "../../src/host/memory";
 import { readWorkbook, SheetSnapshot, WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";
-import { AWARD_SUMMARY_SHEET, fillAwards, totalsJson } from "../../src/jobs/awards";
+import { AWARD_SUMMARY_SHEET, fillAwards, MAX_SUMMARY_DIGITS, roundedFormula, roundedTotal, summaryDigits, totalsJson } from "../../src/jobs/awards";
 
 const day = (y: number, m: number, d: number) => dayFromParts(y, m, d) as DayNumber;
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
@@ -129,9 +129,10 @@ describe("awards job (奖励测算)", () => {
     await host.apply(edits);
     const s = host.snapshot(AWARD_SUMMARY_SHEET);
     const rowOf = (label: string) => s.values.findIndex((r) => r[0] === label) + 1;
-    assert.match(host.formula(AWARD_SUMMARY_SHEET, rowOf("2023年"), 3) ?? "", /^=SUMIFS\('奖励'!\$F\$3:\$F\$\d+,'奖励'!\$D\$3:\$D\$\d+,">="&DATE\(2023,1,1\)/);
+    assert.match(host.formula(AWARD_SUMMARY_SHEET, rowOf("2023年"), 3) ?? "", /^=ROUND\(SUMIFS\('奖励'!\$F\$3:\$F\$\d+,'奖励'!\$D\$3:\$D\$\d+,">="&DATE\(2023,1,1\).*\),4\)$/);
     const cell = evaluate(host);
-    const close = (a: number, b: Decimal, what: string) => assert.ok(Math.abs(a - b.toNumber()) < 1e-9, `${what}: ${a} vs ${b}`);
+    // Exactly the decimal total: the amounts are =ROUND(…,4), so no binary residue is left.
+    const close = (a: number, b: Decimal, what: string) => assert.equal(a, b.toNumber(), `${what}: ${a} vs ${b}`);
     for (const y of ["2022", "2023", "2024"]) {
       const r = rowOf(`${y}年`);
       assert.equal(num(cell(AWARD_SUMMARY_SHEET, r, 2)), report.totals.byYear[y].count - (y === "2024" ? 1 : 0), `count ${y} (the text date is not counted)`);
@@ -219,6 +220,48 @@ describe("awards job (奖励测算)", () => {
     assert.deepEqual(f && f.type === "setFormulas" ? f.formulas : null, [['=KJ.AWARD(B2,"",C2)']]);
   });
 
+  it("rounds the summary's amounts to the finest decimal place the ledger uses: 1 元 at least, 1 分 at most", () => {
+    const d = (...xs: (string | null)[]) => summaryDigits(xs.map((x) => (x === null ? null : new Decimal(x))));
+    assert.equal(d(), 4);
+    assert.equal(d("20", "2.469", null), 4);
+    assert.equal(d("20", "2.46912"), 5, "20% of 12.3456");
+    assert.equal(d("0.000001"), 6);
+    assert.equal(d(String(12.3 * 0.2)), MAX_SUMMARY_DIGITS, "a float artefact typed by a user formula (2.4600000000000004) stops at 1 分");
+    assert.equal(roundedFormula("C8-C22-C23", 4), "=ROUND(C8-C22-C23,4)");
+    // Like Excel's ROUND: half away from zero, and the identity on amounts already at that place.
+    assert.equal(roundedTotal(new Decimal("2.46915"), 4).toString(), "2.4692");
+    assert.equal(roundedTotal(new Decimal("-2.46915"), 4).toString(), "-2.4692");
+    assert.equal(roundedTotal(new Decimal("877.469"), 4).toString(), "877.469");
+  });
+
+  it("a ledger with amounts of 5 decimals gets ROUND(…,5), so its totals and differences stay exact", async () => {
+    const host = memoryHostFromSnapshot({
+      sheets: [{
+        name: "奖励", firstRow: 1, firstCol: 1,
+        values: [
+          ["名称", "奖励事项", "认定日期", "计算依据（万元）", "奖励金额（万元）", "拨付状态"],
+          ["甲", "省绩效奖励", utc(2024, 3, 1), 12.3456, null, null],
+          ["乙", "高企", utc(2024, 3, 1), null, null, "已拨付"],
+          ["丙", "省绩效奖励", utc(2023, 3, 1), 0.1, null, "待拨付"],
+        ],
+      }],
+    });
+    const { report, edits } = fillAwards(await readWorkbook(host), { asOf: AS_OF });
+    assert.equal(report.totals.total.amount.toString(), "22.48912");
+    await host.apply(edits);
+    const s = host.snapshot(AWARD_SUMMARY_SHEET);
+    const rowOf = (label: string) => s.values.findIndex((r) => r[0] === label) + 1;
+    const total = rowOf("合计（全部行）");
+    assert.match(host.formula(AWARD_SUMMARY_SHEET, total, 3) ?? "", /^=ROUND\(SUMIFS\(.*\),5\)$/);
+    assert.match(String(s.values[1][0]), /金额按 5 位小数四舍五入（到角）/);
+    const cell = evaluate(host);
+    assert.equal(num(cell(AWARD_SUMMARY_SHEET, total, 3)), 22.48912);
+    assert.equal(num(cell(AWARD_SUMMARY_SHEET, rowOf("2024年"), 3)), 22.46912);
+    const unfilled = rowOf("未填写或其他");
+    assert.equal(host.formula(AWARD_SUMMARY_SHEET, unfilled, 3), `=ROUND(C${total}-C${unfilled - 2}-C${unfilled - 1},5)`);
+    assert.equal(num(cell(AWARD_SUMMARY_SHEET, unfilled, 3)), 2.46912, "甲, status blank");
+  });
+
   it("leaves the sample workbook's formulas as they are and its totals agree with the engine", async () => {
     const host = memoryHostFromSnapshot(generateSampleWorkbook());
     const { report, edits } = fillAwards(await readWorkbook(host), { asOf: AS_OF });
@@ -227,6 +270,6 @@ describe("awards job (奖励测算)", () => {
     await host.apply(edits);
     const cell = evaluate(host);
     const total = host.snapshot(AWARD_SUMMARY_SHEET).values.findIndex((r) => r[0] === "合计（全部行）") + 1;
-    assert.ok(Math.abs(num(cell(AWARD_SUMMARY_SHEET, total, 3)) - report.totals.total.amount.toNumber()) < 1e-6);
+    assert.equal(num(cell(AWARD_SUMMARY_SHEET, total, 3)), report.totals.total.amount.toNumber());
   });
 });

@@ -10,8 +10,8 @@ import { PLAN_PACKS } from "../../src/policy/plans";
 import { awardsHint, awardsView, planUpkeepView, targetsCountingHint, targetsView, upkeepRulesHint } from "../../taskpane/jobs";
 
 describe("task pane hints from the policy packs", () => {
-  it("动态管理 names the 高企 certificate's validity from the pool rules pack", () => {
-    assert.match(upkeepRulesHint(), new RegExp(`高企证书满 ${POOL_RULES.hitechValidityYears.value} 年`));
+  it("动态管理 names the 高企 certificate's validity from the pool rules pack, as a reminder, not a removal", () => {
+    assert.match(upkeepRulesHint(), new RegExp(`高企证书满 ${POOL_RULES.hitechValidityYears.value} 年、科小当年未重新入库的企业仍可申报，只作提醒`));
   });
 
   it("目标完成情况 names the latest plan's period from its pack", () => {
@@ -65,10 +65,18 @@ describe("pane views: nothing to write when nothing was computed", () => {
     const v = planUpkeepView(generateSampleWorkbook(), AS_OF);
     assert.ok(v.write);
     const s = v.sheets[0];
-    assert.match(v.write.text, new RegExp(`在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn} 两列写入`));
-    // The suggestions are one list among possibly several (提醒 to come), each item with reason codes for the filter.
-    assert.equal(v.lists[0].id, "suggestions");
-    assert.ok(v.lists[0].items.every((i) => i.reasons.length > 0 && i.reasons.every((r) => r.code && r.cite)));
+    assert.match(v.write.text, new RegExp(`在“${s.sheet}”右侧 ${s.suggestColumn}、${s.reasonColumn}、${s.reminderColumn} 三列写入`));
+    // Two lists: 建议调出 (removable) and 提醒 (not), each item with reason codes for the filter.
+    assert.deepEqual(
+      v.lists.map((l) => [l.id, l.removable]),
+      [
+        ["suggestions", true],
+        ["reminders", false],
+      ],
+    );
+    for (const l of v.lists) assert.ok(l.items.length > 0 && l.items.every((i) => i.reasons.length > 0 && i.reasons.every((r) => r.code && r.cite)), l.id);
+    assert.ok(v.lists[0].items.every((i) => i.reasons.every((r) => ["safety_accident", "dishonest", "abnormal_list", "business_closed"].includes(r.code))));
+    assert.ok(v.lists[1].items.every((i) => i.reasons.every((r) => ["hitech_expired", "sme_not_renewed"].includes(r.code))));
   });
 
   it("奖励测算 names the policy pack each row's date falls in, with the row count", () => {

@@ -8,7 +8,7 @@ import { XlsxHost } from "../../src/host/xlsx/host";
 import { readWorkbook, WorkbookSnapshot } from "../../src/host/port";
 import { CellValue } from "../../src/ledger/cells";
 import { hitechValidOn, POOL_RULES } from "../../src/jobs/pool-rules";
-import { ARCHIVE_SHEET, planUpkeep, removeFromPool, undoRemoval } from "../../src/jobs/upkeep";
+import { ARCHIVE_SHEET, MANUAL_REASON, planUpkeep, removeFromPool, undoRemoval } from "../../src/jobs/upkeep";
 
 const day = (y: number, m: number, d: number) => dayFromParts(y, m, d) as DayNumber;
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
@@ -72,23 +72,25 @@ describe("upkeep job (动态管理)", () => {
     for (const k of ["hitechValidityYears", "smeRegistrationValidYears", "newRegistrationYears", "closedBusinessStates"] as const) {
       assert.ok(POOL_RULES[k].cite.length > 4, k);
     }
-    assert.deepEqual(POOL_RULES.reasons.map((r) => r.code), ["safety_accident", "dishonest", "abnormal_list", "business_closed", "hitech_expired", "sme_not_renewed"]);
-    for (const r of POOL_RULES.reasons.slice(0, 3)) assert.equal(r.cite, "计划 二（一）3");
+    // Removals only for the plan's causes and a business that has ended; the rest are reminders.
+    assert.deepEqual(POOL_RULES.reasons.map((r) => r.code), ["safety_accident", "dishonest", "abnormal_list", "business_closed"]);
+    assert.deepEqual(POOL_RULES.reminders.map((r) => r.code), ["hitech_expired", "sme_not_renewed"]);
+    for (const r of POOL_RULES.reasons) assert.equal(r.cite, "计划 二（一）3");
   });
 
-  it("suggests removal with every reason that applies, and classifies each enterprise", () => {
+  it("suggests removal with every reason that applies, reminds of the rest, and classifies each enterprise", () => {
     const { report } = planUpkeep(golden(), { asOf: AS_OF });
     const byRow = Object.fromEntries(report.suggestions.map((s) => [s.row, s.reasons.map((r) => r.code)]));
     assert.deepEqual(byRow, {
-      3: ["hitech_expired"],
-      5: ["sme_not_renewed"],
       6: ["safety_accident", "dishonest", "abnormal_list", "business_closed"],
       8: ["business_closed"],
     });
-    const d = report.suggestions.find((s) => s.row === 3)!;
+    const reminded = Object.fromEntries(report.reminders.map((s) => [s.row, s.reasons.map((r) => r.code)]));
+    assert.deepEqual(reminded, { 3: ["hitech_expired"], 5: ["sme_not_renewed"] });
+    const d = report.reminders.find((s) => s.row === 3)!;
     assert.equal(d.name, "甲公司");
     assert.equal(d.uscc, "91370403MA0000001B");
-    assert.match(d.reasons[0].text, /2022-01-01 认定，有效期 3 年，2025-01-01 起过期/);
+    assert.match(d.reasons[0].text, /2022-01-01 认定，有效期 3 年，2025-01-01 起过期），需重新认定/);
     assert.match(d.reasons[0].cite, /国科发火〔2016〕32号/);
     const closed = report.suggestions.find((s) => s.row === 8)!;
     assert.equal(closed.reasons[0].text, "经营状态为“迁出”");
@@ -102,6 +104,7 @@ describe("upkeep job (动态管理)", () => {
     assert.equal(report.issues[0].field, "经营异常名录");
     assert.equal(report.sheets[0].suggestColumn, "P");
     assert.equal(report.sheets[0].reasonColumn, "Q");
+    assert.equal(report.sheets[0].reminderColumn, "R");
   });
 
   it("writes 建议调出 / 调出原因 to its own columns right of the ledger, and a re-run changes nothing", async () => {
@@ -111,9 +114,16 @@ describe("upkeep job (动态管理)", () => {
     await host.apply(first.edits);
     assert.equal(host.value("培育库", 2, 16), "建议调出");
     assert.equal(host.value("培育库", 2, 17), "调出原因");
+    assert.equal(host.value("培育库", 2, 18), "提醒");
     assert.equal(host.isBold("培育库", 2, 16), true);
-    assert.equal(host.value("培育库", 3, 16), "是");
+    assert.equal(host.isBold("培育库", 2, 18), true);
+    // 甲: certificate expired -> a reminder, not a removal.
+    assert.equal(host.value("培育库", 3, 16), null);
+    assert.match(String(host.value("培育库", 3, 18)), /^高企证书已过有效期/);
+    assert.equal(host.value("培育库", 6, 16), "是");
+    assert.equal(host.value("培育库", 6, 18), null, "a row suggested for removal gets no reminder");
     assert.equal(host.value("培育库", 4, 16), null);
+    assert.equal(host.value("培育库", 4, 18), null);
     assert.equal(host.value("培育库", 6, 17), "发生重大安全事故；有严重失信行为；被列入经营异常名录；经营状态为“注销”");
     assert.equal(host.isText("培育库", 6, 17), true);
     assert.deepEqual(userCells(host, "培育库"), before);
@@ -128,11 +138,12 @@ describe("upkeep job (动态管理)", () => {
   it("updates its own columns in place when the situation changes (a later as-of date)", async () => {
     const host = memoryHostFromSnapshot(golden());
     await host.apply(planUpkeep(await snap(host), { asOf: AS_OF }).edits);
-    // One day earlier: 甲's certificate is still valid, so row 3 has no suggestion any more.
+    assert.notEqual(host.value("培育库", 3, 18), null);
+    // One day earlier: 甲's certificate is still valid, so row 3 has no reminder any more.
     await host.apply(planUpkeep(await snap(host), { asOf: day(2024, 12, 31) }).edits);
     assert.equal(host.value("培育库", 3, 16), null);
-    assert.equal(host.value("培育库", 3, 17), null);
-    assert.equal(host.value("培育库", 2, 18), null, "no third column added");
+    assert.equal(host.value("培育库", 3, 18), null);
+    assert.equal(host.value("培育库", 2, 19), null, "no fourth column added");
   });
 
   it("archives before deleting, and removal + undo is an exact round trip", async () => {
@@ -152,7 +163,9 @@ describe("upkeep job (动态管理)", () => {
     assert.equal(host.value("培育库", 3, 1), "乙公司");
     assert.equal(host.value(ARCHIVE_SHEET, 1, 1), "批次号");
     assert.equal(host.value(ARCHIVE_SHEET, 1, 8), "企业名称");
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((c) => host.value(ARCHIVE_SHEET, 2, c)), ["20250101-01", "已调出", "培育库", 3, "2025-01-01", "高企证书已过有效期（2022-01-01 认定，有效期 3 年，2025-01-01 起过期）"]);
+    // 甲 has only a reminder: removed by the clerk's choice, said so.
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((c) => host.value(ARCHIVE_SHEET, 2, c)), ["20250101-01", "已调出", "培育库", 3, "2025-01-01", MANUAL_REASON]);
+    assert.equal(host.value(ARCHIVE_SHEET, 3, 6), "发生重大安全事故；有严重失信行为；被列入经营异常名录；经营状态为“注销”");
     assert.equal(host.value(ARCHIVE_SHEET, 3, 8), "丁公司");
     assert.deepEqual(host.value(ARCHIVE_SHEET, 2, 11), utc(2015, 3, 1));
 
@@ -231,11 +244,13 @@ describe("upkeep job (动态管理)", () => {
     const before = user();
     const asOf = day(2025, 1, 1);
     const plan = planUpkeep(await readWorkbook(host), { asOf });
-    assert.ok(plan.report.suggestions.some((s) => s.row === before.length), "the last row is among those removed");
+    // The suggestions and, chosen by the clerk, the last row.
+    const chosen = [...plan.report.suggestions, { row: before.length }];
+    assert.ok(!plan.report.suggestions.some((s) => s.row === before.length));
     await host.apply(plan.edits);
-    const rm = removeFromPool(await readWorkbook(host), { asOf }, plan.report.suggestions);
+    const rm = removeFromPool(await readWorkbook(host), { asOf }, chosen);
     await host.apply(rm.edits);
-    assert.equal(host.snapshot("企业培育库").values.length, before.length - plan.report.suggestions.length);
+    assert.equal(host.snapshot("企业培育库").values.length, before.length - chosen.length);
     await host.apply(undoRemoval(await readWorkbook(host), { asOf }).edits);
     assert.deepEqual(user(), before);
   });

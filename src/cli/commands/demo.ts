@@ -218,6 +218,7 @@ export function demoSummaryLines(r: DemoResult): string[] {
     out.push(`  第 ${s.row} 行 ${s.name}：${s.reasons.map((x) => x.text).join("；")}`);
   }
   if (r.upkeep.suggestions.length > SHOWN) out.push(`  ……其余 ${r.upkeep.suggestions.length - SHOWN} 家见结果工作簿“建议调出”“调出原因”两列`);
+  if (r.upkeep.reminders.length > 0) out.push(`  另有 ${r.upkeep.reminders.length} 家提醒（高企证书到期需重新认定、科小本年度尚未重新评价入库；仍可申报，不调出），见“提醒”列`);
   out.push("");
 
   // 目标完成情况
@@ -271,7 +272,11 @@ export function demoJson(r: DemoResult): object {
       warnings: issues.filter((i) => i.severity === "warning").length,
       sheets: r.validation.sheets.map((s) => ({ sheet: s.sheet, kind: s.kind, rows: s.rows, counts: s.counts })),
     },
-    upkeep: { classes: r.upkeep.classes, suggestions: r.upkeep.suggestions.map((s) => ({ sheet: s.sheet, row: s.row, name: s.name, reasons: s.reasons.map((x) => x.text) })) },
+    upkeep: {
+      classes: r.upkeep.classes,
+      suggestions: r.upkeep.suggestions.map((s) => ({ sheet: s.sheet, row: s.row, name: s.name, reasons: s.reasons.map((x) => x.text) })),
+      reminders: r.upkeep.reminders.map((s) => ({ sheet: s.sheet, row: s.row, name: s.name, reasons: s.reasons.map((x) => x.text) })),
+    },
     targets: r.targets.indicators.map((i) => ({ key: i.key, name: i.name, target: i.target, actual: i.actual, completion: i.completion, status: i.status })),
     awards: { count: r.awards.totals.total.count, total: r.awards.totals.total.amount.toNumber(), formulasWritten: r.awards.formulasWritten },
     recalc: { formulas: r.recalc.formulas, errors: r.recalc.errors, unsupported: r.recalc.unsupported },

@@ -44,6 +44,10 @@ function printVerdict(v: Verdict, asOfNote: string, io: Io): void {
     io.out(`  ${MARK[String(c.passed) as "true" | "false" | "null"]} ${role}${c.label}：${c.actual}（要求 ${c.required}；${c.cite}）${c.note ? `\n      ${c.note}` : ""}`);
   }
   if (v.missing.length > 0) io.out(`待补充的栏目：${v.missing.join("、")}`);
+  if (v.unverified.length > 0) {
+    io.out("未核验（台账无法体现，需人工核对）：");
+    for (const u of v.unverified) io.out(`  · ${u.text}（${u.cite}）：${u.why}`);
+  }
   io.out(`说明：${whyText(v)}`);
 }
 

@@ -73,7 +73,28 @@ export function targetsJson(file: string, r: TargetsReport, out?: string): objec
       byTown: i.byTown,
       byDepartment: i.byDepartment,
       note: i.note,
+      allocations: i.allocations.map((a) => ({
+        unit: a.unit,
+        unitKind: a.unitKind,
+        unitLabel: a.unitLabel,
+        year: a.year,
+        target: a.target,
+        actual: a.actual,
+        completion: a.completion,
+        status: a.status,
+        rank: a.rank,
+        gap: a.gap,
+        row: a.row,
+        note: a.note,
+      })),
     })),
+    allocation: {
+      sheet: r.allocation.sheet,
+      years: r.allocation.years,
+      units: r.allocation.units.map((u) => ({ year: u.year, unitKind: u.unitKind, unitLabel: u.unitLabel, unit: u.unit, allocations: u.counted + u.unknown, reached: u.reached, unknown: u.unknown, completion: u.completion, rank: u.rank })),
+      rule: r.allocation.rule,
+      issues: r.allocation.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
+    },
     missingLedgers: r.missingLedgers,
     rules: r.rules,
     issues: r.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
@@ -97,6 +118,19 @@ function printTargets(io: Io, file: string, r: TargetsReport, out?: string): voi
   const reached = r.indicators.filter((i) => i.status === "达成").length;
   io.out("");
   io.out(`共 ${r.indicators.length} 项指标，已达成 ${reached} 项。`);
+  const a = r.allocation;
+  if (a.sheet !== null) {
+    io.out("");
+    io.out(`目标分解（“${a.sheet}”）：`);
+    if (a.units.length === 0) io.out("  没有可采用的目标分解行");
+    for (const u of a.units) {
+      io.out(`  ${u.year}年 ${u.unitLabel} 第 ${u.rank ?? "—"} 名 ${u.unit}：综合完成率 ${formatPercent(u.completion)}，分解指标 ${u.counted + u.unknown} 项，已达成 ${u.reached} 项${u.unknown > 0 ? `，${u.unknown} 项无法计数` : ""}`);
+    }
+    if (a.issues.length > 0) {
+      io.out(`“${a.sheet}”中有 ${a.issues.length} 行未采用：`);
+      for (const i of a.issues.slice(0, 50)) io.out(`  ${issueText(i)}`);
+    }
+  }
   if (r.issues.length > 0) {
     io.out(`无法读取的单元格 ${r.issues.length} 处（相应行未计入）：`);
     for (const i of r.issues.slice(0, 50)) io.out(`  ${issueText(i)}`);

@@ -2,14 +2,13 @@
  * A streamed, read-only snapshot of an .xlsx package: the sheet XML goes through a SAX parser
  * entry by entry and only the snapshot arrays are kept, so a 100,000 x 50 ledger is read in a
  * few hundred MB. (exceljs' own streaming reader decodes every chunk separately and breaks
- * Chinese characters that straddle a chunk boundary; here a StringDecoder carries them over.)
+ * Chinese characters that straddle a chunk boundary; here a streaming TextDecoder carries them over.)
  * Values follow exceljs' conventions, as XlsxHost.readSheet gives them: shared and inline
  * strings, numbers, booleans, { error }, Date for numbers in a date format (and for dates
  * stored as ISO text), formulas with their cached results (a shared formula's clones get the
  * master's formula moved to their cell, as exceljs gives it).
  */
 import { SaxesParser } from "saxes";
-import { StringDecoder } from "string_decoder";
 import { decodeOoxmlEscapes, slideFormula, WorkbookStructure } from "./ooxml";
 import { openXlsxPackage, PackageRefused, shownPartName, XlsxPackage } from "./package";
 import { CellValue } from "../../ledger/cells";
@@ -59,18 +58,20 @@ async function parseEntry(pkg: XlsxPackage, entryPath: string, h: XmlHandlers): 
     const close = h.close;
     parser.on("closetag", (tag) => close(localName(tag.name)));
   }
-  const decoder = new StringDecoder("utf8");
+  // A streaming TextDecoder carries a character split between chunks over (as StringDecoder
+  // did) and exists in the browser too, where the pane reads the workbooks a user picks.
+  const decoder = new TextDecoder("utf-8");
   // The package inflates the part under its declared size and checks it (src/host/xlsx/package.ts).
   await pkg.stream(entryPath, (chunk) => {
     if (failure) return;
     try {
-      parser.write(decoder.write(chunk));
+      parser.write(decoder.decode(chunk, { stream: true }));
     } catch (e) {
       failure ??= e as Error;
     }
   });
   if (failure) throw failure;
-  parser.write(decoder.end());
+  parser.write(decoder.decode());
   parser.close();
   if (failure) throw failure;
   return true;
