@@ -489,6 +489,8 @@ export interface RdSchemeResult {
   eligible: boolean | null;
   why: string;
   provisional: boolean;
+  /** formula / typed: computed or typed in the ledger; none: no pack for the year (nothing written). */
+  source: RdCell["source"];
 }
 
 export interface RdLine {
@@ -530,7 +532,7 @@ function rdTotalView(t: RdTotal): RdTotalView {
 }
 
 function rdResult(c: RdCell): RdSchemeResult {
-  return { amount: c.amount === null ? null : c.amount.toString(), eligible: c.eligible, why: c.why, provisional: c.provisional };
+  return { amount: c.amount === null ? null : c.amount.toString(), eligible: c.eligible, why: c.why, provisional: c.provisional, source: c.source };
 }
 
 /**

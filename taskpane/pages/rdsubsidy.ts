@@ -209,12 +209,19 @@ export function createRdSubsidyPage(ctx: PaneContext): Page {
 
 /** One scheme on an enterprise: the amount (or why not) and, folded, the full reason with its clauses. */
 function schemeRow(label: string, r: RdSchemeResult): HTMLElement {
+  if (r.source === "none") {
+    return el("tr", { attrs: { "data-source": "none" } }, [el("th", { text: label }), el("td", { class: "num amount muted", text: "—" }), el("td", { class: "muted", text: "本年度无适用政策" })]);
+  }
   const amount = r.amount === null ? "无法计算" : `${formatWan(r.amount)}\u00a0${WAN_UNIT}`;
-  return el("tr", {}, [
+  const verdict = r.eligible === true ? "符合" : r.eligible === false ? "不符合" : "待补充";
+  return el("tr", { attrs: { "data-source": r.source } }, [
     el("th", { text: label }),
     el("td", { class: `num amount ${r.amount === null ? "status-bad" : ""}`, text: amount }),
     el("td", {}, [
-      el("details", { class: "rd-why" }, [el("summary", { text: r.eligible === true ? "符合" : r.eligible === false ? "不符合" : "待补充" }), el("p", { class: "hint", text: r.why })]),
+      el("details", { class: "rd-why" }, [
+        el("summary", { text: r.provisional ? `${verdict}（含暂定值）` : verdict }),
+        el("p", { class: "hint", text: r.why }),
+      ]),
     ]),
   ]);
 }
