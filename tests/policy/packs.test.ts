@@ -18,7 +18,7 @@ import plan2022 from "../../src/policy/packs/plan-2022-2024.json";
 import hitech2016 from "../../src/policy/packs/hitech-2016.json";
 import giant from "../../src/policy/packs/giant-provisional.json";
 import { policySchemaFiles, SCHEMA_DIRS } from "../../scripts/policy-schemas";
-import { ENTERPRISE } from "../../src/ledger/catalogue";
+import { ENTERPRISE, RD } from "../../src/ledger/catalogue";
 import { COUNTERS } from "../../src/jobs/targets";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -335,6 +335,13 @@ describe("policy packs: the JSON Schemas editors use", () => {
     for (const k of kinds) assert.ok(section.includes("`" + k + "`"), `condition kind ${k}`);
     for (const f of ENTERPRISE.fields) assert.ok(section.includes("`" + f.id) || section.includes(f.id.replace(/\d$/, "") ), `field id ${f.id}`);
     for (const key of Object.keys(COUNTERS)) assert.ok(section.includes("`" + key + "`"), `target key ${key}`);
+    // The R&D subsidy format: every top-level and subsidy field, every condition kind, every R&D ledger field id.
+    const rd = JSON.parse(files["kj-rd-subsidy.schema.json"]);
+    for (const n of [...Object.keys(rd.properties), ...Object.keys(rd.properties.subsidy.properties)]) assert.ok(section.includes("`" + n + "`") || section.includes("`" + n), `README 政策包 documents R&D field ${n}`);
+    const rdKinds = rd.properties.conditions.items.anyOf.map((c: { properties: { kind: { const: string } } }) => c.properties.kind.const);
+    assert.equal(rdKinds.length, 5);
+    for (const k of rdKinds) assert.ok(section.includes("`" + k + "`"), `R&D condition kind ${k}`);
+    for (const f of RD.fields) assert.ok(section.includes("`" + f.id + "`"), `R&D field id ${f.id}`);
   });
 
   it("accept every built-in pack and the sample, and refuse what KJ refuses", () => {
