@@ -84,7 +84,7 @@ export async function writeLedgerXlsx(file: string, rows: number, breakEvery = 0
 }
 
 /** The preload that reports a child's own peak RSS and CPU time into $KJ_BENCH_USAGE_FILE at exit. */
-const USAGE_PRELOAD = `"use strict";
+export const USAGE_PRELOAD = `"use strict";
 const fs = require("fs");
 process.on("exit", () => {
   const u = process.resourceUsage();
@@ -102,7 +102,7 @@ wb.xlsx.readFile(input).then(() => wb.xlsx.writeFile(output)).catch((e) => { con
 `;
 }
 
-function runChild(args: string[], dir: string, stdoutFile?: string): ChildRun {
+export function runChild(args: string[], dir: string, stdoutFile?: string): ChildRun {
   const usageFile = path.join(dir, "usage.json");
   fs.rmSync(usageFile, { force: true });
   const t0 = performance.now();
@@ -123,7 +123,7 @@ function runChild(args: string[], dir: string, stdoutFile?: string): ChildRun {
   return { wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.maxRssKb * 1024, exitCode: r.status };
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

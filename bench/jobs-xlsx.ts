@@ -1,7 +1,8 @@
 /**
- * Writes the two large workbooks the yearly-job commands were measured on (BENCHMARKS.md, "kj
- * upkeep / targets / awards --out"): an enterprise ledger (the kj check bench's generator, every
- * 20th code broken) and an award ledger of KJ.AWARD-ready rows without amounts.
+ * Writes the large workbooks the yearly-job commands were measured on (BENCHMARKS.md, "kj
+ * upkeep / targets / awards / rdsubsidies --out"): an enterprise ledger (the kj check bench's
+ * generator, every 20th code broken), an award ledger of KJ.AWARD-ready rows without amounts and
+ * an R&D ledger (研发费用台账, samples/generate.ts generateRdRows).
  *
  *   npx tsx bench/jobs-xlsx.ts <folder> [rows]
  *   /usr/bin/time -v node bin/kj.js upkeep <folder>/big.xlsx --out <folder>/upkeep.xlsx --as-of 2024-12-31
@@ -11,6 +12,8 @@ import ExcelJS from "exceljs";
 import * as fs from "fs";
 import * as path from "path";
 import { withCheckChar } from "../src/uscc";
+import { generateRdRows } from "../samples/generate";
+import { RD } from "../src/ledger/catalogue";
 import { writeLedgerXlsx } from "./check-xlsx.bench";
 
 const AWARD_HEADER = ["名称", "统一社会信用代码", "奖励事项", "认定日期", "计算依据（万元）", "奖励金额（万元）", "拨付状态"];
@@ -67,6 +70,20 @@ export async function writeAwardLedgerXlsx(file: string, rows: number, mix: Awar
   await wb.commit();
 }
 
+/** An R&D ledger (研发费用台账) of `rows` rows for the data year `year` and the year before (header in row 1). */
+export async function writeRdLedgerXlsx(file: string, rows: number, year = 2024): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet("研发费用台账");
+  ws.addRow(RD.fields.map((f) => f.name)).commit();
+  const dateAt = RD.fields.findIndex((f) => f.type.t === "date");
+  for (const r of generateRdRows(rows, 11, year)) {
+    const row = ws.addRow(r);
+    if (r[dateAt] instanceof Date) row.getCell(dateAt + 1).style = { numFmt: "yyyy-mm-dd" };
+    row.commit();
+  }
+  await wb.commit();
+}
+
 /** Row i (0-based; sheet row i + 2) of writeAwardLedgerXlsx's ledger, for tests that check what kj made of it. */
 export function awardLedgerRow(i: number, mix: AwardLedgerMix = BENCH_AWARD_MIX): { name: string; code: string; item: string; date: Date; basis: number | null; status: string } {
   const [item, basis] = i % mix.unknownEvery === mix.unknownEvery - 1 ? ["不存在的事项", null] : mix.items[i % mix.items.length];
@@ -87,6 +104,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await writeLedgerXlsx(path.join(dir, "big.xlsx"), rows, 20);
   await writeAwardLedgerXlsx(path.join(dir, "awards.xlsx"), rows);
+  await writeRdLedgerXlsx(path.join(dir, "rd.xlsx"), rows);
 }
 
 if (require.main === module) {

@@ -8,6 +8,7 @@
 import { dayFromLocalClock, DayNumber } from "../src/dates";
 import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
 import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
+import { fxRdSubsidy } from "../src/fx/rd";
 import { excelCall } from "./errors";
 import { workbookPolicies } from "./policies";
 
@@ -66,16 +67,29 @@ export function eligible(category: string, header: any[][], row: any[][], date?:
 }
 
 /**
- * Explanation of the eligibility verdict, condition by condition, with citations.
+ * Explanation of the eligibility verdict, condition by condition, with citations; with 省 or 市, of the R&D subsidy.
  * @customfunction WHY
- * @param category Category: 高企 (high-tech enterprise), 科小 (tech SME) or 小巨人 (tech giant).
+ * @param category Category: 高企, 科小 or 小巨人; or the R&D subsidy scheme 省 (Shandong) or 市 (Zaozhuang).
  * @param header The ledger's header row (one row of column names), e.g. $A$1:$AZ$1.
  * @param row The enterprise's row in the ledger, same columns as the header, e.g. A2:AZ2.
- * @param date Date the enterprise is judged on; default today.
+ * @param date Date the enterprise is judged on (default today); for 省/市, the year whose R&D is subsidised (default the row's 年度).
  * @returns The explanation.
  */
 export function why(category: string, header: any[][], row: any[][], date?: any): string {
   return excelCall(() => fxWhy(category, header, row, date, today(), workbookPolicies()));
+}
+
+/**
+ * R&D subsidy in 10,000 yuan of one scheme (省: Shandong, 市: Zaozhuang) for a row of the R&D ledger and the year whose R&D is subsidised.
+ * @customfunction RDSUBSIDY
+ * @param scheme Scheme: 省 (Shandong provincial) or 市 (Zaozhuang municipal).
+ * @param year The year whose R&D expense is subsidised, e.g. 2024; it chooses the policy.
+ * @param header The R&D ledger's header row (one row of column names), e.g. $A$1:$P$1.
+ * @param row The enterprise's row in the ledger, same columns as the header, e.g. A2:P2.
+ * @returns Subsidy in 10,000 yuan.
+ */
+export function rdsubsidy(scheme: any, year: any, header: any[][], row: any[][]): number {
+  return excelCall(() => fxRdSubsidy(scheme, year, header, row, workbookPolicies()));
 }
 
 /**

@@ -8,8 +8,9 @@
  */
 import { dayFromParts, DayNumber, partsFromDay } from "../src/dates";
 import { CellValue } from "../src/ledger/cells";
-import { AWARD, ENTERPRISE, PLATFORM, PROJECT, TALENT, FieldDef, LedgerKindDef } from "../src/ledger/catalogue";
+import { AWARD, ENTERPRISE, PLATFORM, PROJECT, RD, TALENT, FieldDef, LedgerKindDef } from "../src/ledger/catalogue";
 import { computeAward } from "../src/policy/plans";
+import { rdSubsidyOf } from "../src/rules/rd-subsidy";
 import { SheetSnapshot, WorkbookSnapshot } from "../src/host/port";
 import { columnLetter } from "../src/text";
 import { USCC_ALPHABET, withCheckChar, XUECHENG_DIVISION } from "../src/uscc";
@@ -28,7 +29,7 @@ export interface SampleOptions {
 export const DEFAULT_SEED = 20240101;
 export const DEFAULT_AS_OF_YEAR = 2024;
 
-export const SAMPLE_SHEETS = { enterprise: "企业培育库", platform: "创新平台", talent: "人才", project: "科技计划项目", award: "奖励" } as const;
+export const SAMPLE_SHEETS = { enterprise: "企业培育库", platform: "创新平台", talent: "人才", project: "科技计划项目", award: "奖励", rd: "研发费用台账" } as const;
 /** The year's targets per town and department (计划 三（一）): not a ledger, read by the targets job. */
 export const SAMPLE_ALLOCATION_SHEET = "目标分解";
 
@@ -38,6 +39,8 @@ export const XUECHENG_TOWNS = ["临城街道", "新城街道", "常庄街道", "
 export const ENTERPRISE_HEADER_ROW = 2;
 /** The 奖励 sheet also has a title row: header on row 2. */
 export const AWARD_HEADER_ROW = 2;
+/** The 研发费用台账 has a title row too: header on row 2. */
+export const RD_HEADER_ROW = 2;
 
 // ---------------------------------------------------------------- PRNG
 
@@ -447,6 +450,91 @@ function awardLines(rng: Rng, firms: Enterprise[], platforms: CellValue[][]): Aw
   return lines.sort((a, b) => a.day - b.day || a.firm.name.localeCompare(b.firm.name));
 }
 
+// ---------------------------------------------------------------- 研发费用台账
+
+/** A firm as the R&D ledger needs it (from the enterprise ledger, or invented for benchmarks). */
+interface RdFirm {
+  name: string;
+  uscc: string;
+  town: string;
+  /** 研发费用 and 销售收入 of the latest year (万元). */
+  rd: number;
+  revenue: number;
+  hitechDay: DayNumber | null;
+  smeYear: number | null;
+}
+
+/**
+ * Rows of the 研发费用台账 for one firm: the latest year and, for some, the year before, each with
+ * last year's 研发费用. Claims as a clerk fills them in: mostly 是/否, some left blank (= not
+ * claimed), 研发费用 sometimes typed with its unit. `rng` is the R&D ledger's own sequence, so the
+ * other sheets do not change when this one does.
+ */
+function rdRows(rng: Rng, firm: RdFirm, asOfYear: number): CellValue[][] {
+  const f = (id: string) => colOf(RD, id);
+  const out: CellValue[][] = [];
+  const industrial = rng.chance(0.6);
+  const ic = rng.chance(0.03);
+  const years = rng.chance(0.35) ? [asOfYear - 1, asOfYear] : [asOfYear];
+  let rd = firm.rd;
+  let revenue = firm.revenue;
+  const rows: { year: number; rd: number; prev: number; revenue: number }[] = [];
+  for (const year of [...years].reverse()) {
+    const growth = 0.8 + rng.next() * 0.8;
+    const prev = round(rd / growth, 1);
+    rows.unshift({ year, rd, prev, revenue });
+    rd = prev;
+    revenue = round(revenue / (0.9 + rng.next() * 0.3), 1);
+  }
+  for (const x of rows) {
+    const row: CellValue[] = new Array(RD.fields.length).fill(null);
+    row[f("name")] = firm.name;
+    row[f("uscc")] = firm.uscc;
+    row[f("town")] = firm.town;
+    row[f("year")] = x.year;
+    row[f("rd")] = rng.chance(0.05) ? `${x.rd}万元` : x.rd;
+    row[f("prevRd")] = x.prev;
+    row[f("revenue")] = x.revenue;
+    row[f("aboveScale")] = industrial ? "是" : rng.chance(0.5) ? "否" : null;
+    const hitech = firm.hitechDay !== null && partsFromDay(firm.hitechDay).year <= x.year;
+    row[f("hitech")] = hitech ? "是" : rng.chance(0.4) ? "否" : null;
+    if (firm.hitechDay !== null) row[f("hitechDate")] = dateCell(firm.hitechDay);
+    row[f("firstHitech")] = hitech && partsFromDay(firm.hitechDay as DayNumber).year === x.year && rng.chance(0.7) ? "是" : null;
+    row[f("sme")] = firm.smeYear === x.year ? "是" : null;
+    row[f("smeYear")] = firm.smeYear;
+    row[f("superDeduction")] = rng.chance(0.88) ? "是" : rng.chance(0.5) ? "否" : null;
+    row[f("prevSuperDeduction")] = rng.chance(0.8) ? "是" : rng.chance(0.5) ? "否" : null;
+    row[f("icEnterprise")] = ic ? "是" : null;
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * 研发费用台账 data rows only (no title, no header), in RD.fields order, for benchmarks: `n` rows
+ * of invented firms for the data year `year`. Same seed, same rows.
+ */
+export function generateRdRows(n: number, seed = 1, year = 2024): CellValue[][] {
+  const rng = new Rng(seededRandom(seed));
+  const names = new Set<string>();
+  const codes = new Set<string>();
+  const out: CellValue[][] = [];
+  while (out.length < n) {
+    const revenue = rng.logUniform(300, 80000);
+    const firm: RdFirm = {
+      name: companyName(rng, names, true),
+      uscc: usccFor(rng, codes),
+      town: rng.pick(XUECHENG_TOWNS),
+      rd: round(revenue * (0.01 + rng.next() * 0.08), 1),
+      revenue,
+      hitechDay: rng.chance(0.35) ? rng.day(year - rng.int(0, 3), 11, 12) : null,
+      smeYear: rng.chance(0.6) ? year - (rng.chance(0.85) ? 0 : 1) : null,
+    };
+    for (const r of rdRows(rng, firm, year)) if (out.length < n) out.push(r);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- 目标分解
 
 /** `total` split over `n` parts, the first ones one larger when it does not divide evenly. */
@@ -492,8 +580,9 @@ function rectangular(rows: CellValue[][]): CellValue[][] {
 }
 
 /**
- * The sample workbook: 企业培育库 (title row, header on row 2), 创新平台, 人才, 科技计划项目 and
+ * The sample workbook: 企业培育库 (title row, header on row 2), 创新平台, 人才, 科技计划项目,
  * 奖励 (title row, header on row 2, 奖励金额 holding =KJ.AWARD formulas with computed values),
+ * 研发费用台账 (title row, header on row 2; the latest year and, for some firms, the year before)
  * and 目标分解 (the as-of year's targets per town and department).
  */
 export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapshot {
@@ -545,6 +634,26 @@ export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapsh
     awardFormulas.push(fr);
   });
 
+  // 研发费用台账: title row, header, the enterprises with R&D of 30 万元 or more (its own sequence).
+  const rdRng = new Rng(seededRandom(seed + 1));
+  const rdValues: CellValue[][] = [[`薛城区企业研发费用台账（${asOfYear - 1}—${asOfYear}年度）`], headerRow(RD)];
+  const e = (id: string) => colOf(ENTERPRISE, id);
+  for (const firm of firms) {
+    const rd = firm.row[e("rd")];
+    const revenue = firm.row[e("revenue")];
+    if (typeof rd !== "number" || typeof revenue !== "number" || rd < 30 || firm.row[e("businessState")] !== "存续") continue;
+    const smeYear = firm.row[e("smeYear")];
+    rdValues.push(...rdRows(rdRng, { name: firm.name, uscc: firm.uscc, town: firm.town, rd, revenue, hitechDay: firm.hitechDay, smeYear: typeof smeYear === "number" ? smeYear : null }, asOfYear));
+  }
+  // Two rows a clerk has to finish (blank, so no cell is invalid for 校验): an enterprise the city
+  // would fund whose last-year 研发费用 is not filled in yet, one the province would fund whose
+  // 销售收入 is missing.
+  const asObject = (r: CellValue[]) => Object.fromEntries(RD.fields.map((f, i) => [f.name, r[i]]));
+  const ofYear = rdValues.slice(2).filter((r) => r[colOf(RD, "year")] === asOfYear);
+  const cityRow = ofYear.find((r) => (rdSubsidyOf("市", asOfYear, asObject(r)).amount?.toNumber() ?? 0) > 0);
+  if (cityRow) cityRow[colOf(RD, "prevRd")] = null;
+  const provinceRow = ofYear.find((r) => r !== cityRow && (rdSubsidyOf("省", asOfYear, asObject(r)).amount?.toNumber() ?? 0) > 0);
+  if (provinceRow) provinceRow[colOf(RD, "revenue")] = null;
   const towns = XUECHENG_TOWNS.filter((t) => firms.some((e) => e.town === t));
   const departments = ["科技", "工信", "发改", "人社"].filter((d) => platforms.some((r) => r[colOf(PLATFORM, "department")] === d));
   const allocations = allocationRows(asOfYear, towns, departments, broken && n >= MIN_ROWS_FOR_BROKEN);
@@ -556,6 +665,7 @@ export function generateSampleWorkbook(opts: SampleOptions = {}): WorkbookSnapsh
       sheet(SAMPLE_SHEETS.talent, [headerRow(TALENT), ...talents]),
       sheet(SAMPLE_SHEETS.project, [headerRow(PROJECT), ...projects]),
       sheet(SAMPLE_SHEETS.award, rectangular(awardValues), rectangular(awardFormulas as CellValue[][]) as (string | null)[][]),
+      sheet(SAMPLE_SHEETS.rd, rectangular(rdValues)),
       sheet(SAMPLE_ALLOCATION_SHEET, rectangular(allocations)),
     ],
     activeSheet: SAMPLE_SHEETS.enterprise,

@@ -14,6 +14,7 @@ import { ZodTypeAny } from "zod";
 import { planPackSchema } from "../src/policy/schema";
 import { rulePackSchema } from "../src/policy/rules-schema";
 import { upkeepPackSchema } from "../src/policy/upkeep-schema";
+import { rdPackSchema } from "../src/policy/rd-schema";
 
 /**
  * The plan schema is written out in full (every field with its description where it stands); the
@@ -23,6 +24,7 @@ const FORMATS: { file: string; title: string; schema: ZodTypeAny; refs: "none" |
   { file: "kj-plan.schema.json", title: "KJ 计划政策包（奖励与目标）", schema: planPackSchema, refs: "none" },
   { file: "kj-eligibility.schema.json", title: "KJ 认定条件政策包（高企、科小、小巨人）", schema: rulePackSchema, refs: "root" },
   { file: "kj-upkeep.schema.json", title: "KJ 动态管理政策包（培育库调出原因与提醒）", schema: upkeepPackSchema, refs: "none" },
+  { file: "kj-rd-subsidy.schema.json", title: "KJ 研发补助政策包（企业研究开发财政补助，省级、市级）", schema: rdPackSchema, refs: "none" },
 ];
 
 /** Where the generated files go: the shipped copies, and the one beside the sample pack. */

@@ -23,6 +23,8 @@ import { clearMarkEdits, createSheetValidator, markEdits } from "../src/jobs/val
 import { kindDef, LedgerKind, OWN_SHEETS } from "../src/ledger/catalogue";
 import { nearestLedger, PartialLedger } from "../src/ledger/mapping";
 import { formatCount } from "../src/format";
+import { fillRdSubsidies, RD_HEADERS, RD_SUMMARY_SHEET, RdCell, RdTotal, SCHEMES } from "../src/jobs/rdsubsidies";
+import { RD_SCHEME_NAMES, RdScheme } from "../src/policy/rd";
 import { UserMessage } from "./context";
 import { CellRef } from "./parts/lists";
 
@@ -466,6 +468,131 @@ export function awardsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonl
     flagged: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) || i.field)),
     notes: report.notes,
     partials: sheets.length === 0 ? partialLedgers(wb, "award") : [],
+    write,
+  };
+}
+
+// ---------------------------------------------------------------- 研发补助
+
+/** The R&D page's hint: the function each amount comes from, generated from its spec. */
+export function rdHint(): string {
+  return `每行的补助由公式 ${signatureZh(fxSpec("RDSUBSIDY"))} 计算（方案为 省 或 市，年度取本行），按研发费用的年度选择政策，省级、市级各占一列；“${RD_SUMMARY_SHEET}”用 SUMIFS 按方案、按镇街汇总，台账改动后自动更新。`;
+}
+
+export interface RdPolicyLine {
+  scheme: RdScheme;
+  /** 省级研发补助 / 市级研发补助 */
+  name: string;
+  /** Null when no pack covers the year: `missing` says so. */
+  title: string | null;
+  docNo: string;
+  years: string;
+  provisional: boolean;
+  missing: string | null;
+}
+
+export interface RdSchemeResult {
+  /** 万元 as exact decimal text; null when it cannot be computed (or no pack). */
+  amount: string | null;
+  eligible: boolean | null;
+  why: string;
+  provisional: boolean;
+  /** formula / typed: computed or typed in the ledger; none: no pack for the year (nothing written). */
+  source: RdCell["source"];
+}
+
+export interface RdLine {
+  key: string;
+  sheet: string;
+  row: number;
+  name: string;
+  town: string;
+  province: RdSchemeResult;
+  city: RdSchemeResult;
+  /** granted: some subsidy; unknown: a scheme cannot be computed; none: no subsidy. */
+  status: "granted" | "unknown" | "none";
+}
+
+export interface RdTotalView {
+  rows: number;
+  granted: number;
+  unknown: number;
+  amount: string;
+}
+
+export interface RdView {
+  year: number;
+  sheets: { sheet: string; rows: number; otherYears: number; columns: Record<RdScheme, string> }[];
+  summarySheet: string;
+  policies: RdPolicyLine[];
+  totals: Record<RdScheme, RdTotalView> & { both: string };
+  byTown: { town: string; rows: number; province: RdTotalView; city: RdTotalView }[];
+  lines: RdLine[];
+  flagged: CellRef[];
+  notes: string[];
+  partials: { sheet: string; partial: PartialLedger }[];
+  /** Null when there is no R&D ledger, or no scheme has a pack for the year: nothing to write. */
+  write: WritePlan | null;
+}
+
+function rdTotalView(t: RdTotal): RdTotalView {
+  return { rows: t.rows, granted: t.granted, unknown: t.unknown, amount: t.amount.toString() };
+}
+
+function rdResult(c: RdCell): RdSchemeResult {
+  return { amount: c.amount === null ? null : c.amount.toString(), eligible: c.eligible, why: c.why, provisional: c.provisional, source: c.source };
+}
+
+/**
+ * The 研发补助 page's preview for a data year: both schemes' totals, by town, every row of the
+ * year with its two amounts and reasons, the cells to finish, and what 写入工作簿 writes. The
+ * policy packs are the workbook's (built-in plus stored), as the formulas use them.
+ */
+export function rdView(wb: WorkbookSnapshot, asOf: DayNumber, year: number): RdView {
+  const registry = workbookRegistry(wb);
+  const { report, edits } = fillRdSubsidies(wb, { asOf, year }, registry.rdPacks);
+  const names = new Map(report.rows.map((r) => [`${r.sheet}\u0001${r.row}`, r.name]));
+  const sheets = report.sheets.map((s) => ({ sheet: s.sheet, rows: s.rows, otherYears: s.otherYears, columns: s.columns }));
+  const first = report.sheets[0];
+  const anyPolicy = report.policies.province !== null || report.policies.city !== null;
+  const schemesWritten = SCHEMES.filter((s) => report.policies[s]).map((s) => RD_HEADERS[s]);
+  const write: WritePlan | null =
+    !first || !anyPolicy || report.summarySheet === null
+      ? null
+      : {
+          edits,
+          text:
+            (report.formulasWritten > 0
+              ? `在“${first.sheet}”的 ${SCHEMES.filter((s) => report.policies[s]).map((s) => first.columns[s]).join("、")} 列（${schemesWritten.join("、")}）为 ${year} 年度的 ${formatCount(first.rows)} 行填入 ${formatCount(report.formulasWritten)} 个 KJ.RDSUBSIDY 公式（已有的不重复填，手工填写的金额不改写，其他年度的行不动）`
+              : `“${first.sheet}”的研发补助公式都已填好，不再改动`) + `；新建（或更新）“${report.summarySheet}”汇总表；无法计算的单元格加标记。`,
+        };
+  return {
+    year,
+    sheets,
+    summarySheet: report.summarySheet ?? RD_SUMMARY_SHEET,
+    policies: SCHEMES.map((s) => {
+      const p = report.policies[s];
+      return { scheme: s, name: RD_SCHEME_NAMES[s], title: p?.title ?? null, docNo: p?.docNo ?? "", years: p?.years ?? "", provisional: p?.provisional ?? false, missing: report.noPolicy[s] ?? null };
+    }),
+    totals: { province: rdTotalView(report.totals.province), city: rdTotalView(report.totals.city), both: report.totals.province.amount.plus(report.totals.city.amount).toString() },
+    byTown: report.byTown.map((t) => ({ town: t.town, rows: t.rows, province: rdTotalView(t.province), city: rdTotalView(t.city) })),
+    lines: report.rows.map((r) => {
+      const unknown = (c: RdCell) => c.source !== "none" && c.amount === null;
+      const granted = (c: RdCell) => c.amount !== null && c.amount.gt(0);
+      return {
+        key: `${r.sheet}\u0001${r.row}`,
+        sheet: r.sheet,
+        row: r.row,
+        name: r.name,
+        town: r.town,
+        province: rdResult(r.province),
+        city: rdResult(r.city),
+        status: unknown(r.province) || unknown(r.city) ? "unknown" : granted(r.province) || granted(r.city) ? "granted" : "none",
+      };
+    }),
+    flagged: report.issues.map((i) => issueRef(i, names.get(`${i.sheet}\u0001${i.row}`) ? `${names.get(`${i.sheet}\u0001${i.row}`)} · ${i.field}` : i.field)),
+    notes: report.notes,
+    partials: sheets.length === 0 ? partialLedgers(wb, "rd") : [],
     write,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the four
+ * The task pane's entry: finds its host (Excel, WPS or the browser demo), builds the seven
  * pages and the tab bar. Any failure is shown as a Chinese message on the page.
  */
 import { dayFromLocalClock, DayNumber, formatDay } from "../src/dates";
@@ -24,6 +24,7 @@ import { createValidatePage } from "./pages/validate";
 import { createUpkeepPage } from "./pages/upkeep";
 import { createTargetsPage } from "./pages/targets";
 import { createAwardsPage } from "./pages/awards";
+import { createRdSubsidyPage } from "./pages/rdsubsidy";
 import { createPolicyPage } from "./pages/policy";
 import { loadWorkbookPolicies } from "../functions/policies";
 import { createTownsPage } from "./pages/towns";
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     app.dataset.mode = mode;
     // Excel runs the custom functions in this runtime: they compute with the packs stored in the workbook.
     if (mode === "excel") void loadWorkbookPolicies(ctx.host).catch(reportUnexpected);
-    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createPolicyPage(ctx), createTownsPage(ctx)];
+    const pages = [createValidatePage(ctx), createUpkeepPage(ctx), createTargetsPage(ctx), createAwardsPage(ctx), createRdSubsidyPage(ctx), createPolicyPage(ctx), createTownsPage(ctx)];
     buildTabs(pages, window.location.hash.replace(/^#/, ""));
   } catch (e) {
     const fatal = byId("fatal");

@@ -21,7 +21,7 @@ const makeConfig = require("../webpack.config.js") as ((env: object, argv: { mod
 };
 
 const PUBLIC_URL = "https://kj.test.example/addin/";
-const IDS = ["AWARD", "TARGET", "USCC", "ELIGIBLE", "WHY", "SCORE"];
+const IDS = ["AWARD", "TARGET", "USCC", "ELIGIBLE", "WHY", "RDSUBSIDY", "SCORE"];
 const BUNDLE_BUDGET_GZIP = 250 * 1024;
 
 function readJson(file: string): any {

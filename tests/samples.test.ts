@@ -2,13 +2,16 @@ import { strict as assert } from "assert";
 import {
   ENTERPRISE_HEADERS,
   generateEnterpriseRows,
+  generateRdRows,
   generateSampleWorkbook,
   SAMPLE_BROKEN_CELLS,
   SAMPLE_SHEETS,
   sampleBrokenCells,
   XUECHENG_TOWNS,
 } from "../samples/generate";
-import { kindDef } from "../src/ledger/catalogue";
+import { kindDef, RD } from "../src/ledger/catalogue";
+import { dayFromParts } from "../src/dates";
+import { fillRdSubsidies } from "../src/jobs/rdsubsidies";
 import { readField } from "../src/ledger/fields";
 import { detectLedger } from "../src/ledger/mapping";
 import { readDate } from "../src/ledger/cells";
@@ -23,16 +26,17 @@ function sheetOf(name: string, wb = generateSampleWorkbook()): SheetSnapshot {
 }
 
 describe("sample workbook generator", () => {
-  it("has the five ledgers, each recognised with no required column missing", () => {
+  it("has the six ledgers, each recognised with no required column missing", () => {
     const wb = generateSampleWorkbook();
-    assert.deepEqual(wb.sheets.map((s) => s.name), ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", "目标分解"]);
-    const kinds = wb.sheets.slice(0, 5).map((s) => detectLedger(s.values, s.name, s.firstRow, s.firstCol));
-    assert.equal(detectLedger(wb.sheets[5].values, wb.sheets[5].name), null, "目标分解 is not a ledger");
-    assert.deepEqual(kinds.map((m) => m?.kind), ["enterprise", "platform", "talent", "project", "award"]);
+    assert.deepEqual(wb.sheets.map((s) => s.name), ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", "研发费用台账", "目标分解"]);
+    const kinds = wb.sheets.slice(0, 6).map((s) => detectLedger(s.values, s.name, s.firstRow, s.firstCol));
+    assert.equal(detectLedger(wb.sheets[6].values, wb.sheets[6].name), null, "目标分解 is not a ledger");
+    assert.deepEqual(kinds.map((m) => m?.kind), ["enterprise", "platform", "talent", "project", "award", "rd"]);
     for (const m of kinds) assert.deepEqual(m?.missingRequired, []);
     // A title row sits above the header on 企业培育库 and 奖励.
     assert.equal(kinds[0]?.headerRow, 2);
     assert.equal(kinds[4]?.headerRow, 2);
+    assert.equal(kinds[5]?.headerRow, 2);
     assert.equal(sheetOf("企业培育库", wb).values.length, 302);
   });
 
@@ -116,7 +120,27 @@ describe("sample workbook generator", () => {
     assert.equal(new Set(small.map((b) => b.row)).size, 8);
     assert.deepEqual(sampleBrokenCells({ enterprises: 5 }), []);
     const empty = generateSampleWorkbook({ enterprises: 0 });
-    assert.deepEqual(empty.sheets.map((s) => s.values.length), [2, 1, 1, 1, 2, 1]);
+    assert.deepEqual(empty.sheets.map((s) => s.values.length), [2, 1, 1, 1, 2, 2, 1]);
+  });
+
+  it("has an R&D ledger of the latest year and the year before, with two rows a clerk has to finish", () => {
+    const s = sheetOf(SAMPLE_SHEETS.rd);
+    const year = RD.fields.findIndex((f) => f.id === "year");
+    const years = s.values.slice(2).map((r) => r[year]);
+    assert.ok(years.filter((y) => y === 2024).length > 150);
+    assert.ok(years.filter((y) => y === 2023).length > 30);
+    assert.ok(years.every((y) => y === 2023 || y === 2024));
+    const { report } = fillRdSubsidies(generateSampleWorkbook(), { asOf: dayFromParts(2025, 3, 1) as number, year: 2024 });
+    assert.deepEqual([report.totals.province.unknown, report.totals.city.unknown], [2, 1], "blank 上年研发费用 (both schemes) and blank 销售收入 (the province)");
+    assert.ok(report.totals.province.granted > 10 && report.totals.city.granted > 10);
+    assert.deepEqual(report.issues.filter((i) => i.severity === "error").map((i) => i.field).sort(), ["上年研发费用", "市级研发补助（万元）", "省级研发补助（万元）", "省级研发补助（万元）", "销售收入"]);
+  });
+
+  it("generates R&D rows for benchmarks, deterministic and as wide as the header", () => {
+    const a = generateRdRows(300, 5);
+    assert.equal(a.length, 300);
+    for (const r of a) assert.equal(r.length, RD.fields.length);
+    assert.deepEqual(a, generateRdRows(300, 5));
   });
 
   it("generates enterprise rows for benchmarks, deterministic and as wide as the header", () => {

@@ -13,6 +13,7 @@ import { KjError } from "../src/errors";
 import { asMatrix, isAbsent, WPS_MISSING_ARGUMENT } from "../src/fx/args";
 import { fxAward, fxTarget, fxUscc } from "../src/fx/award";
 import { fxEligible, fxScore, fxWhy } from "../src/fx/eligibility";
+import { fxRdSubsidy } from "../src/fx/rd";
 import { FX_NAMESPACE, FX_SPECS, FxSpec } from "../src/fx/spec";
 import { cellFromValue2, matrixFromValue2, prop } from "../src/host/wps";
 import { WpsFunctionMeta, wpsMeta } from "./meta";
@@ -88,6 +89,7 @@ export const WPS_CORES: Readonly<Record<string, Core>> = {
   ELIGIBLE: ([category, header, row, date], today, policies) => fxEligible(category, header, row, date, today, policies()),
   WHY: ([category, header, row, date], today, policies) => fxWhy(category, header, row, date, today, policies()),
   SCORE: ([category, header, row, date], today, policies) => fxScore(category, header, row, date, today, policies()),
+  RDSUBSIDY: ([scheme, year, header, row], _today, policies) => fxRdSubsidy(scheme, year, header, row, policies()),
 };
 
 /**

@@ -4,7 +4,7 @@
  * synchronous functions, so they are put on the global object by name.
  *
  * Each ribbon button opens the one KJ task pane at its page: taskpane.html#validate,
- * #upkeep, #targets or #awards. The pane is created once; later clicks navigate it.
+ * #upkeep, #targets, #awards or #rd. The pane is created once; later clicks navigate it.
  */
 import { registerWpsFunctions, WpsFunctionRegistry } from "./functions";
 import { wpsPolicySource } from "./policies";
@@ -15,6 +15,7 @@ export const RIBBON_PAGES: Readonly<Record<string, string>> = {
   btnUpkeep: "upkeep",
   btnTargets: "targets",
   btnAwards: "awards",
+  btnRdSubsidy: "rd",
 };
 
 const PANE_ID_KEY = "kj_taskpane_id";

@@ -14,6 +14,8 @@ import { registerUpkeep } from "./commands/upkeep";
 import { registerTargets } from "./commands/targets";
 import { registerAwards } from "./commands/awards";
 import { registerPolicy } from "./commands/policy";
+import { registerRdSubsidy } from "./commands/rdsubsidy";
+import { registerRdSubsidies } from "./commands/rdsubsidies";
 import { registerMerge } from "./commands/merge";
 import { registerReport } from "./commands/report";
 import { chineseHelp, PROGRAM_HELP_AFTER, translateCommanderError } from "./help-zh";
@@ -22,7 +24,7 @@ export function buildProgram(io: Io): Command {
   const program = new Command();
   program
     .name("kj")
-    .description("科技台账（KJ）命令行工具：校验台账、动态管理、目标完成情况、奖励测算、公式重算、政策包管理")
+    .description("科技台账（KJ）命令行工具：校验台账、动态管理、目标完成情况、奖励测算、研发补助、公式重算、政策包管理")
     .helpOption("-h, --help", "显示帮助")
     .addHelpCommand("help [命令]", "显示某个命令的帮助")
     .showHelpAfterError("（用 kj --help 查看用法）")
@@ -38,6 +40,8 @@ export function buildProgram(io: Io): Command {
   registerUpkeep(program, io);
   registerTargets(program, io);
   registerAwards(program, io);
+  registerRdSubsidy(program, io);
+  registerRdSubsidies(program, io);
   registerPolicy(program, io);
   registerMerge(program, io);
   registerReport(program, io);

@@ -108,3 +108,17 @@ export function readMoneyArg(v: unknown, what = "计算依据"): Decimal | undef
   if (r.status === "blank") return undefined;
   throw new KjError("basis_invalid", `${what}无法识别：${r.message}`);
 }
+
+/**
+ * An #N/A result. It is an answer ("cannot tell, this is missing"), not a fault, so no stack
+ * trace is captured: over a whole ledger that capture would cost more than the judging itself.
+ */
+export function naError(code: string, message: string): KjError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new KjError(code, message, "na");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

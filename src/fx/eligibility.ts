@@ -12,6 +12,9 @@ import { KjError } from "../errors";
 import { isBlankCell, readDate } from "../ledger/cells";
 import { BUILTIN_POLICIES, PolicyRegistry } from "../policy/registry";
 import { decideWithPending, packFor, rowFromRanges, scoreFor, unknownMessage, Verdict, verdictFor, whyText } from "../rules";
+import { rdSchemeOf } from "../policy/rd";
+import { asScalar, naError } from "./args";
+import { fxRdWhy } from "./rd";
 
 /** The as-of date: the 评价日期 argument when given, else the host's today. */
 export function fxAsOf(date: unknown, today?: DayNumber): DayNumber {
@@ -38,22 +41,14 @@ export function fxEligible(category: unknown, header: unknown, row: unknown, dat
   throw naError("eligibility_unknown", unknownMessage(pending as Verdict));
 }
 
-/**
- * An #N/A result. It is an answer ("cannot tell, this is missing"), not a fault, so no stack
- * trace is captured: over a whole ledger that capture would cost more than the judging itself.
- */
-function naError(code: string, message: string): KjError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new KjError(code, message, "na");
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
 
-/** KJ.WHY: "符合", or every failed check with its clause, and "待补充：…" for unknowns. */
+/**
+ * KJ.WHY: "符合", or every failed check with its clause, and "待补充：…" for unknowns. With an R&D
+ * subsidy scheme as 类别 (省/市), the subsidy and why (fx/rd.ts): the 4th argument is then the
+ * year whose R&D is subsidised (default: the row's 年度).
+ */
 export function fxWhy(category: unknown, header: unknown, row: unknown, date?: unknown, today?: DayNumber, policies: PolicyRegistry = BUILTIN_POLICIES): string {
+  if (rdSchemeOf(asScalar(category, "类别")) !== null) return fxRdWhy(category, header, row, date, policies);
   const asOf = fxAsOf(date, today);
   return whyText(verdictFor(category, rowFromRanges(header, row), asOf, policies.rulePacks));
 }

@@ -170,6 +170,7 @@ const IDENTITY: Record<LedgerKind, Identity> = {
   talent: { fields: ["talentName", "program"], also: ["year", "employer"], label: "姓名或团队、人才工程、入选年度、依托单位", nameField: "talentName" },
   project: { fields: ["projectName", "undertaker"], also: ["year", "level"], label: "项目名称、承担单位、年度、级别", nameField: "projectName" },
   award: { fields: ["name", "item", "date"], also: [], label: "名称、奖励事项、认定日期", nameField: "name" },
+  rd: { fields: ["name", "year"], also: [], label: "企业名称、年度", nameField: "name" },
 };
 
 /** Which ledgers are merged by code, for the README and help: every kind, in catalogue order. */

@@ -5,7 +5,7 @@
  */
 import { EnumValue } from "./cells";
 
-export type LedgerKind = "enterprise" | "platform" | "talent" | "project" | "award";
+export type LedgerKind = "enterprise" | "platform" | "talent" | "project" | "award" | "rd";
 
 export type FieldType =
   | { t: "text" }
@@ -301,7 +301,63 @@ export const AWARD: LedgerKindDef = {
   ],
 };
 
-export const LEDGER_KINDS: readonly LedgerKindDef[] = [ENTERPRISE, PLATFORM, TALENT, PROJECT, AWARD];
+/** A field of the enterprise ledger by id (the R&D ledger shares these columns with it). */
+function enterpriseField(id: string): FieldDef {
+  const f = ENTERPRISE.fields.find((x) => x.id === id);
+  if (!f) throw new Error(`no enterprise field ${id}`);
+  return f;
+}
+
+/**
+ * 研发费用台账 (DOMAIN §10, 计划 二（四）1): one row per enterprise and year, what the R&D
+ * subsidy schemes read. 研发费用 is the year's R&D expense as accepted for the super-deduction
+ * (加计扣除口径); 销售收入 also reads 主营业务收入 and 营业收入 (the city's scheme says 主营业务收入,
+ * the province's 销售收入). The yes/no columns are claims: blank or no such column means not
+ * claimed (DOMAIN §8). 高新技术企业 may be shown by a valid 高企认定日期 instead, 科技型中小企业
+ * by 科小入库年度 = the year.
+ */
+export const RD: LedgerKindDef = {
+  kind: "rd",
+  title: "研发费用",
+  signature: ["prevRd", "superDeduction", "prevSuperDeduction", "aboveScale", "icEnterprise", "firstHitech"],
+  fields: [
+    { ...enterpriseField("name"), required: true },
+    usccField,
+    townField,
+    { id: "year", name: "年度", synonyms: ["研发费用年度", "数据年度", "研发年度", "费用年度", "年份", "所属年度"], type: year, required: true },
+    {
+      id: "rd",
+      name: "研发费用",
+      synonyms: ["当年研发费用", "年度研发费用", "研发费用（加计扣除口径）", "加计扣除口径研发费用", "研究开发费用", "研发投入", "研发费用总额", "研发费用支出"],
+      type: money,
+      required: true,
+    },
+    { id: "prevRd", name: "上年研发费用", synonyms: ["上年度研发费用", "上一年研发费用", "前一年研发费用", "上年研究开发费用", "上年研发投入", "上年研发费用（加计扣除口径）"], type: money },
+    { id: "revenue", name: "销售收入", synonyms: ["主营业务收入", "营业收入", "年销售收入", "当年销售收入", "当年主营业务收入", "当年营业收入", "销售收入（主营业务收入）"], type: money },
+    { id: "aboveScale", name: "规上工业企业", synonyms: ["规模以上工业企业", "是否规上工业企业", "是否规模以上工业企业", "规上企业", "规上工业"], type: bool },
+    { id: "hitech", name: "高新技术企业", synonyms: ["是否高新技术企业", "高企", "是否高企", "国家高新技术企业"], type: bool },
+    enterpriseField("hitechDate"),
+    { id: "firstHitech", name: "首次认定高企", synonyms: ["首次认定高新技术企业", "首次认定的高新技术企业", "首次认定", "是否首次认定高企", "首次认定高新技术企业（是/否）"], type: bool },
+    { id: "sme", name: "科技型中小企业", synonyms: ["是否科技型中小企业", "科小", "是否科小", "科技型中小企业入库"], type: bool },
+    enterpriseField("smeYear"),
+    {
+      id: "superDeduction",
+      name: "享受研发费用加计扣除",
+      synonyms: ["当年享受研发费用加计扣除", "享受加计扣除", "是否享受研发费用加计扣除", "当年享受加计扣除", "享受研发加计扣除"],
+      type: bool,
+    },
+    {
+      id: "prevSuperDeduction",
+      name: "上年享受研发费用加计扣除",
+      synonyms: ["上年享受加计扣除", "上年度享受研发费用加计扣除", "上一年享受研发费用加计扣除", "上年是否享受研发费用加计扣除"],
+      type: bool,
+    },
+    { id: "icEnterprise", name: "集成电路企业", synonyms: ["是否集成电路企业", "集成电路", "集成电路类企业"], type: bool },
+    { id: "remarks", name: "备注", synonyms: ["说明"], type: text },
+  ],
+};
+
+export const LEDGER_KINDS: readonly LedgerKindDef[] = [ENTERPRISE, PLATFORM, TALENT, PROJECT, AWARD, RD];
 
 export function kindDef(kind: LedgerKind): LedgerKindDef {
   const d = LEDGER_KINDS.find((k) => k.kind === kind);

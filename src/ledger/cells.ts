@@ -160,8 +160,10 @@ export function readNumber(v: unknown, unit: NumberUnit = "plain"): Reading<numb
     return invalid(`“${shown(value)}”不是数字${hint}`);
   }
   let result = n;
-  if (scale) result = new Decimal(body).times(scale).toNumber();
-  if (percent) result = new Decimal(body).dividedBy(100).toNumber();
+  // The digits as typed, without grouping commas ("2,000,000元" is 200 万元).
+  const digits = body.replace(/,/g, "");
+  if (scale) result = new Decimal(digits).times(scale).toNumber();
+  if (percent) result = new Decimal(digits).dividedBy(100).toNumber();
   if (unit === "count" && !Number.isInteger(result)) return invalid(`“${shown(value)}”应为整数`);
   return ok(result);
 }

@@ -28,6 +28,7 @@ const NAME_FIELD: Record<LedgerKind, string> = {
   project: "undertaker",
   award: "name",
   talent: "employer",
+  rd: "name",
 };
 
 /** Pairs where the first field cannot be larger than the second (same row). */

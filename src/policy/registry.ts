@@ -22,16 +22,17 @@ import { originText, PackError, PackOrigin, parsePackText } from "./pack-errors"
 import { LoadedPlan, loadPlan, PLAN_PACK_SOURCES } from "./plans";
 import { CATEGORY_NAMES, loadRulePack, RULE_PACK_SOURCES, RulePack } from "./rules";
 import { loadUpkeepPack, UpkeepPack } from "./upkeep-schema";
+import { loadRdPack, RD_PACK_SOURCES, RD_SCHEME_TITLES, RdPack } from "./rd";
 import poolUpkeep from "./packs/pool-upkeep.json";
 
 /** What a pack's file is: its schema and loader. */
-export type PackFormat = "plan" | "eligibility" | "upkeep";
+export type PackFormat = "plan" | "eligibility" | "upkeep" | "rdSubsidy";
 
 /** One pack, checked and compiled, with what `kj policy list` and the pane show of it. */
 export interface LoadedPack {
   id: string;
   format: PackFormat;
-  /** What it rules; packs of one kind must not overlap: "plan", "hitech", "sme", "giant", "upkeep". */
+  /** What it rules; packs of one kind must not overlap: "plan", "hitech", "sme", "giant", "upkeep", "rd-city", "rd-province". */
   kind: string;
   /** The kind in Chinese: "计划（奖励与目标）", "高新技术企业认定条件". */
   kindName: string;
@@ -51,6 +52,7 @@ export interface LoadedPack {
   plan?: LoadedPlan;
   rules?: RulePack;
   upkeep?: UpkeepPack;
+  rd?: RdPack;
 }
 
 /** How one format is recognised and loaded. */
@@ -69,6 +71,8 @@ const KIND_NAMES: Record<string, string> = {
   sme: `${CATEGORY_NAMES.sme}认定条件`,
   giant: `${CATEGORY_NAMES.giant}认定条件`,
   upkeep: "培育库动态管理（调出原因与提醒）",
+  "rd-city": `${RD_SCHEME_TITLES.city}`,
+  "rd-province": `${RD_SCHEME_TITLES.province}`,
 };
 
 const FORMATS: readonly FormatDef[] = [
@@ -94,6 +98,33 @@ const FORMATS: readonly FormatDef[] = [
         origin,
         json,
         plan,
+      };
+    },
+  },
+  {
+    // Before "eligibility": an R&D pack also has "conditions".
+    format: "rdSubsidy",
+    name: "研发补助政策包",
+    detect: (o) => "scheme" in o || "subsidy" in o,
+    load: (json, origin, text) => {
+      const rd = loadRdPack(json, origin, text);
+      const r = rd.raw;
+      const kind = `rd-${rd.scheme}`;
+      return {
+        id: rd.id,
+        format: "rdSubsidy",
+        kind,
+        kindName: KIND_NAMES[kind],
+        title: rd.docNo ? `${rd.title}（${rd.docNo}）` : rd.title,
+        issuer: r.issuer ?? "",
+        from: rd.from,
+        to: rd.to,
+        provisional: rd.provisional,
+        source: r.source,
+        note: r.note ?? null,
+        origin,
+        json,
+        rd,
       };
     },
   },
@@ -160,7 +191,7 @@ export function loadPack(json: unknown, origin: PackOrigin, text?: string): Load
   const o = json as Record<string, unknown>;
   const def = FORMATS.find((f) => f.detect(o));
   if (!def) {
-    const known = "计划政策包含 period、awards、targets；认定条件政策包含 category、conditions；动态管理政策包含 reasons、reminders";
+    const known = "计划政策包含 period、awards、targets；认定条件政策包含 category、conditions；动态管理政策包含 reasons、reminders；研发补助政策包含 scheme、subsidy";
     throw new PackError(origin, [{ path: "", message: `无法识别政策包的类型（${known}）` }]);
   }
   return def.load(o, origin, text);
@@ -182,6 +213,8 @@ export interface PolicyRegistry {
   readonly rulePacks: readonly RulePack[];
   /** Upkeep packs (动态管理: removal causes and reminders), oldest first. */
   readonly upkeep: readonly UpkeepPack[];
+  /** R&D subsidy packs (both schemes), oldest first. */
+  readonly rdPacks: readonly RdPack[];
 }
 
 /** "2022-01-01 至 2024-12-31" or "2016-01-01 起". */
@@ -239,7 +272,7 @@ export function buildRegistry(extra: readonly LoadedPack[] = [], base: readonly 
   if (clashes.length > 0) {
     throw new KjError(
       "policy_overlap",
-      `政策包有效期重叠：${clashes.join("；")}。同一类政策在同一天只能有一个政策包：请修改新政策包的 period（计划）或 effectiveFrom/effectiveTo（认定条件、动态管理），或不要同时载入这两个政策包`,
+      `政策包有效期重叠：${clashes.join("；")}。同一类政策在同一天只能有一个政策包：请修改新政策包的 period（计划）、effectiveFrom/effectiveTo（认定条件、动态管理）或 years（研发补助），或不要同时载入这两个政策包`,
     );
   }
   const byFrom = <T extends { from: DayNumber }>(xs: T[]) => xs.sort((x, y) => x.from - y.from);
@@ -248,11 +281,12 @@ export function buildRegistry(extra: readonly LoadedPack[] = [], base: readonly 
     plans: byFrom(packs.flatMap((p) => (p.plan ? [p.plan] : []))),
     rulePacks: byFrom(packs.flatMap((p) => (p.rules ? [p.rules] : []))),
     upkeep: byFrom(packs.flatMap((p) => (p.upkeep ? [p.upkeep] : []))),
+    rdPacks: byFrom(packs.flatMap((p) => (p.rd ? [p.rd] : []))),
   };
 }
 
 /** The packs shipped with KJ. */
-export const BUILTIN_PACKS: readonly LoadedPack[] = [...PLAN_PACK_SOURCES, ...RULE_PACK_SOURCES, poolUpkeep].map((json) => loadPack(json, { type: "builtin" }));
+export const BUILTIN_PACKS: readonly LoadedPack[] = [...PLAN_PACK_SOURCES, ...RULE_PACK_SOURCES, poolUpkeep, ...RD_PACK_SOURCES].map((json) => loadPack(json, { type: "builtin" }));
 
 /** The registry of the built-in packs alone: what every function uses unless a host passes another. */
 export const BUILTIN_POLICIES: PolicyRegistry = buildRegistry([], BUILTIN_PACKS);

@@ -129,7 +129,7 @@ function isoDay(iso: string): DayNumber {
   return dayFromParts(y, m, d) as DayNumber;
 }
 
-function threshold(text: string): Threshold {
+export function threshold(text: string): Threshold {
   const dec = new Decimal(text);
   return { text, dec, f: dec.toNumber(), pct: `${dec.times(100).toString()}%` };
 }

@@ -303,12 +303,15 @@ export type Cond<K extends Condition["kind"]> = Extract<Condition, { kind: K }>;
 /** Every condition kind a pack may use, with its evaluator. */
 export type KindTable = { [K in Condition["kind"]]: CheckKind<K> };
 
+/** What a check records of its condition: an eligibility pack's, or an R&D subsidy pack's (rd-subsidy.ts). */
+export type Recorded = Pick<Condition, "id" | "label" | "cite" | "role" | "note" | "provisional">;
+
 /**
  * Records a check (explain mode only): observed value, requirement, the clause (c.cite), and
  * why it is unknown. `inputs` are the fields whose unreadable value made it unknown; `absent`
  * the flags and claims read as blank (no record / not claimed).
  */
-export function record(ctx: Ctx, c: Condition, passed: T3, actual: string, required: string, summary: string, note?: string, inputs: FieldRef[] = [], absent: FieldRef[] = []): void {
+export function record(ctx: Ctx, c: Recorded, passed: T3, actual: string, required: string, summary: string, note?: string, inputs: FieldRef[] = [], absent: FieldRef[] = []): void {
   const notes: string[] = [];
   if (passed === UNKNOWN && inputs.length > 0) {
     const problems = ctx.r.problems as Map<number, string>;

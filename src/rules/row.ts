@@ -5,7 +5,7 @@
  * A plain object keyed by standard names or synonyms (the CLI's JSON row) takes the same path.
  */
 import { KjError } from "../errors";
-import { ENTERPRISE } from "../ledger/catalogue";
+import { ENTERPRISE, LedgerKindDef } from "../ledger/catalogue";
 import { cachedMapHeader, ColumnMapping } from "../ledger/mapping";
 
 export interface FieldPlan {
@@ -21,8 +21,11 @@ export interface RowView {
 }
 
 const planByMapping = new WeakMap<ColumnMapping, FieldPlan>();
-/** By the header argument's identity, with a copy of its cells to notice an array changed in place. */
-const planByHeaderArray = new WeakMap<object, { cells: unknown[]; plan: FieldPlan }>();
+/**
+ * By ledger kind, then by the header argument's identity, with a copy of its cells to notice an
+ * array changed in place.
+ */
+const planByHeaderArray = new Map<LedgerKindDef, WeakMap<object, { cells: unknown[]; plan: FieldPlan }>>();
 
 function sameCells(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
@@ -30,12 +33,12 @@ function sameCells(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-function planOf(mapping: ColumnMapping): FieldPlan {
+function planOf(mapping: ColumnMapping, kind: LedgerKindDef): FieldPlan {
   let plan = planByMapping.get(mapping);
   if (plan) return plan;
-  const index = new Int32Array(ENTERPRISE.fields.length).fill(-1);
-  const headerText: (string | undefined)[] = new Array(ENTERPRISE.fields.length);
-  ENTERPRISE.fields.forEach((def, ord) => {
+  const index = new Int32Array(kind.fields.length).fill(-1);
+  const headerText: (string | undefined)[] = new Array(kind.fields.length);
+  kind.fields.forEach((def, ord) => {
     const col = mapping.columns[def.id];
     if (col === undefined) return;
     index[ord] = col - 1;
@@ -59,25 +62,34 @@ export function singleRow(value: unknown, what: string): readonly unknown[] {
   return value;
 }
 
-/** The field plan of a header row (cached by array identity, then by header content). */
-export function planForHeader(header: unknown): FieldPlan {
+/**
+ * The field plan of a header row (cached by array identity, then by header content), over the
+ * columns of a ledger kind: the enterprise ledger's for eligibility, the R&D ledger's for the
+ * R&D subsidy. Field ordinals index `kind.fields`.
+ */
+export function planForHeader(header: unknown, kind: LedgerKindDef = ENTERPRISE): FieldPlan {
   const cells = singleRow(header, "表头");
-  const hit = planByHeaderArray.get(header as object);
+  let byArray = planByHeaderArray.get(kind);
+  if (!byArray) {
+    byArray = new WeakMap();
+    planByHeaderArray.set(kind, byArray);
+  }
+  const hit = byArray.get(header as object);
   if (hit && sameCells(hit.cells, cells)) return hit.plan;
-  const plan = planOf(cachedMapHeader(ENTERPRISE, cells));
-  planByHeaderArray.set(header as object, { cells: cells.slice(), plan });
+  const plan = planOf(cachedMapHeader(kind, cells), kind);
+  byArray.set(header as object, { cells: cells.slice(), plan });
   return plan;
 }
 
 /** A row from header + row ranges (1-D arrays or single-row 2-D arrays). */
-export function rowFromRanges(header: unknown, row: unknown): RowView {
-  const plan = planForHeader(header);
+export function rowFromRanges(header: unknown, row: unknown, kind: LedgerKindDef = ENTERPRISE): RowView {
+  const plan = planForHeader(header, kind);
   return { cells: singleRow(row, "行"), plan };
 }
 
 /** A row from a plain object keyed by standard column names or their synonyms. */
-export function rowFromObject(obj: Readonly<Record<string, unknown>>): RowView {
+export function rowFromObject(obj: Readonly<Record<string, unknown>>, kind: LedgerKindDef = ENTERPRISE): RowView {
   const keys = Object.keys(obj);
-  const plan = planOf(cachedMapHeader(ENTERPRISE, keys));
+  const plan = planOf(cachedMapHeader(kind, keys), kind);
   return { cells: keys.map((k) => obj[k]), plan };
 }

@@ -172,7 +172,7 @@ describe("kj check", function () {
     assert.equal(r.code, 1);
     assert.deepEqual(
       doc.sheets.map((s: { kind: string }) => s.kind),
-      ["enterprise", "platform", "talent", "project", "award"],
+      ["enterprise", "platform", "talent", "project", "award", "rd"],
     );
     const errors = doc.sheets.flatMap((s: { sheet: string; issues: { row: number; col: number; field: string; severity: string }[] }) =>
       s.issues.filter((i) => i.severity === "error").map((i) => [s.sheet, i.row, i.col, i.field]),

@@ -36,10 +36,11 @@ describe("kj policy list", () => {
   it("lists the built-in packs with id, title, issuer, period, provisional mark and source", async () => {
     const r = await kj("policy", "list");
     assert.equal(r.code, 0);
-    assert.match(r.out, /^政策包 5 个：内置 5 个/);
+    assert.match(r.out, /^政策包 8 个：内置 8 个/);
     assert.match(r.out, /xuecheng-plan-2022-2024［计划（奖励与目标）］\n  名称：科技支持工业强区三年攻坚突破行动计划（2022—2024）\n  发文单位：薛城区\n  有效期：2022-01-01 至 2024-12-31\n  出处：source\/action-plan-2022-2024\.txt\n  来源：内置/);
     assert.match(r.out, /giant-provisional［科技小巨人企业认定条件］（暂定）/);
     assert.match(r.out, /xuecheng-pool-upkeep［培育库动态管理（调出原因与提醒）］\n  名称：企业培育库动态管理（分类与调出）规则\n  发文单位：—\n  有效期：2022-01-01 起/);
+    assert.match(r.out, /rd-city-2025［枣庄市企业研究开发财政补助（市级）］（暂定）\n  名称：枣庄市企业研究开发财政补助实施办法（枣科字〔2025〕18号）/);
   });
 
   it("--json, --date and --policy", async () => {
@@ -64,7 +65,7 @@ describe("kj policy list", () => {
       origin: "file",
       originName: "succ.json",
     });
-    assert.equal(j.packs.length, 5);
+    assert.equal(j.packs.length, 7, "plan, 高企, 科小, 小巨人, 动态管理, 省级和市级研发补助");
     const none = await kj("policy", "list", "--date", "2026-06-01");
     assert.doesNotMatch(none.out, /xuecheng-plan/);
   });
@@ -163,10 +164,12 @@ describe("kj policy schema", () => {
     assert.equal(JSON.parse(r.out).title, "KJ 认定条件政策包（高企、科小、小巨人）");
     r = await kj("policy", "schema");
     assert.equal(r.code, 2);
-    assert.match(r.err, /请写明格式 plan、eligibility 或 upkeep/);
+    assert.match(r.err, /请写明格式 plan、eligibility、upkeep 或 rdSubsidy/);
     r = await kj("policy", "schema", "动态管理");
     assert.equal(JSON.parse(r.out).title, "KJ 动态管理政策包（培育库调出原因与提醒）");
-    r = await kj("policy", "schema", "rd");
+    r = await kj("policy", "schema", "研发补助");
+    assert.equal(JSON.parse(r.out).title, "KJ 研发补助政策包（企业研究开发财政补助，省级、市级）");
+    r = await kj("policy", "schema", "rd-subsidy");
     assert.equal(r.code, 2);
   });
 });

@@ -21,7 +21,7 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
   this.timeout(120_000);
   const env = useBrowser();
 
-  it("opens in demo mode with the banner, the sample ledger in the grid and the six pages", async () => {
+  it("opens in demo mode with the banner, the sample ledger in the grid and the seven pages", async () => {
     const { page, log } = await openPane(env().browser, env().origin);
     assert.equal(await page.getAttribute("#app", "data-mode"), "demo");
     assert.equal(await page.textContent("#demo-banner-text"), "浏览器演示模式：数据为虚构示例，不会保存");
@@ -31,7 +31,7 @@ describe("e2e: task pane in the browser demo — 校验台账", function () {
     assert.equal(await page.inputValue("#targets-asof"), formatDay(DEMO_TODAY));
     assert.ok(await page.isVisible("#demo-banner"));
     const tabs = await page.$$eval("#tabs .tab", (ts) => ts.map((t) => t.textContent));
-    assert.deepEqual(tabs, ["校验台账", "动态管理", "目标完成情况", "奖励测算", "政策", "镇街与通报"]);
+    assert.deepEqual(tabs, ["校验台账", "动态管理", "目标完成情况", "奖励测算", "研发补助", "政策", "镇街与通报"]);
     assert.equal(await page.inputValue("#towns-asof"), formatDay(DEMO_TODAY));
     const sheetTabs = await page.$$eval("#grid-tabs .grid-tab", (ts) => ts.map((t) => t.textContent));
     for (const s of ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励"]) assert.ok(sheetTabs.includes(s), `grid tab ${s}`);

@@ -53,7 +53,7 @@ describe("hostile corpus: every command that opens a workbook", function () {
 
   it("covers every command that takes a workbook, and the clean ledger goes through each", () => {
     const commands = run.files[clean].map((r) => r.command);
-    for (const c of ["check", "upkeep", "targets", "awards", "recalc", "merge", "report"]) assert.ok(commands.includes(c), `kj ${c} is run`);
+    for (const c of ["check", "upkeep", "targets", "awards", "rdsubsidies", "recalc", "merge", "report"]) assert.ok(commands.includes(c), `kj ${c} is run`);
     for (const r of run.files[clean]) assert.ok(r.code === 0 || r.code === 1, `kj ${r.command} on the clean ledger: ${r.err}`);
   });
 

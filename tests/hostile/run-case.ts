@@ -15,7 +15,7 @@ import { buildProgram, main } from "../../src/cli/main";
 import { dayFromParts, DayNumber } from "../../src/dates";
 
 /** Options a command needs to take its writing path (every command also gets --as-of and --out). */
-const EXTRA: Record<string, string[]> = { upkeep: ["--remove"] };
+const EXTRA: Record<string, string[]> = { upkeep: ["--remove"], rdsubsidies: ["--year", "2024"] };
 
 /** Commands that take no as-of date (kj merge judges nothing on a date). */
 const NO_AS_OF = new Set(["merge"]);

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { dayFromParts, DayNumber } from "../../src/dates";
-import { CellValue } from "../../src/ledger/cells";
+import { CellValue, readNumber } from "../../src/ledger/cells";
 import { ENTERPRISE } from "../../src/ledger/catalogue";
 import { validateSheet, validateWorkbook } from "../../src/jobs/validate";
 import { Issue } from "../../src/jobs/types";
@@ -69,6 +69,10 @@ describe("ledger validation: row checks", () => {
 
   it("reads numbers as people type them and reports what is no number", () => {
     assert.deepEqual(issuesWith({ employees: "１２０人", rdStaff: "12", revenue: "1,234.5万元", assets: "120000元" }), []);
+    // Grouping commas with a unit: read, not a crash (was a DecimalError).
+    assert.deepEqual(issuesWith({ revenue: "2,000,000元", assets: "1,234亿元" }), []);
+    assert.deepEqual(readNumber("2,000,000元", "wan"), { status: "ok", value: 200 });
+    assert.deepEqual(readNumber("1,234.5万元", "wan"), { status: "ok", value: 1234.5 });
     const i = only(issuesWith({ employees: "很多" }));
     assertAt(i, 3, "employees", "error");
     assert.equal(i.message, "职工总数：“很多”不是数字");

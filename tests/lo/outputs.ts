@@ -1,7 +1,7 @@
 /**
  * Every workbook the kj CLI writes, made in a test folder so that LibreOffice can recalculate
  * them all in one run (tests/lo/recalc.test.ts, issue 18.1): demo, check, upkeep (--remove,
- * --undo), targets, awards, recalc, policy store, awards on a large ledger and targets on a large
+ * --undo), targets, awards, recalc, rdsubsidies, policy store, awards on a large ledger and targets on a large
  * generated workbook. The sample ledger comes from
  * `kj demo`, as a user gets it; each other command runs on it, or on an earlier entry's file.
  *
@@ -86,6 +86,8 @@ export const CLI_OUTPUTS: readonly CliOutput[] = [
   { file: "targets.xlsx", args: (p) => ["targets", p.sample, "--as-of", AS_OF, "--out", p.out] },
   { file: "awards.xlsx", args: (p) => ["awards", p.sample, "--as-of", AS_OF, "--out", p.out], minFormulas: 40 },
   { file: "recalc.xlsx", args: (p) => ["recalc", p.of("awards.xlsx"), "--as-of", AS_OF, "--out", p.out], minFormulas: 40 },
+  // 研发补助: KJ.RDSUBSIDY in two columns of the sample's 研发费用台账 and the 研发补助汇总 sheet (COUNTIFS/SUMIFS).
+  { file: "rdsubsidies.xlsx", args: (p) => ["rdsubsidies", p.sample, "--year", "2024", "--as-of", AS_OF, "--out", p.out], minFormulas: 40 },
   {
     // A successor plan (the built-in pack for 2025–2027, as a clerk would edit it) stored in the awards result.
     file: "policy-store.xlsx",

@@ -43,7 +43,7 @@ describe("LibreOffice recalculation agrees with every workbook kj writes", funct
     if (canary) fs.rmSync(path.dirname(canary), { recursive: true, force: true });
   });
 
-  it(`kj writes each of the ${CLI_OUTPUTS.length} outputs (demo, check, upkeep, --remove, --undo, targets, awards, recalc, policy store, a large award ledger, targets on a large workbook)`, async () => {
+  it(`kj writes each of the ${CLI_OUTPUTS.length} outputs (demo, check, upkeep, --remove, --undo, targets, awards, recalc, rdsubsidies, policy store, a large award ledger, targets on a large workbook)`, async () => {
     ({ dir, files } = await sharedCliOutputs());
     await writeCanary(canary);
     assert.ok(files.length > CLI_OUTPUTS.length);

@@ -18,7 +18,7 @@ import plan2022 from "../../src/policy/packs/plan-2022-2024.json";
 import hitech2016 from "../../src/policy/packs/hitech-2016.json";
 import giant from "../../src/policy/packs/giant-provisional.json";
 import { policySchemaFiles, SCHEMA_DIRS } from "../../scripts/policy-schemas";
-import { ENTERPRISE } from "../../src/ledger/catalogue";
+import { ENTERPRISE, RD } from "../../src/ledger/catalogue";
 import { COUNTERS } from "../../src/jobs/targets";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -68,11 +68,15 @@ describe("policy packs: the built-in packs and the format", () => {
         ["sme-2017", "sme", "builtin"],
         ["giant-provisional", "giant", "builtin"],
         ["xuecheng-pool-upkeep", "upkeep", "builtin"],
+        ["rd-province-2022", "rd-province", "builtin"],
+        ["rd-province-2025", "rd-province", "builtin"],
+        ["rd-city-2025", "rd-city", "builtin"],
       ],
     );
     assert.equal(BUILTIN_POLICIES.plans.length, 1);
     assert.equal(BUILTIN_POLICIES.rulePacks.length, 3);
     assert.equal(BUILTIN_POLICIES.upkeep.length, 1);
+    assert.equal(BUILTIN_POLICIES.rdPacks.length, 3);
     assert.equal(BUILTIN_PACKS.find((p) => p.id === "giant-provisional")?.provisional, true);
   });
 
@@ -113,7 +117,7 @@ describe("policy packs: the built-in packs and the format", () => {
     const r = buildRegistry([loaded]);
     assert.equal(rulePackFor("hitech", day(2025, 12, 31), r.rulePacks).id, "hitech-2016");
     assert.equal(rulePackFor("hitech", day(2026, 1, 1), r.rulePacks).id, "hitech-2026");
-    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "sme-2017", "xuecheng-pool-upkeep"]);
+    assert.deepEqual(packsInForce(r, day(2026, 6, 1)).map((p) => p.id).sort(), ["giant-provisional", "hitech-2026", "rd-city-2025", "rd-province-2025", "sme-2017", "xuecheng-pool-upkeep"]);
   });
 });
 
@@ -335,6 +339,13 @@ describe("policy packs: the JSON Schemas editors use", () => {
     for (const k of kinds) assert.ok(section.includes("`" + k + "`"), `condition kind ${k}`);
     for (const f of ENTERPRISE.fields) assert.ok(section.includes("`" + f.id) || section.includes(f.id.replace(/\d$/, "") ), `field id ${f.id}`);
     for (const key of Object.keys(COUNTERS)) assert.ok(section.includes("`" + key + "`"), `target key ${key}`);
+    // The R&D subsidy format: every top-level and subsidy field, every condition kind, every R&D ledger field id.
+    const rd = JSON.parse(files["kj-rd-subsidy.schema.json"]);
+    for (const n of [...Object.keys(rd.properties), ...Object.keys(rd.properties.subsidy.properties)]) assert.ok(section.includes("`" + n + "`") || section.includes("`" + n), `README 政策包 documents R&D field ${n}`);
+    const rdKinds = rd.properties.conditions.items.anyOf.map((c: { properties: { kind: { const: string } } }) => c.properties.kind.const);
+    assert.equal(rdKinds.length, 5);
+    for (const k of rdKinds) assert.ok(section.includes("`" + k + "`"), `R&D condition kind ${k}`);
+    for (const f of RD.fields) assert.ok(section.includes("`" + f.id + "`"), `R&D field id ${f.id}`);
   });
 
   it("accept every built-in pack and the sample, and refuse what KJ refuses", () => {
@@ -342,8 +353,9 @@ describe("policy packs: the JSON Schemas editors use", () => {
     const plan = ajv.compile(JSON.parse(files["kj-plan.schema.json"]));
     const rules = ajv.compile(JSON.parse(files["kj-eligibility.schema.json"]));
     const upkeep = ajv.compile(JSON.parse(files["kj-upkeep.schema.json"]));
+    const rd = ajv.compile(JSON.parse(files["kj-rd-subsidy.schema.json"]));
     for (const p of BUILTIN_PACKS) {
-      const validate = p.format === "plan" ? plan : p.format === "upkeep" ? upkeep : rules;
+      const validate = p.format === "plan" ? plan : p.format === "upkeep" ? upkeep : p.format === "rdSubsidy" ? rd : rules;
       assert.ok(validate(p.json), `${p.id}: ${JSON.stringify(validate.errors)}`);
     }
     assert.ok(plan(JSON.parse(fs.readFileSync(SAMPLE, "utf8"))), JSON.stringify(plan.errors));

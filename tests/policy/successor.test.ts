@@ -169,7 +169,7 @@ describe("the same pack stored in the workbook", () => {
     const list = await kj("policy", "list", "--workbook", stored, "--date", "2026-06-01", "--json");
     assert.deepEqual(
       JSON.parse(list.out).packs.map((p: { id: string; origin: string }) => `${p.id}/${p.origin}`).sort(),
-      ["giant-provisional/builtin", "hitech-2016/builtin", "sme-2017/builtin", "xuecheng-plan-2022-2024/workbook", "xuecheng-pool-upkeep/builtin"],
+      ["giant-provisional/builtin", "hitech-2016/builtin", "rd-city-2025/builtin", "rd-province-2025/builtin", "sme-2017/builtin", "xuecheng-plan-2022-2024/workbook", "xuecheng-pool-upkeep/builtin"],
     );
   });
 

@@ -132,7 +132,7 @@ describe("WPS 加载项 build (dist-wps)", function () {
     assert.match(entry["@_url"], /^https?:\/\/.+\/$/);
   });
 
-  it("has a ribbon.xml that parses, without an XML declaration, with the 科技台账 tab and its four buttons", () => {
+  it("has a ribbon.xml that parses, without an XML declaration, with the 科技台账 tab and its five buttons", () => {
     const ribbon = read("ribbon.xml");
     assert.ok(ribbon.startsWith("<customUI"), "no XML declaration or BOM before <customUI>");
     assert.equal(XMLValidator.validate(ribbon), true);
@@ -140,7 +140,7 @@ describe("WPS 加载项 build (dist-wps)", function () {
     assert.equal(doc.customUI.ribbon.tabs.tab["@_label"], "科技台账");
     assert.deepEqual(
       buttons(ribbon).map((b) => b.label),
-      ["校验台账", "动态管理", "目标达成", "奖励测算"],
+      ["校验台账", "动态管理", "目标达成", "奖励测算", "研发补助"],
     );
   });
 
@@ -187,6 +187,9 @@ describe("WPS 加载项 build (dist-wps)", function () {
       click("btnValidate");
       click("btnTargets");
       assert.match(panes[0].url, /#targets$/);
+      click("btnRdSubsidy");
+      assert.equal(panes.length, 1);
+      assert.match(panes[0].url, /taskpane\.html\?page=rd#rd$/);
       assert.deepEqual(alerts, []);
     });
   }

@@ -8,7 +8,7 @@ import { run } from "../run";
 import { policiesFromFiles, withPolicyOption } from "../policy-io";
 
 /** Reads the --row JSON: a file path, or "-" for standard input. */
-function readRowJson(source: string, readStdin: () => string): Record<string, unknown> {
+export function readRowJson(source: string, readStdin: () => string): Record<string, unknown> {
   let text: string;
   try {
     text = source === "-" ? readStdin() : readFileSync(source, "utf8");

@@ -13,12 +13,14 @@ import { formatDay } from "../../dates";
 import { CliError, EXIT, fileErrorReason, isKjError } from "../../errors";
 import { COUNTERS } from "../../jobs/targets";
 import { PackError, PackProblem, problemText } from "../../policy/pack-errors";
+import { describeRdPack } from "../../policy/rd";
 import { describeAwardRule } from "../../policy/plans";
 import { BUILTIN_PACKS, buildRegistry, LoadedPack, loadPackText, packsById, periodText, PolicyRegistry } from "../../policy/registry";
 import { removeStoredPackEdits, storedPacks, storePacksEdits } from "../../policy/stored";
 import planSchema from "../../policy/schemas/kj-plan.schema.json";
 import eligibilitySchema from "../../policy/schemas/kj-eligibility.schema.json";
 import upkeepSchema from "../../policy/schemas/kj-upkeep.schema.json";
+import rdSubsidySchema from "../../policy/schemas/kj-rd-subsidy.schema.json";
 import { Io, parseDateOption } from "../common";
 import { loadPolicyFiles, readPackFile, withPolicyOption } from "../policy-io";
 import { run } from "../run";
@@ -29,6 +31,7 @@ export const SCHEMA_FILES: Record<LoadedPack["format"], { file: string; schema: 
   plan: { file: "kj-plan.schema.json", schema: planSchema },
   eligibility: { file: "kj-eligibility.schema.json", schema: eligibilitySchema },
   upkeep: { file: "kj-upkeep.schema.json", schema: upkeepSchema },
+  rdSubsidy: { file: "kj-rd-subsidy.schema.json", schema: rdSubsidySchema },
 };
 
 const ORIGIN_TYPES = { builtin: "内置", file: "文件", workbook: "工作簿" } as const;
@@ -178,6 +181,7 @@ export function registerPolicy(program: Command, io: Io): void {
           io.out(`  提醒（${r.reminders.length} 项，不是调出原因）：`);
           for (const c of r.reminders) io.out(`    ${c.code}　${c.text}（${c.cite}）`);
         }
+        if (p.rd) for (const line of describeRdPack(p.rd)) io.out(`  ${line}`);
         io.out(`用 --json 输出政策包文件（JSON），可另存后修改，再用 kj policy check 检查。`);
         return EXIT.ok;
       }),
@@ -198,7 +202,7 @@ export function registerPolicy(program: Command, io: Io): void {
   policy
     .command("schema")
     .description("导出政策包的 JSON Schema：放在政策包旁边，编辑器（如 VS Code）就能边输入边检查、显示各字段的中文说明")
-    .argument("[格式]", "plan（计划：奖励与目标）、eligibility（认定条件）或 upkeep（动态管理）；不写时须用 --out")
+    .argument("[格式]", "plan（计划：奖励与目标）、eligibility（认定条件）、upkeep（动态管理）或 rdSubsidy（研发补助）；不写时须用 --out")
     .option("--out <目录>", "把全部 JSON Schema 文件写到这个目录")
     .addHelpText("after", "\n退出码：0 已输出；2 格式名有误或目录不可写。\n示例：kj policy schema --out 政策包\n      kj policy schema plan > kj-plan.schema.json")
     .action((format: string | undefined, opts: { out?: string }) => run(io, false, () => schemaCommand(format, opts, io)));
@@ -279,7 +283,7 @@ async function checkCommand(files: string[], opts: { workbook?: string; json?: b
           ? `${p.plan.pack.awards.length} 项奖励、${p.plan.pack.targets.length} 项目标`
           : p.upkeep
             ? `${p.upkeep.rules.reasons.length} 项调出原因、${p.upkeep.rules.reminders.length} 项提醒`
-            : `${p.rules?.conditions.length ?? 0} 项条件`;
+            : `${p.rules?.conditions.length ?? p.rd?.conditions.length ?? 0} 项条件`;
         io.out(`✓ ${c.file}：${p.kindName}政策包“${p.id}”（${periodText(p)}），${size}，格式正确。`);
         for (const w of c.warnings) io.out(`  提示：${w}`);
       } else {
@@ -294,7 +298,17 @@ async function checkCommand(files: string[], opts: { workbook?: string; json?: b
   return ok ? EXIT.ok : EXIT.unusable;
 }
 
-const FORMAT_NAMES: Record<string, LoadedPack["format"]> = { plan: "plan", 计划: "plan", eligibility: "eligibility", 认定条件: "eligibility", upkeep: "upkeep", 动态管理: "upkeep" };
+const FORMAT_NAMES: Record<string, LoadedPack["format"]> = {
+  plan: "plan",
+  计划: "plan",
+  eligibility: "eligibility",
+  认定条件: "eligibility",
+  upkeep: "upkeep",
+  动态管理: "upkeep",
+  rdSubsidy: "rdSubsidy",
+  rd: "rdSubsidy",
+  研发补助: "rdSubsidy",
+};
 
 function schemaCommand(format: string | undefined, opts: { out?: string }, io: Io): number {
   if (opts.out !== undefined) {
@@ -306,12 +320,15 @@ function schemaCommand(format: string | undefined, opts: { out?: string }, io: I
       throw new CliError("out_unwritable", `无法写入目录“${opts.out}”：${fileErrorReason(e)}`);
     }
     for (const { file } of Object.values(SCHEMA_FILES)) io.out(`已写出：${path.join(opts.out, file)}`);
-    io.out(`在政策包开头写 "$schema": "./${SCHEMA_FILES.plan.file}"（认定条件政策包用 ./${SCHEMA_FILES.eligibility.file}，动态管理政策包用 ./${SCHEMA_FILES.upkeep.file}），并把政策包放在同一目录，编辑器即可检查。`);
+    io.out(`在政策包开头写 "$schema": "./${SCHEMA_FILES.plan.file}"（认定条件政策包用 ./${SCHEMA_FILES.eligibility.file}，动态管理政策包用 ./${SCHEMA_FILES.upkeep.file}，研发补助政策包用 ./${SCHEMA_FILES.rdSubsidy.file}），并把政策包放在同一目录，编辑器即可检查。`);
     return EXIT.ok;
   }
   const f = format === undefined ? undefined : FORMAT_NAMES[format.trim()];
   if (!f) {
-    throw new CliError("bad_format", format === undefined ? "请写明格式 plan、eligibility 或 upkeep，或用 --out <目录> 写出全部 JSON Schema" : `未知的政策包格式“${format}”，可写 plan（计划）、eligibility（认定条件）或 upkeep（动态管理）`);
+    throw new CliError(
+      "bad_format",
+      format === undefined ? "请写明格式 plan、eligibility、upkeep 或 rdSubsidy，或用 --out <目录> 写出全部 JSON Schema" : `未知的政策包格式“${format}”，可写 plan（计划）、eligibility（认定条件）、upkeep（动态管理）或 rdSubsidy（研发补助）`,
+    );
   }
   io.out(JSON.stringify(SCHEMA_FILES[f].schema, null, 2));
   return EXIT.ok;

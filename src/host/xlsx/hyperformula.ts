@@ -13,6 +13,7 @@ import { DayNumber } from "../../dates";
 import { isKjError } from "../../errors";
 import { fxAward, fxTarget, fxUscc } from "../../fx/award";
 import { fxEligible, fxScore, fxWhy } from "../../fx/eligibility";
+import { fxRdSubsidy } from "../../fx/rd";
 import { CellValue } from "../../ledger/cells";
 import { BUILTIN_POLICIES, PolicyRegistry } from "../../policy/registry";
 
@@ -25,7 +26,7 @@ export const KJ_MAX_ROWS = 1_100_000;
 export const KJ_MAX_COLUMNS = 16_384;
 
 /** The function ids as typed in a cell, `=KJ.AWARD(...)`. */
-export const KJ_FUNCTION_IDS = ["KJ.AWARD", "KJ.TARGET", "KJ.USCC", "KJ.ELIGIBLE", "KJ.WHY", "KJ.SCORE"] as const;
+export const KJ_FUNCTION_IDS = ["KJ.AWARD", "KJ.TARGET", "KJ.USCC", "KJ.ELIGIBLE", "KJ.WHY", "KJ.SCORE", "KJ.RDSUBSIDY"] as const;
 export type KjFunctionId = (typeof KJ_FUNCTION_IDS)[number];
 
 /** What the caller hands the plugin through HyperFormula's `context` config value. */
@@ -178,6 +179,15 @@ export class KjFunctionPlugin extends FunctionPlugin {
     return this.runEligibility(ast, state, "KJ.SCORE", fxScore);
   }
 
+  rdsubsidy(ast: ProcedureAst, state: InterpreterState) {
+    return this.runFunction(ast.args, state, this.metadata("KJ.RDSUBSIDY"), (scheme: Scalar, year: Scalar, header: unknown, row: unknown) => {
+      const err = firstError([scheme, year]);
+      if (err) return err;
+      const policies = this.policies();
+      return guarded(() => fxRdSubsidy(scalarArg(scheme), scalarArg(year), matrixArg(header), matrixArg(row), policies));
+    });
+  }
+
   private runEligibility<T extends number | string | boolean>(
     ast: ProcedureAst,
     state: InterpreterState,
@@ -201,6 +211,7 @@ KjFunctionPlugin.implementedFunctions = {
   "KJ.ELIGIBLE": { method: "eligible", parameters: [SCALAR, RANGE, RANGE, OPTIONAL_SCALAR] },
   "KJ.WHY": { method: "why", parameters: [SCALAR, RANGE, RANGE, OPTIONAL_SCALAR] },
   "KJ.SCORE": { method: "score", parameters: [SCALAR, RANGE, RANGE, OPTIONAL_SCALAR] },
+  "KJ.RDSUBSIDY": { method: "rdsubsidy", parameters: [SCALAR, SCALAR, RANGE, RANGE] },
 };
 
 /** The names as typed: the same spelling in every language HyperFormula knows (Excel does not translate them either). */
