@@ -130,9 +130,9 @@ describe("KJ.TARGET", () => {
 });
 
 describe("function spec (src/fx/spec.ts)", () => {
-  it("describes the six functions in the KJ namespace with Chinese help", () => {
+  it("describes the seven functions in the KJ namespace with Chinese help", () => {
     assert.equal(FX_NAMESPACE, "KJ");
-    assert.deepEqual(FX_SPECS.map((s) => s.id), ["AWARD", "TARGET", "USCC", "ELIGIBLE", "WHY", "SCORE"]);
+    assert.deepEqual(FX_SPECS.map((s) => s.id), ["AWARD", "TARGET", "USCC", "ELIGIBLE", "WHY", "RDSUBSIDY", "SCORE"]);
     for (const s of FX_SPECS) {
       assert.match(s.descriptionZh, /[\u4e00-\u9fff]/);
       assert.ok(s.example.formula.startsWith(`=KJ.${s.id}(`), s.example.formula);

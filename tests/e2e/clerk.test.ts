@@ -117,7 +117,7 @@ describe("e2e: the pane as a clerk's tool — every page at 350 and 1280 px", fu
         await page.click("#validate-all");
         await page.waitForSelector("#validate-sheets");
         const sheets = await page.$$eval("#validate-sheets tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-sheet")));
-        assert.deepEqual(sheets, ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励"]);
+        assert.deepEqual(sheets, ["企业培育库", "创新平台", "人才", "科技计划项目", "奖励", "研发费用台账"]);
         assert.equal(await writes(page), 0, "checking every ledger wrote nothing");
         // 导出问题清单 writes its own sheet (one write).
         await page.click("#validate-export");

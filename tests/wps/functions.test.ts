@@ -39,7 +39,7 @@ describe("WPS custom functions: registration", () => {
     const { wps, calls } = fakeWps();
     const ids = registerWpsFunctions(wps);
     assert.deepEqual(ids, FX_SPECS.map((s) => s.id));
-    assert.deepEqual(calls.map((c) => c.name).sort(), ["AWARD", "ELIGIBLE", "SCORE", "TARGET", "USCC", "WHY"]);
+    assert.deepEqual(calls.map((c) => c.name).sort(), ["AWARD", "ELIGIBLE", "RDSUBSIDY", "SCORE", "TARGET", "USCC", "WHY"]);
     for (const spec of FX_SPECS) {
       const c = calls.find((x) => x.name === spec.id);
       assert.ok(c, `KJ.${spec.id} registered`);
