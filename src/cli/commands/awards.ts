@@ -47,8 +47,11 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
   let written: string | undefined;
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
-    // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    written = await saveResult(opened, opts.out, { recalcToday: asOf, extraPolicies: extra });
+    // The job gives every formula its exact cached result (so the copy shows amounts in any
+    // viewer) and the package is written as it is; only when it could not (a user's formula it
+    // reads, see report.recalcReason) is the whole copy recalculated, and the clerk told why.
+    if (report.recalcReason !== null) opened.notices.push(`已重算整个工作簿：${report.recalcReason}`);
+    written = await saveResult(opened, opts.out, { recalcToday: report.recalcReason !== null ? asOf : undefined, today: asOf, extraPolicies: extra });
     printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(awardsJson(file, report, written)));

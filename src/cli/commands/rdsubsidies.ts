@@ -10,7 +10,7 @@ import { RD_SCHEME_NAMES } from "../../policy/rd";
 import { Io, jsonNumber, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
-import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 import { parseYearOption } from "./rdsubsidy";
 
@@ -58,8 +58,12 @@ export async function rdSubsidiesCommand(file: string, opts: RdSubsidiesOptions,
   let written: string | undefined;
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
-    // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    written = await saveResult(opened, opts.out, { recalcToday: asOf, extraPolicies: extra });
+    // The job gives every formula its exact cached result (so the copy shows amounts in any
+    // viewer) and the package is written as it is; only when it could not (a user's formula it
+    // reads, see report.recalcReason) is the whole copy recalculated, and the clerk told why.
+    if (report.recalcReason !== null) opened.notices.push(`已重算整个工作簿：${report.recalcReason}`);
+    written = await saveResult(opened, opts.out, { recalcToday: report.recalcReason !== null ? asOf : undefined, today: asOf, extraPolicies: extra });
+    printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(rdSubsidiesJson(file, report, written)));
   else printReport(io, file, report, written);

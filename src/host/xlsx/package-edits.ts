@@ -1174,6 +1174,9 @@ type CellRewrite = (existing: ExistingCell | null, orig: number, t: Target) => B
  * changes is kept as slices of the original bytes. `head` and `tail` may change the XML before
  * <sheetData> (e.g. <cols>) and after it (e.g. conditional formats).
  */
+/** The r="A1" attribute of a <c> start tag (preceded by white space, so not xr:r or the like). */
+const CELL_ADDRESS = /\sr\s*=\s*["']([^"']*)["']/;
+
 function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], rewrite: CellRewrite, edit: { head?: (head: string) => string; tail?: (tail: string) => string } = {}): PatchedSheet {
   const latin = (a: number, b: number) => buf.toString("latin1", a, b);
   assertUtf8(latin(0, Math.min(buf.length, 200)));
@@ -1275,8 +1278,9 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
           const cEnd = cSelf ? cTagEnd + 1 : buf.indexOf("</c>", cTagEnd, "latin1") + 4;
           if (cEnd < 4) throw new PackageNotHandled("unterminated cell", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
           const cTag = latin(ci, cTagEnd + 1);
-          const ca = attributes(cTag.slice(2));
-          const at = ca.r ? decodeAddress(ca.r) : null;
+          // Most cells are passed over: only their address is read (all attributes of a target).
+          const ref = CELL_ADDRESS.exec(cTag)?.[1] ?? attributes(cTag.slice(2)).r;
+          const at = ref ? decodeAddress(ref) : null;
           if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order", NO_ADDRESSES);
           prevCol = at.col;
           const before: Buffer[] = [];
@@ -1287,6 +1291,7 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
           }
           if (wi < want.length && want[wi].col === at.col) {
             const t = want[wi++];
+            const ca = attributes(cTag.slice(2));
             const orig = ca.s !== undefined ? Number(ca.s) : 0;
             if (!Number.isInteger(orig)) throw new PackageNotHandled("cell style not a number");
             originalStyles.set(cellKey(t.row, t.col), orig);
