@@ -114,7 +114,12 @@ function fieldOfError(code: string): "item" | "basis" | "date" {
  * 奖励汇总. Each run first clears the add-in's marks on the ledger sheet, then marks afresh.
  * Running it twice gives no new formula edits, the same marks and the same summary.
  */
-export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
+export interface AwardsJobOptions extends JobOptions {
+  /** Packs were given besides the workbook's own (kj --policy): other KJ formulas need recalculating. */
+  policiesGiven?: boolean;
+}
+
+export function fillAwards(snapshot: WorkbookSnapshot, opts: AwardsJobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
   const report: AwardsReport = {
     sheets: [],
     rows: [],
@@ -140,7 +145,7 @@ export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: 
   // The cached results can be exact only when nothing else in the workbook needs the engine:
   // every formula of a ledger is the add-in's (valued here), no other sheet reads a ledger.
   for (const x of summarised) {
-    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, AWARD_SUMMARY_SHEET, (row, col, f) => col === x.amountCol && x.ours.has(row) && KJ_AWARD_FORMULA.test(f));
+    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, AWARD_SUMMARY_SHEET, (row, col, f) => col === x.amountCol && x.ours.has(row) && KJ_AWARD_FORMULA.test(f), opts.policiesGiven);
   }
   if (summarised.length > 0) {
     const first = summarised[0];

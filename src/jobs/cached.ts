@@ -95,14 +95,18 @@ export function mayRead(formula: string, sheets: readonly string[]): boolean {
 /**
  * Why the job's cached values could be wrong because of other formulas or unread cells, or null
  * when they cannot: every formula of the ledger sheet must be one the job writes and values itself
- * (`ours` says which), a formula on another sheet must not read the ledger or the job's own sheet
- * (those would change with the new values), and the reader must have left no cell of the ledger out.
+ * (`ours` says which); a formula on another sheet must not read the ledger or the job's own sheet
+ * (it would change with the new values), must have a cached value, must not be volatile (TODAY(),
+ * KJ.ELIGIBLE as of today …), and, with packs given on the command line (`policiesGiven`), must
+ * not be a KJ function (the recalculation would use those packs). The reader must have left no
+ * cell of the ledger out. Other formulas keep the values the user's spreadsheet cached.
  */
 export function otherFormulasReason(
   snapshot: WorkbookSnapshot,
   ledger: SheetSnapshot,
   ownSheet: string,
   ours: (row: number, col: number, formula: string) => boolean,
+  policiesGiven = false,
 ): string | null {
   // No `formulas`: the sheet has none (every adapter builds its snapshot in src/host/snapshot.ts,
   // which leaves the field out when no cell holds a formula).
@@ -120,15 +124,30 @@ export function otherFormulasReason(
   }
   for (const s of snapshot.sheets) {
     if (s.name === ledger.name || s.name === ownSheet || !s.formulas) continue;
-    for (const r of s.formulas) {
+    for (let i = 0; i < s.formulas.length; i++) {
+      const r = s.formulas[i];
       if (!r) continue;
-      for (const f of r) {
-        if (typeof f === "string" && f !== "" && mayRead(f, [ledger.name, ownSheet])) return `工作表“${s.name}”有引用台账或汇总表的公式（${f.length > 40 ? f.slice(0, 40) + "…" : f}），要随之重算`;
+      for (let j = 0; j < r.length; j++) {
+        const f = r[j];
+        if (typeof f !== "string" || f === "") continue;
+        const shown = `（第 ${s.firstRow + i} 行：${f.length > 40 ? f.slice(0, 40) + "…" : f}）`;
+        if (mayRead(f, [ledger.name, ownSheet])) return `工作表“${s.name}”有引用台账或汇总表的公式${shown}，要随之重算`;
+        const cached = s.values[i]?.[j];
+        if (cached === null || cached === undefined) return `工作表“${s.name}”有尚未算出结果的公式${shown}`;
+        if (VOLATILE.test(f.replace(/"(?:[^"]|"")*"/g, '""'))) return `工作表“${s.name}”有随日期或每次重算而变的公式${shown}`;
+        if (policiesGiven && /\bKJ\./i.test(f)) return `工作表“${s.name}”有 KJ 函数公式${shown}，要按 --policy 给出的政策包重算`;
       }
     }
   }
   return null;
 }
+
+/**
+ * Functions whose value changes without any cell changing (the day, chance, the layout), and the
+ * KJ functions that judge "as of today" when no date is given: a recalculation (with the job's
+ * as-of day) may give another value than the one cached.
+ */
+const VOLATILE = /\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|CELL|INFO|KJ\.ELIGIBLE|KJ\.WHY|KJ\.SCORE)\s*\(/i;
 
 // ---------------------------------------------------------------- COUNTIFS / SUMIFS
 

@@ -48,6 +48,8 @@ export interface RdJobOptions extends JobOptions {
    * the rows that cannot be computed are explained (their marks say why) and `why` is "" elsewhere.
    */
   reasons?: boolean;
+  /** Packs were given besides the workbook's own (kj --policy): other KJ formulas need recalculating. */
+  policiesGiven?: boolean;
 }
 
 /** One scheme's result on one row. */
@@ -183,7 +185,7 @@ export function fillRdSubsidies(snapshot: WorkbookSnapshot, opts: RdJobOptions, 
   // The cached results can be exact only when nothing else in the workbook needs the engine:
   // every formula of a ledger is one the job valued, no other sheet reads a ledger.
   for (const x of summarised) {
-    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, RD_SUMMARY_SHEET, (row, col, f) => SCHEMES.some((s) => col === x.cols[s] && x.shown[s].has(row)) && KJ_RDSUBSIDY_FORMULA.test(f));
+    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, RD_SUMMARY_SHEET, (row, col, f) => SCHEMES.some((s) => col === x.cols[s] && x.shown[s].has(row)) && KJ_RDSUBSIDY_FORMULA.test(f), opts.policiesGiven);
   }
   report.byTown = townTotals(report.rows);
   if (summarised.length > 0 && (used.province || used.city)) {

@@ -42,7 +42,7 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
   const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
-  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet }, policies.plans);
+  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet, policiesGiven: extra.length > 0 }, policies.plans);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;
   if (opts.out !== undefined) {

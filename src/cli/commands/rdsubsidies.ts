@@ -52,7 +52,7 @@ export async function rdSubsidiesCommand(file: string, opts: RdSubsidiesOptions,
   const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
-  const { report, edits } = fillRdSubsidies(opened.snapshot, { asOf, sheet: opts.sheet, year, reasons: Boolean(opts.json) }, policies.rdPacks);
+  const { report, edits } = fillRdSubsidies(opened.snapshot, { asOf, sheet: opts.sheet, year, reasons: Boolean(opts.json), policiesGiven: extra.length > 0 }, policies.rdPacks);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   if (!report.policies.province && !report.policies.city) throw new CliError("no_policy", SCHEMES.map((s) => report.noPolicy[s]).join("；"));
   let written: string | undefined;
