@@ -40,6 +40,8 @@ export interface RdSubsidiesBenchResult {
   formulasWritten: number;
   provinceAmount: string;
   cityAmount: string;
+  /** The job's reason when it had to recalculate the copy (null: it wrote its own cached values). */
+  recalculated: string | null;
   rdRuns: ChildRun[];
   checkRuns: ChildRun[];
 }
@@ -57,7 +59,7 @@ export async function benchRdSubsidies(rows = 20_000, rounds = 3, log: (s: strin
     const rdOut = path.join(dir, "rd-out.xlsx");
     const checkOut = path.join(dir, "check-out.xlsx");
     const jsonFile = path.join(dir, "rd.json");
-    let first: { formulasWritten: number; rowsOfYear: number; province: string; city: string } | null = null;
+    let first: { formulasWritten: number; rowsOfYear: number; province: string; city: string; recalculated: string | null } | null = null;
     const rd = (): ChildRun => {
       fs.rmSync(rdOut, { force: true });
       const run = runChild([path.join(REPO, "bin/kj.js"), "rdsubsidies", input, "--year", String(RD_BENCH_YEAR), "--out", rdOut, "--as-of", "2025-03-01", "--json"], dir, jsonFile);
@@ -68,8 +70,9 @@ export async function benchRdSubsidies(rows = 20_000, rounds = 3, log: (s: strin
           formulasWritten: number;
           sheets: { rows: number }[];
           totals: { province: { amount: string }; city: { amount: string } };
+          recalculated: string | null;
         };
-        first = { formulasWritten: doc.formulasWritten, rowsOfYear: doc.sheets[0]?.rows ?? 0, province: String(doc.totals.province.amount), city: String(doc.totals.city.amount) };
+        first = { formulasWritten: doc.formulasWritten, rowsOfYear: doc.sheets[0]?.rows ?? 0, province: String(doc.totals.province.amount), city: String(doc.totals.city.amount), recalculated: doc.recalculated };
       }
       return run;
     };
@@ -96,7 +99,7 @@ export async function benchRdSubsidies(rows = 20_000, rounds = 3, log: (s: strin
       const b = checkRuns[checkRuns.length - 1];
       log(`  第 ${i + 1} 轮：kj rdsubsidies ${(a.wallMs / 1000).toFixed(1)} s（峰值 ${(a.peakRssBytes / 1e9).toFixed(2)} GB），kj check ${(b.wallMs / 1000).toFixed(1)} s（峰值 ${(b.peakRssBytes / 1e9).toFixed(2)} GB）`);
     }
-    const got = first as { formulasWritten: number; rowsOfYear: number; province: string; city: string } | null;
+    const got = first as { formulasWritten: number; rowsOfYear: number; province: string; city: string; recalculated: string | null } | null;
     if (!got) throw new Error("kj rdsubsidies 没有运行");
     const rdMs = median(rdRuns.map((r) => r.wallMs));
     const checkMs = median(checkRuns.map((r) => r.wallMs));
@@ -118,6 +121,7 @@ export async function benchRdSubsidies(rows = 20_000, rounds = 3, log: (s: strin
       formulasWritten: got.formulasWritten,
       provinceAmount: got.province,
       cityAmount: got.city,
+      recalculated: got.recalculated,
       rdRuns,
       checkRuns,
     };

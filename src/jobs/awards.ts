@@ -225,11 +225,21 @@ function fillLedger(
   const ourRows = new Set<number>();
   const memo = new Map<string, CellValue>();
 
-  for (const { row } of rows) {
-    const itemText = readText(cellAt(l.sheet, row, itemCol));
-    const dateReading = readDate(cellAt(l.sheet, row, dateCol));
-    const basisReading = basisCol === undefined ? ({ status: "blank" } as const) : readMoney(cellAt(l.sheet, row, basisCol));
-    const name = readAt(l, row, "name");
+  // What the policy says for a row depends only on its item, date and basis cells: a ledger
+  // repeats a few of those thousands of times, so each combination is worked out once.
+  type Outcome = { dateReading: ReturnType<typeof readDate>; problem: string | null; problemField: "item" | "basis" | "date"; computed: { key: string; name: string; amount: Decimal; once: boolean } | null; itemDef: AwardItem | null };
+  const outcomes = new Map<string, Outcome>();
+  const keyOf = (v: CellValue) => (v instanceof Date ? `d:${v.getTime()}` : v !== null && typeof v === "object" ? `e:${v.error}` : `${typeof v}:${String(v)}`);
+  const outcomeOf = (row: number): Outcome => {
+    const itemCell = cellAt(l.sheet, row, itemCol);
+    const dateCell = cellAt(l.sheet, row, dateCol);
+    const basisCell = basisCol === undefined ? null : cellAt(l.sheet, row, basisCol);
+    const key = `${keyOf(itemCell)}\u0001${keyOf(dateCell)}\u0001${keyOf(basisCell)}`;
+    const known = outcomes.get(key);
+    if (known) return known;
+    const itemText = readText(itemCell);
+    const dateReading = readDate(dateCell);
+    const basisReading = basisCol === undefined ? ({ status: "blank" } as const) : readMoney(basisCell);
     let problem: string | null = null;
     let problemField: "item" | "basis" | "date" = "item";
     let computed: { key: string; name: string; amount: Decimal; once: boolean } | null = null;
@@ -265,6 +275,14 @@ function fillLedger(
         problem = basisCol === undefined && problemField === "basis" ? `${e.message}（台账没有“计算依据（万元）”列）` : e.message;
       }
     }
+    const outcome: Outcome = { dateReading, problem, problemField, computed, itemDef };
+    outcomes.set(key, outcome);
+    return outcome;
+  };
+
+  for (const { row } of rows) {
+    const { dateReading, problem, problemField, computed, itemDef } = outcomeOf(row);
+    const name = readAt(l, row, "name");
 
     const formula = formulaAt(l.sheet, row, amountCol);
     const value = cellAt(l.sheet, row, amountCol);

@@ -243,21 +243,70 @@ function checkCriterionCell(v: CellValue): void {
   if (typeof v === "boolean") throw new Unknowable("汇总统计的列中有逻辑值（TRUE/FALSE），各软件统计方式不同");
 }
 
-/** The rows where every criterion holds. */
-function rowsMatching(crits: readonly Criterion[], length: number): number[] {
-  const out: number[] = [];
+/** Calls `each` with every row index where all criteria hold. */
+function forMatching(crits: readonly Criterion[], length: number, each: (i: number) => void): void {
   const ms = crits.map((c) => c.mask);
+  if (ms.length === 1) {
+    const m = ms[0];
+    for (let i = 0; i < length; i++) if (m[i] === 1) each(i);
+    return;
+  }
   next: for (let i = 0; i < length; i++) {
     for (const m of ms) if (m[i] !== 1) continue next;
-    out.push(i);
+    each(i);
   }
-  return out;
 }
 
 /** COUNTIFS(…): the rows where every criterion holds. Every column must be as long as the first. */
 export function countIfs(crits: readonly Criterion[]): number {
   if (crits.length === 0) return 0;
-  return rowsMatching(crits, crits[0].mask.length).length;
+  let n = 0;
+  forMatching(crits, crits[0].mask.length, () => n++);
+  return n;
+}
+
+/**
+ * A column's numbers as whole multiples of 10^-scale (scale = the most decimals any of them has),
+ * so that sums are exact in binary: every partial sum stays below 2^53. Null when that does not
+ * hold (sums then go through Decimal).
+ */
+interface Scaled {
+  scale: number;
+  units: Float64Array;
+  /** The most decimals of a number in the column. */
+  decimals: number;
+}
+
+const scaledColumns = new WeakMap<Column, Scaled | null>();
+
+function scaledOf(col: Column): { decimals: number; scaled: Scaled | null } {
+  const known = scaledColumns.get(col);
+  if (known !== undefined) return { decimals: known?.decimals ?? decimalsOf(col), scaled: known };
+  const decimals = decimalsOf(col);
+  let scaled: Scaled | null = null;
+  if (decimals <= 9) {
+    const units = new Float64Array(col.length);
+    let total = 0;
+    let exact = true;
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i];
+      if (typeof v !== "number") continue;
+      const u = new Decimal(v).times(new Decimal(10).pow(decimals));
+      const n = u.toNumber();
+      units[i] = n;
+      total += Math.abs(n);
+      if (!u.isInteger() || !Number.isSafeInteger(n)) exact = false;
+    }
+    if (exact && total < Number.MAX_SAFE_INTEGER) scaled = { scale: decimals, units, decimals };
+  }
+  scaledColumns.set(col, scaled);
+  return { decimals, scaled };
+}
+
+function decimalsOf(col: Column): number {
+  let d = 0;
+  for (const v of col) if (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v)) d = Math.max(d, new Decimal(v).decimalPlaces());
+  return d;
 }
 
 /**
@@ -266,14 +315,26 @@ export function countIfs(crits: readonly Criterion[]): number {
  * refused (a ROUND of the engine's binary sum could then differ from the decimal result).
  */
 export function sumIfs(sum: Column, crits: readonly Criterion[], maxDecimals = Infinity): Decimal {
-  let total = new Decimal(0);
-  for (const i of rowsMatching(crits, sum.length)) {
-    const v = sum[i];
-    if (typeof v !== "number") continue;
-    const d = new Decimal(v);
-    if (d.decimalPlaces() > maxDecimals) throw new Unknowable(`金额 ${v} 的小数位超过 ${maxDecimals} 位`);
-    total = total.plus(d);
+  const { decimals, scaled } = scaledOf(sum);
+  if (decimals > maxDecimals) {
+    const v = sum.find((x) => typeof x === "number" && new Decimal(x).decimalPlaces() > maxDecimals);
+    throw new Unknowable(`金额 ${String(v)} 的小数位超过 ${maxDecimals} 位`);
   }
+  if (scaled) {
+    // Whole units: every partial sum is an exact integer below 2^53.
+    const units = scaled.units;
+    let total = 0;
+    if (crits.length === 0) for (let i = 0; i < sum.length; i++) total += units[i];
+    else forMatching(crits, sum.length, (i) => (total += units[i]));
+    return new Decimal(total).div(new Decimal(10).pow(scaled.scale));
+  }
+  let total = new Decimal(0);
+  const add = (i: number) => {
+    const v = sum[i];
+    if (typeof v === "number") total = total.plus(v);
+  };
+  if (crits.length === 0) for (let i = 0; i < sum.length; i++) add(i);
+  else forMatching(crits, sum.length, add);
   return total;
 }
 

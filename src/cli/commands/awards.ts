@@ -71,7 +71,8 @@ export function awardsJson(file: string, r: AwardsReport, out?: string): object 
     issues: r.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
     summarySheet: r.summarySheet,
     notes: r.notes,
-    ...(out !== undefined ? { out } : {}),
+    // With --out: why the copy had to be recalculated (null: every formula carries the value the job computed).
+    ...(out !== undefined ? { out, recalculated: r.recalcReason } : {}),
   };
 }
 
