@@ -4,6 +4,7 @@
  * workbook's sheet list, and streaming the zip back out. No file access here.
  */
 import JSZip from "jszip";
+import * as zlib from "zlib";
 import { columnLetter } from "../../text";
 
 /**
@@ -357,8 +358,23 @@ export function findPart(zip: JSZip, path: string): string | null {
 
 /** Replaces or adds a part; no folder entries (Excel writes none, and an OPC package has no folders). */
 export function putPart(zip: JSZip, path: string, data: string | Buffer): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const deflate = (zlib as Partial<typeof zlib>).deflateRawSync;
+  if (bytes.length >= NATIVE_DEFLATE_MIN && typeof deflate === "function" && typeof zlib.crc32 === "function") {
+    // Node's zlib compresses a large sheet several times faster than JSZip's JavaScript deflate
+    // (pako): hand JSZip the part already compressed, as it keeps the parts it did not change.
+    const raw = deflate(bytes, { level: 6 });
+    zip.file(path, new CompressedObject(raw.length, bytes.length, zlib.crc32(bytes), JSZIP_COMPRESSIONS.DEFLATE, raw) as unknown as Buffer, { binary: true, createFolders: false });
+    return;
+  }
   zip.file(path, data, { createFolders: false });
 }
+
+/** Parts from this size on are compressed with Node's zlib (smaller ones are not worth it). */
+const NATIVE_DEFLATE_MIN = 64 * 1024;
+/** JSZip's own classes for a part that is already compressed (what it builds for the parts of a zip it loaded). */
+const CompressedObject = require("jszip/lib/compressedObject") as new (compressedSize: number, uncompressedSize: number, crc32: number, compression: unknown, data: Buffer) => object;
+const JSZIP_COMPRESSIONS = require("jszip/lib/compressions") as { DEFLATE: unknown };
 
 /** Writes the package to a stream (not ending it); unchanged parts keep their compressed bytes. */
 export function writeZip(zip: JSZip, stream: NodeJS.WritableStream): Promise<void> {
