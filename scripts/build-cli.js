@@ -8,8 +8,8 @@
  *   (BUNDLED). Every other runtime dependency stays external and is required from node_modules
  *   when a command uses it: exceljs, HyperFormula, docx, fontkit (whose brotli reads its own
  *   dictionary file at run time), … A dependency added later is external unless listed here.
- * - dist-cli/inputs.json lists every file the bundle was built from with its size, mtime and
- *   SHA-1. bin/kj.js asks `bundleState()` before loading the bundle: a file whose size differs,
+ * - dist-cli/inputs.json lists every file the bundle was built from (and package.json and this
+ *   script, which decide how) with its size, mtime and SHA-1. bin/kj.js asks `bundleState()` before loading the bundle: a file whose size differs,
  *   or whose mtime differs and whose content hash too, makes the bundle stale (a copy that lost
  *   its mtimes is not stale). Checking costs one stat per input (a few milliseconds).
  *
@@ -121,8 +121,10 @@ function buildCli(root = ROOT) {
       // `node dist-cli/kj.js …` also runs kj (an install of bin/ and dist-cli/ without sources).
       footer: { js: "if (require.main === module) module.exports.main(process.argv).then((code) => { process.exitCode = code; });" },
     });
-    const inputs = Object.keys(result.metafile.inputs)
-      .filter((f) => !f.includes(":")) // esbuild's virtual modules, if any
+    // Besides the sources: this script and package.json decide how the bundle is built.
+    const files = new Set(["package.json", "scripts/build-cli.js"].filter((f) => fs.existsSync(path.join(root, f))));
+    for (const f of Object.keys(result.metafile.inputs)) if (!f.includes(":")) files.add(f); // ":": esbuild's virtual modules, if any
+    const inputs = [...files]
       .sort()
       .map((file) => {
         const abs = path.join(root, file);

@@ -198,6 +198,17 @@ describe("the compiled CLI (dist-cli/kj.js)", function () {
       assert.deepEqual(buildScript.bundleState(proj), { state: "stale", reason: "src/cli/helper.ts 已不存在" });
     });
 
+    it("package.json (which packages stay external) and the build script are inputs too", () => {
+      withNodeModules();
+      buildScript.buildCli(proj);
+      assert.equal(buildScript.bundleState(proj).state, "fresh");
+      fs.writeFileSync(path.join(proj, "package.json"), JSON.stringify({ name: "kj-stale-test", dependencies: { "left-pad": "1" } }));
+      assert.deepEqual(buildScript.bundleState(proj), { state: "stale", reason: "package.json 已修改" });
+      buildScript.buildCli(proj);
+      fs.appendFileSync(path.join(proj, "scripts/build-cli.js"), "\n// changed\n");
+      assert.deepEqual(buildScript.bundleState(proj), { state: "stale", reason: "scripts/build-cli.js 已修改" });
+    });
+
     it("without esbuild and tsx (an install without dev dependencies) and without a bundle: a Chinese message naming npm run build:cli, exit 2", () => {
       assert.equal(buildScript.bundleState(proj).state, "missing");
       const r = run();
