@@ -89,7 +89,7 @@ export function modeOf(env: Environment): HostMode {
 }
 
 /** Demo fixtures a URL may ask for (?fixture=...). Anything else gives the sample ledger. */
-export const FIXTURES = ["sample", "xss", "large", "columns", "empty", "partial"] as const;
+export const FIXTURES = ["sample", "xss", "large", "columns", "empty", "partial", "farcell"] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export function fixtureFromSearch(search: string): FixtureName {

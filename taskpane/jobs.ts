@@ -336,7 +336,7 @@ export interface TargetsView {
 
 /** `packs`: the workbook's plan packs (built-in plus those stored in it) unless given. */
 export function targetsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = workbookRegistry(wb).plans): TargetsView {
-  const { report, edits } = computeTargets(wb, { asOf }, packs);
+  const { report, edits } = computeTargets(wb, { asOf }, packs, workbookUpkeepRules(wb, asOf));
   const kinds = (["enterprise", "platform", "talent", "project"] as const).filter((k) => report.missingLedgers.includes(kindDef(k).title));
   const computed = report.indicators.some((i) => i.actual !== null);
   return {

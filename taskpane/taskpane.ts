@@ -12,6 +12,7 @@ import { detectEnvironment, Environment, fixtureFromSearch, modeOf } from "./det
 import { createDemo } from "./demo/host";
 import { DEMO_TODAY, demoWorkbook } from "./demo/fixtures";
 import { parseDayText } from "./parts/date-field";
+import { watchFarCells } from "./parts/far-cells";
 
 /** The demo's date: ?today=YYYY-MM-DD, else the date of the demo data. */
 function demoToday(search: string): DayNumber {
@@ -146,7 +147,8 @@ async function main(): Promise<void> {
     }
     const connected = await connect(env);
     const ctx: PaneContext = {
-      host: connected.host,
+      // Every page reads through it, so cells left out of a table are shown whichever page read them.
+      host: watchFarCells(connected.host, byId("far-cells")),
       mode,
       today: connected.today,
       changed: connected.changed,

@@ -16,6 +16,7 @@ import { computeMerge, MergeReport } from "../src/jobs/merge";
 import { computeTargets, TargetsReport } from "../src/jobs/targets";
 import { LoadedPlan } from "../src/policy/plans";
 import { workbookRegistry } from "../src/policy/stored";
+import { upkeepPackFor } from "../src/policy/upkeep-schema";
 import { Issue } from "../src/jobs/types";
 import { barChart, Drawing } from "../src/docx/chart";
 import type { BulletinChart } from "../src/docx/bulletin-docx";
@@ -48,7 +49,7 @@ export interface UnitsView {
 }
 
 export function unitsView(wb: WorkbookSnapshot, asOf: DayNumber, packs: readonly LoadedPlan[] = workbookRegistry(wb).plans): UnitsView {
-  const { report } = computeTargets(wb, { asOf }, packs);
+  const { report } = computeTargets(wb, { asOf }, packs, upkeepPackFor(asOf, workbookRegistry(wb).upkeep).rules);
   const b = buildBulletin(report, { asOf });
   return {
     asOf: report.asOf,

@@ -5,6 +5,7 @@
  * ever data here; the pane must render them as text.
  */
 import { WorkbookSnapshot } from "../../src/host/port";
+import { CellValue } from "../../src/ledger/cells";
 import { detectLedger } from "../../src/ledger/mapping";
 import { DEFAULT_AS_OF_YEAR, generateSampleWorkbook } from "../../samples/generate";
 import { dayFromParts, DayNumber } from "../../src/dates";
@@ -44,6 +45,8 @@ export function demoWorkbook(fixture: FixtureName): WorkbookSnapshot {
       return emptyWorkbook();
     case "partial":
       return partialWorkbook();
+    case "farcell":
+      return farCellWorkbook();
     default:
       return generateSampleWorkbook();
   }
@@ -146,4 +149,23 @@ export function partialWorkbook(): WorkbookSnapshot {
     ],
     activeSheet: PARTIAL_SHEETS.enterprise,
   };
+}
+
+/** The row of the "farcell" fixture's stray cell: 5,000 rows below the enterprise ledger's last row. */
+export const FAR_CELL_GAP = 5_000;
+
+/**
+ * The sample workbook with one stray note far below the enterprise ledger (as in real ledgers:
+ * something typed thousands of rows down): the hosts leave it out and every page says where.
+ */
+export function farCellWorkbook(): WorkbookSnapshot {
+  const wb = generateSampleWorkbook();
+  const sheet = wb.sheets.find((s) => detectLedger(s.values, s.name, s.firstRow, s.firstCol)?.kind === "enterprise");
+  if (!sheet) return wb;
+  const width = sheet.values[0].length;
+  for (let i = 0; i < FAR_CELL_GAP; i++) sheet.values.push(new Array(width).fill(null));
+  const stray: CellValue[] = new Array(width).fill(null);
+  stray[2] = "旧数据备注";
+  sheet.values.push(stray);
+  return wb;
 }

@@ -8,6 +8,7 @@ import { Command } from "commander";
 import * as path from "path";
 import { Writable } from "stream";
 import { buildBulletin, Bulletin } from "../../jobs/bulletin";
+import { upkeepPackFor } from "../../policy/upkeep-schema";
 import { computeTargets } from "../../jobs/targets";
 import { barChart } from "../../docx/chart";
 import { BulletinChart, bulletinDocx } from "../../docx/bulletin-docx";
@@ -88,7 +89,7 @@ export async function reportCommand(file: string, opts: ReportOptions, io: Io): 
     const opened = await openForJob(file, undefined, io.err);
     bar.update(1, steps, "统计");
     const policies = policiesForWorkbook(opened.snapshot, file, extra);
-    const { report } = computeTargets(opened.snapshot, { asOf }, policies.plans);
+    const { report } = computeTargets(opened.snapshot, { asOf }, policies.plans, upkeepPackFor(asOf, policies.upkeep).rules);
     if (report.indicators.every((i) => i.status === "缺少台账")) {
       throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法生成通报`);
     }

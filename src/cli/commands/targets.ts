@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { formatPercent } from "../../format";
+import { upkeepPackFor } from "../../policy/upkeep-schema";
 import { computeTargets, IndicatorResult, TargetsReport } from "../../jobs/targets";
 import { Io, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
@@ -39,7 +40,7 @@ export async function targetsCommand(file: string, opts: TargetsOptions, io: Io)
   const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, undefined, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
-  const { report, edits } = computeTargets(opened.snapshot, { asOf }, policies.plans);
+  const { report, edits } = computeTargets(opened.snapshot, { asOf }, policies.plans, upkeepPackFor(asOf, policies.upkeep).rules);
   if (report.indicators.every((i) => i.status === "缺少台账")) {
     throw new CliError("no_ledger", `“${shownName(file)}”中没有找到企业培育库、创新平台、人才或科技计划项目台账，无法统计目标完成情况`);
   }
