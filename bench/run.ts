@@ -17,6 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { benchBundle } from "./bundle.bench";
 import { benchCheckXlsx } from "./check-xlsx.bench";
+import { benchCli } from "./cli.bench";
 import { AwardsBenchResult, benchAwards } from "./awards.bench";
 import { benchRdSubsidies } from "./rdsubsidies.bench";
 import { benchEligibility } from "./eligibility.bench";
@@ -27,7 +28,7 @@ import { benchValidate } from "./validate.bench";
 
 export const RESULTS_FILE = path.join(__dirname, "results.json");
 
-export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "awards", "rdsubsidies"] as const;
+export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "cli", "awards", "rdsubsidies"] as const;
 export type SuiteId = (typeof SUITE_IDS)[number];
 
 /** Problem sizes; the recorded figures use FULL_SIZES. */
@@ -41,6 +42,8 @@ export interface Sizes {
   xlsxRows: number;
   xlsxRounds: number;
   excelRows: number;
+  /** Rounds of the start-up comparison (kj award against node -e 0). */
+  cliRounds: number;
   /** kj awards --out vs kj check --out: the goal's size and the large one (peak RSS). */
   awardsRows: number;
   awardsLargeRows: number;
@@ -59,6 +62,7 @@ export const FULL_SIZES: Sizes = {
   xlsxRows: 100_000,
   xlsxRounds: 3,
   excelRows: 100_000,
+  cliRounds: 21,
   awardsRows: 20_000,
   awardsLargeRows: 100_000,
   rdRows: 20_000,
@@ -75,6 +79,7 @@ export const QUICK_SIZES: Sizes = {
   xlsxRows: 5_000,
   xlsxRounds: 3,
   excelRows: 10_000,
+  cliRounds: 5,
   awardsRows: 2_000,
   awardsLargeRows: 5_000,
   rdRows: 2_000,
@@ -330,6 +335,34 @@ async function runSuite(id: SuiteId, sizes: Sizes, log: (s: string) => void): Pr
         ],
       };
     }
+    case "cli": {
+      // A record made before this suite existed has no cliRounds (bench:check reuses its sizes).
+      const r = benchCli(sizes.cliRounds ?? FULL_SIZES.cliRounds, log);
+      const what = `命令行启动：\`node bin/kj.js award 高企 --json\` 对比 \`node -e 0\`，${r.rounds} 轮交替`;
+      return {
+        details: r,
+        measures: [
+          measure({
+            id: "cli.startRatio",
+            case: what,
+            measure: "时间比 kj/node",
+            unit: "ratio",
+            value: r.ratio,
+            goal: { op: "<=", limit: 3, text: "<= 3.0" },
+            compare: { value: r.cpuRatio, better: "lower", label: "CPU 时间比" },
+          }),
+          measure({
+            id: "cli.peakRss",
+            case: `${what}（同一次运行）`,
+            measure: "峰值 RSS",
+            unit: "bytes",
+            value: r.kj.peakRssBytes,
+            goal: { op: "<=", limit: 3 * r.bare.peakRssBytes, text: `<= 3 × node -e 0（= ${formatValue("bytes", 3 * r.bare.peakRssBytes)}）` },
+            compare: { value: r.kj.peakRssBytes, better: "lower", label: "峰值 RSS" },
+          }),
+        ],
+      };
+    }
   }
 }
 
@@ -350,6 +383,10 @@ const SUITE_MEASURES: Record<SuiteId, [id: string, caseText: string, measure: st
     ["excel.largestRequest", "Excel 适配器校验并标记 5%（计数模拟）", "最大请求", "bytes", "<= 4 MB"],
   ],
   bundle: [["bundle.gzipBytes", "生产包（任务窗格 + 自定义函数，不含 office.js）", "gzip 大小", "bytes", "<= 250 KB"]],
+  cli: [
+    ["cli.startRatio", "命令行启动：kj award 对比 node -e 0", "时间比 kj/node", "ratio", "<= 3.0"],
+    ["cli.peakRss", "命令行启动（同一次运行）", "峰值 RSS", "bytes", "<= 3 × node -e 0"],
+  ],
   awards: [
     ["awards.timeRatio", "kj awards --out 对比同一文件 kj check --out", "时间比 awards/check", "ratio", "<= 2"],
     ["awards.large.timeRatio", "kj awards --out 对比同一文件 kj check --out（大文件）", "时间比 awards/check", "ratio", "<= 2"],
