@@ -18,6 +18,8 @@ import * as path from "path";
 import { benchBundle } from "./bundle.bench";
 import { benchCheckXlsx } from "./check-xlsx.bench";
 import { benchCli } from "./cli.bench";
+import { AwardsBenchResult, benchAwards } from "./awards.bench";
+import { benchRdSubsidies } from "./rdsubsidies.bench";
 import { benchEligibility } from "./eligibility.bench";
 import { benchExcelAdapter } from "./excel-adapter.bench";
 import { benchHyperformula } from "./hyperformula.bench";
@@ -26,7 +28,7 @@ import { benchValidate } from "./validate.bench";
 
 export const RESULTS_FILE = path.join(__dirname, "results.json");
 
-export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "cli"] as const;
+export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "cli", "awards", "rdsubsidies"] as const;
 export type SuiteId = (typeof SUITE_IDS)[number];
 
 /** Problem sizes; the recorded figures use FULL_SIZES. */
@@ -42,6 +44,12 @@ export interface Sizes {
   excelRows: number;
   /** Rounds of the start-up comparison (kj award against node -e 0). */
   cliRounds: number;
+  /** kj awards --out vs kj check --out: the goal's size and the large one (peak RSS). */
+  awardsRows: number;
+  awardsLargeRows: number;
+  /** kj rdsubsidies --out vs kj check --out. */
+  rdRows: number;
+  jobRounds: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -55,6 +63,10 @@ export const FULL_SIZES: Sizes = {
   xlsxRounds: 3,
   excelRows: 100_000,
   cliRounds: 21,
+  awardsRows: 20_000,
+  awardsLargeRows: 100_000,
+  rdRows: 20_000,
+  jobRounds: 3,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -68,6 +80,10 @@ export const QUICK_SIZES: Sizes = {
   xlsxRounds: 3,
   excelRows: 10_000,
   cliRounds: 5,
+  awardsRows: 2_000,
+  awardsLargeRows: 5_000,
+  rdRows: 2_000,
+  jobRounds: 1,
 };
 
 export type Unit = "rows/s" | "verdicts/s" | "ratio" | "bytes" | "syncs";
@@ -217,6 +233,64 @@ async function runSuite(id: SuiteId, sizes: Sizes, log: (s: string) => void): Pr
         ],
       };
     }
+    case "awards": {
+      const small = await benchAwards(sizes.awardsRows, sizes.jobRounds, log);
+      const large = await benchAwards(sizes.awardsLargeRows, sizes.jobRounds, log);
+      const what = (r: AwardsBenchResult) => `kj awards --out，${r.rows.toLocaleString("en")} 行奖励台账`;
+      const ratio = (id: string, r: AwardsBenchResult) =>
+        measure({
+          id,
+          case: `${what(r)} 对比同一文件 kj check --out`,
+          measure: "时间比 awards/check",
+          unit: "ratio",
+          value: r.ratio,
+          goal: { op: "<=", limit: 2, text: "<= 2" },
+          compare: { value: r.ratio, better: "lower", label: "时间比" },
+        });
+      return {
+        details: { small, large },
+        measures: [
+          ratio("awards.timeRatio", small),
+          ratio("awards.large.timeRatio", large),
+          measure({
+            id: "awards.large.peakRss",
+            case: `${what(large)}（同一次运行）`,
+            measure: "峰值 RSS",
+            unit: "bytes",
+            value: large.awardsPeakRssBytes,
+            goal: { op: "<=", limit: 1.5 * GB, text: "<= 1.5 GB" },
+            compare: { value: large.awardsPeakRssBytes, better: "lower", label: "峰值 RSS" },
+          }),
+        ],
+      };
+    }
+    case "rdsubsidies": {
+      const r = await benchRdSubsidies(sizes.rdRows, sizes.jobRounds, log);
+      const what = `kj rdsubsidies --out，${r.rows.toLocaleString("en")} 行研发费用台账`;
+      return {
+        details: r,
+        measures: [
+          measure({
+            id: "rdsubsidies.timeRatio",
+            case: `${what} 对比同一文件 kj check --out`,
+            measure: "时间比 rdsubsidies/check",
+            unit: "ratio",
+            value: r.ratio,
+            goal: { op: "<=", limit: 2, text: "<= 2" },
+            compare: { value: r.ratio, better: "lower", label: "时间比" },
+          }),
+          measure({
+            id: "rdsubsidies.peakRss",
+            case: `${what}（同一次运行）`,
+            measure: "峰值 RSS",
+            unit: "bytes",
+            value: r.rdPeakRssBytes,
+            goal: { op: "<=", limit: 1.5 * GB, text: "<= 1.5 GB" },
+            compare: { value: r.rdPeakRssBytes, better: "lower", label: "峰值 RSS" },
+          }),
+        ],
+      };
+    }
     case "excel": {
       const r = await benchExcelAdapter(sizes.excelRows);
       const what = `Excel 适配器校验 ${r.rows.toLocaleString("en")} 行并标记 ${((r.markedRows / r.rows) * 100).toFixed(0)}%（计数模拟）`;
@@ -312,6 +386,15 @@ const SUITE_MEASURES: Record<SuiteId, [id: string, caseText: string, measure: st
   cli: [
     ["cli.startRatio", "命令行启动：kj award 对比 node -e 0", "时间比 kj/node", "ratio", "<= 3.0"],
     ["cli.peakRss", "命令行启动（同一次运行）", "峰值 RSS", "bytes", "<= 3 × node -e 0"],
+  ],
+  awards: [
+    ["awards.timeRatio", "kj awards --out 对比同一文件 kj check --out", "时间比 awards/check", "ratio", "<= 2"],
+    ["awards.large.timeRatio", "kj awards --out 对比同一文件 kj check --out（大文件）", "时间比 awards/check", "ratio", "<= 2"],
+    ["awards.large.peakRss", "kj awards --out（大文件，同一次运行）", "峰值 RSS", "bytes", "<= 1.5 GB"],
+  ],
+  rdsubsidies: [
+    ["rdsubsidies.timeRatio", "kj rdsubsidies --out 对比同一文件 kj check --out", "时间比 rdsubsidies/check", "ratio", "<= 2"],
+    ["rdsubsidies.peakRss", "kj rdsubsidies --out（同一次运行）", "峰值 RSS", "bytes", "<= 1.5 GB"],
   ],
 };
 

@@ -4,7 +4,7 @@
  * (kind "value" -> #VALUE!, "na" -> #N/A) with a Chinese message. The policy registry is the
  * host's to pass (the workbook's stored packs); the built-in packs are the default.
  */
-import { computeAward, targetFor } from "../policy/plans";
+import { computeAward, LoadedPlan, targetFor } from "../policy/plans";
 import { BUILTIN_POLICIES, PolicyRegistry } from "../policy/registry";
 import { isValidUscc } from "../uscc";
 import { asScalar, isAbsent, readDateArg, readMoneyArg, readTextArg, readYearArg } from "./args";
@@ -15,10 +15,15 @@ import { asScalar, isAbsent, readDateArg, readMoneyArg, readTextArg, readYearArg
  * Errors: unknown_item, basis_required, basis_invalid, bad_date (#VALUE!); no_policy (#N/A).
  */
 export function fxAward(item: unknown, basis?: unknown, date?: unknown, policies: PolicyRegistry = BUILTIN_POLICIES): number {
+  return fxAwardOf(item, basis, date, policies.plans);
+}
+
+/** fxAward with the plan packs themselves (the awards job values its formulas with the packs it was given). */
+export function fxAwardOf(item: unknown, basis: unknown, date: unknown, plans: readonly LoadedPlan[]): number {
   const name = readTextArg(item, "奖励事项");
   const amountBasis = readMoneyArg(basis, "计算依据");
   const day = readDateArg(date, "认定日期");
-  const result = computeAward({ item: name, basis: amountBasis ?? null, date: day ?? null }, policies.plans);
+  const result = computeAward({ item: name, basis: amountBasis ?? null, date: day ?? null }, plans);
   return result.amount.toNumber();
 }
 

@@ -10,7 +10,7 @@
 import { KjError } from "../errors";
 import { readYear } from "../ledger/cells";
 import { RD } from "../ledger/catalogue";
-import { parseRdScheme, RdScheme } from "../policy/rd";
+import { parseRdScheme, RdPack, RdScheme } from "../policy/rd";
 import { BUILTIN_POLICIES, PolicyRegistry } from "../policy/registry";
 import { rdSubsidyOfRange, rdUnknownMessage, rdWhyText } from "../rules/rd-subsidy";
 import { planForHeader, singleRow } from "../rules/row";
@@ -44,9 +44,14 @@ function dataYear(year: unknown, header?: unknown, row?: unknown): number {
  * Unknown (a needed quantity blank or unreadable) and no pack for the year are #N/A with the reason.
  */
 export function fxRdSubsidy(scheme: unknown, year: unknown, header: unknown, row: unknown, policies: PolicyRegistry = BUILTIN_POLICIES): number {
+  return fxRdSubsidyOf(scheme, year, header, row, policies.rdPacks);
+}
+
+/** fxRdSubsidy with the R&D packs themselves (the 研发补助 job values its formulas with the packs it was given). */
+export function fxRdSubsidyOf(scheme: unknown, year: unknown, header: unknown, row: unknown, packs: readonly RdPack[]): number {
   const s = fxRdScheme(scheme);
   const y = dataYear(year);
-  const r = rdSubsidyOfRange(s, y, header, row, policies.rdPacks, false);
+  const r = rdSubsidyOfRange(s, y, header, row, packs, false);
   if (r.amount !== null) return r.amount.toNumber();
   throw naError("rd_unknown", rdUnknownMessage(r));
 }

@@ -17,6 +17,8 @@ import { PAY_STATES } from "../ledger/catalogue";
 import { computeAward, findAwardItem, LoadedPlan, PLAN_PACKS, planFor } from "../policy/plans";
 import { AwardItem } from "../policy/schema";
 import { columnLetter, lookupKey } from "../text";
+import { fxAwardOf } from "../fx/award";
+import { cachedNumber, Column, columnOf, Criterion, countIfs, dateSerial, engineValue, kjFunctionValue, notBlank, numberCompare, otherFormulasReason, sameCached, sumIfs, textEquals, Unknowable } from "./cached";
 import { cellAt, cellIssue, columnByHeader, dataRows, findLedgers, formulaAt, Ledger, lastUsedCol, lastUsedRow, readAt, rewriteOwnSheetEdits } from "./ledgers";
 import { Issue, JobOptions, JobResult } from "./types";
 
@@ -77,6 +79,11 @@ export interface AwardsReport {
   issues: Issue[];
   /** The sheet the SUMIFS summary is written to (null when there is no award ledger). */
   summarySheet: string | null;
+  /**
+   * Why some formula written has no exact cached result (a host that writes files must then
+   * recalculate the workbook), in Chinese; null when every formula carries the value it gives.
+   */
+  recalcReason: string | null;
   notes: string[];
 }
 
@@ -107,7 +114,12 @@ function fieldOfError(code: string): "item" | "basis" | "date" {
  * 奖励汇总. Each run first clears the add-in's marks on the ledger sheet, then marks afresh.
  * Running it twice gives no new formula edits, the same marks and the same summary.
  */
-export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
+export interface AwardsJobOptions extends JobOptions {
+  /** Packs were given besides the workbook's own (kj --policy): other KJ formulas need recalculating. */
+  policiesGiven?: boolean;
+}
+
+export function fillAwards(snapshot: WorkbookSnapshot, opts: AwardsJobOptions, packs: readonly LoadedPlan[] = PLAN_PACKS): JobResult<AwardsReport> {
   const report: AwardsReport = {
     sheets: [],
     rows: [],
@@ -116,6 +128,7 @@ export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: 
     typedAmounts: 0,
     issues: [],
     summarySheet: null,
+    recalcReason: null,
     notes: [],
   };
   const edits: Edit[] = [];
@@ -124,21 +137,48 @@ export function fillAwards(snapshot: WorkbookSnapshot, opts: JobOptions, packs: 
     report.notes.push(opts.sheet ? `工作表“${opts.sheet}”不是奖励台账` : "未找到奖励台账（表头应含 名称、奖励事项、认定日期 等列）");
     return { report, edits };
   }
-  const summarised: { l: Ledger; amountCol: number; lastRow: number }[] = [];
+  const summarised: { l: Ledger; amountCol: number; lastRow: number; amounts: Map<number, CellValue>; ours: Set<number> }[] = [];
   for (const l of ledgers) {
     const done = fillLedger(l, packs, report, edits);
     if (done) summarised.push({ l, ...done });
   }
+  // The cached results can be exact only when nothing else in the workbook needs the engine:
+  // every formula of a ledger is the add-in's (valued here), no other sheet reads a ledger.
+  for (const x of summarised) {
+    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, AWARD_SUMMARY_SHEET, (row, col, f) => col === x.amountCol && x.ours.has(row) && KJ_AWARD_FORMULA.test(f), opts.policiesGiven);
+  }
   if (summarised.length > 0) {
     const first = summarised[0];
     if (summarised.length > 1) report.notes.push(`有 ${summarised.length} 个奖励台账，汇总表只汇总第一个（“${first.l.sheet.name}”）`);
-    edits.push(...summaryEdits(snapshot, first.l, first.amountCol, first.lastRow, packs, report));
+    edits.push(...summaryEdits(snapshot, first.l, first.amountCol, first.lastRow, packs, report, first.amounts));
     report.summarySheet = AWARD_SUMMARY_SHEET;
   }
   return { report, edits };
 }
 
-function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsReport, edits: Edit[]): { amountCol: number; lastRow: number } | null {
+/**
+ * The value =KJ.AWARD(item, basis, date) gives on these cells, as every host computes it: an
+ * error among the arguments passes through, blank is absent, dates are serial numbers.
+ */
+export function awardFormulaValue(item: CellValue, basis: CellValue | undefined, date: CellValue, packs: readonly LoadedPlan[], memo?: Map<string, CellValue>): CellValue {
+  const args = [engineValue(item), basis === undefined ? "" : engineValue(basis), engineValue(date)];
+  for (const a of args) if (a !== null && typeof a === "object" && !(a instanceof Date)) return { error: a.error };
+  // A ledger repeats the same few (item, basis, date): the core is pure, repeats come from the memo.
+  const key = memo ? args.map((a) => `${typeof a}:${String(a)}`).join("\u0000") : "";
+  const hit = memo?.get(key);
+  if (hit !== undefined) return hit;
+  const [i, b, d] = args.map((a) => (a === null ? undefined : a));
+  const v = kjFunctionValue(() => fxAwardOf(i, b, d, packs));
+  memo?.set(key, v);
+  return v;
+}
+
+function fillLedger(
+  l: Ledger,
+  packs: readonly LoadedPlan[],
+  report: AwardsReport,
+  edits: Edit[],
+): { amountCol: number; lastRow: number; amounts: Map<number, CellValue>; ours: Set<number> } | null {
   const S = l.sheet.name;
   // The last run's marks go first: a row the user has fixed since must not keep its old mark.
   const clearPreviousMarks: Edit = { type: "clearMarks", sheet: S };
@@ -175,13 +215,31 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
   const firstRow = rows.length > 0 ? rows[0].row : l.mapping.headerRow + 1;
   const lastRow = rows.length > 0 ? rows[rows.length - 1].row : l.mapping.headerRow;
   const formulas: (string | null)[][] = [];
-  for (let r = firstRow; r <= lastRow; r++) formulas.push([null]);
+  const results: CellValue[][] = [];
+  for (let r = firstRow; r <= lastRow; r++) {
+    formulas.push([null]);
+    results.push([null]);
+  }
+  // What the amount column shows on the rows holding the add-in's formula (their cached results).
+  const amounts = new Map<number, CellValue>();
+  const ourRows = new Set<number>();
+  const memo = new Map<string, CellValue>();
 
-  for (const { row } of rows) {
-    const itemText = readText(cellAt(l.sheet, row, itemCol));
-    const dateReading = readDate(cellAt(l.sheet, row, dateCol));
-    const basisReading = basisCol === undefined ? ({ status: "blank" } as const) : readMoney(cellAt(l.sheet, row, basisCol));
-    const name = readAt(l, row, "name");
+  // What the policy says for a row depends only on its item, date and basis cells: a ledger
+  // repeats a few of those thousands of times, so each combination is worked out once.
+  type Outcome = { dateReading: ReturnType<typeof readDate>; problem: string | null; problemField: "item" | "basis" | "date"; computed: { key: string; name: string; amount: Decimal; once: boolean } | null; itemDef: AwardItem | null };
+  const outcomes = new Map<string, Outcome>();
+  const keyOf = (v: CellValue) => (v instanceof Date ? `d:${v.getTime()}` : v !== null && typeof v === "object" ? `e:${v.error}` : `${typeof v}:${String(v)}`);
+  const outcomeOf = (row: number): Outcome => {
+    const itemCell = cellAt(l.sheet, row, itemCol);
+    const dateCell = cellAt(l.sheet, row, dateCol);
+    const basisCell = basisCol === undefined ? null : cellAt(l.sheet, row, basisCol);
+    const key = `${keyOf(itemCell)}\u0001${keyOf(dateCell)}\u0001${keyOf(basisCell)}`;
+    const known = outcomes.get(key);
+    if (known) return known;
+    const itemText = readText(itemCell);
+    const dateReading = readDate(dateCell);
+    const basisReading = basisCol === undefined ? ({ status: "blank" } as const) : readMoney(basisCell);
     let problem: string | null = null;
     let problemField: "item" | "basis" | "date" = "item";
     let computed: { key: string; name: string; amount: Decimal; once: boolean } | null = null;
@@ -217,6 +275,14 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
         problem = basisCol === undefined && problemField === "basis" ? `${e.message}（台账没有“计算依据（万元）”列）` : e.message;
       }
     }
+    const outcome: Outcome = { dateReading, problem, problemField, computed, itemDef };
+    outcomes.set(key, outcome);
+    return outcome;
+  };
+
+  for (const { row } of rows) {
+    const { dateReading, problem, problemField, computed, itemDef } = outcomeOf(row);
+    const name = readAt(l, row, "name");
 
     const formula = formulaAt(l.sheet, row, amountCol);
     const value = cellAt(l.sheet, row, amountCol);
@@ -226,9 +292,14 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
     let amount: Decimal | null = computed ? computed.amount : null;
     let source: AwardRow["source"] = "formula";
     if (ours || empty) {
-      if (formula !== wanted) {
+      const shown = awardFormulaValue(cellAt(l.sheet, row, itemCol), basisCol === undefined ? undefined : cellAt(l.sheet, row, basisCol), cellAt(l.sheet, row, dateCol), packs, memo);
+      amounts.set(row, shown);
+      ourRows.add(row);
+      if (formula !== wanted) report.formulasWritten++;
+      // Written again when the formula or its cached result is not as it should be.
+      if (formula !== wanted || !sameCached(value, shown)) {
         formulas[row - firstRow][0] = wanted;
-        report.formulasWritten++;
+        results[row - firstRow][0] = shown;
       }
     } else {
       source = "typed";
@@ -284,11 +355,11 @@ function fillLedger(l: Ledger, packs: readonly LoadedPlan[], report: AwardsRepor
       problem,
     });
   }
-  if (formulas.some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: amountCol, formulas });
+  if (formulas.some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: amountCol, formulas, results });
   edits.push(clearPreviousMarks);
   if (marks.length > 0) edits.push({ type: "mark", sheet: S, marks });
   report.sheets.push({ sheet: S, headerRow: l.mapping.headerRow, rows: rows.length, amountColumn: columnLetter(amountCol) });
-  return { amountCol, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)) };
+  return { amountCol, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)), amounts, ours: ourRows };
 }
 
 // ---------------------------------------------------------------- 奖励汇总
@@ -348,40 +419,105 @@ function statusNames(value: string): string[] {
   return e ? [e.value, ...(e.synonyms ?? [])] : [value];
 }
 
-function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, lastRow: number, packs: readonly LoadedPlan[], report: AwardsReport): Edit[] {
+function summaryEdits(
+  snapshot: WorkbookSnapshot,
+  l: Ledger,
+  amountCol: number,
+  lastRow: number,
+  packs: readonly LoadedPlan[],
+  report: AwardsReport,
+  amounts: ReadonlyMap<number, CellValue>,
+): Edit[] {
   const S = AWARD_SUMMARY_SHEET;
   const edits = rewriteOwnSheetEdits(snapshot, S);
   const from = l.mapping.headerRow + 1;
   const to = Math.max(lastRow + RANGE_SLACK_ROWS, from + RANGE_SLACK_ROWS);
   const pre = sheetRef(l.sheet.name);
   const range = (col: number) => `${pre}$${columnLetter(col)}$${from}:$${columnLetter(col)}$${to}`;
+  const itemCol = l.mapping.columns.item;
+  const dateCol = l.mapping.columns.date;
   const AMT = range(amountCol);
-  const ITEM = range(l.mapping.columns.item);
-  const DATE = range(l.mapping.columns.date);
+  const ITEM = range(itemCol);
+  const DATE = range(dateCol);
   const statusCol = l.mapping.columns.payStatus;
   const STATUS = statusCol !== undefined ? range(statusCol) : null;
-  const yearCrit = (y: number) => `${DATE},">="&DATE(${y},1,1),${DATE},"<="&DATE(${y},12,31)`;
+  // Every amount is =ROUND(…, digits): exact in every client, 0 where the decimal result is 0.
+  const digits = summaryDigits(report.rows.filter((r) => r.sheet === l.sheet.name).map((r) => r.amount));
+
+  // Each formula is built together with the value it gives (its cached result), from the same
+  // cells as an engine sees them (src/jobs/cached.ts); `known` turns false with the first value
+  // that cannot be known, and the report then asks the host to recalculate.
+  let known = report.recalcReason === null;
+  const guard = <T>(compute: () => T): T | null => {
+    if (!known) return null;
+    try {
+      return compute();
+    } catch (e) {
+      if (!(e instanceof Unknowable)) throw e;
+      report.recalcReason ??= e.reason;
+      known = false;
+      return null;
+    }
+  };
+  const cols = guard(() => ({
+    amt: columnOf(l.sheet, amountCol, from, to, (r) => amounts.get(r)),
+    item: columnOf(l.sheet, itemCol, from, to),
+    date: columnOf(l.sheet, dateCol, from, to),
+    status: statusCol !== undefined ? columnOf(l.sheet, statusCol, from, to) : null,
+  }));
+  type Crit = (c: NonNullable<typeof cols>) => Criterion;
+  /** A money cell: the formula text and its value (the exact decimal, rounded like ROUND). */
+  interface Cell {
+    f: string;
+    v: Decimal | number | null;
+  }
+  const yearCrit = (y: number): { text: string; crit: Crit[] } => ({
+    text: `${DATE},">="&DATE(${y},1,1),${DATE},"<="&DATE(${y},12,31)`,
+    crit: [(c) => numberCompare(c.date, ">=", dateSerial(y, 1, 1)), (c) => numberCompare(c.date, "<=", dateSerial(y, 12, 31))],
+  });
+  const itemIs = (n: string): { text: string; crit: Crit[] } => ({ text: `${ITEM},${literal(n)}`, crit: [(c) => textEquals(c.item, n)] });
+  const statusIs = (n: string): { text: string; crit: Crit[] } => ({ text: `${STATUS},${literal(n)}`, crit: [(c) => textEquals(c.status as Column, n)] });
+  const join = (...xs: { text: string; crit: Crit[] }[]) => ({ text: xs.map((x) => x.text).join(","), crit: xs.flatMap((x) => x.crit) });
+  const NONE = { text: "", crit: [] as Crit[] };
   // Every sum also asks 金额 >= 0: a row whose formula shows an error is then left out of the
   // amount (it is still counted in 笔数 and marked on the ledger) instead of turning the total into an error.
-  const sumIfs = (crit: string[]) => `SUMIFS(${[AMT, ...crit, `${AMT},">=0"`].join(",")})`;
-  const sumTerms = (crit: string[], names: string[], range2: string) => names.map((n) => sumIfs([...crit, `${range2},${literal(n)}`])).join("+");
-  const countTerms = (crit: string[], names: string[], range2: string) =>
-    names.map((n) => `COUNTIFS(${[...crit, `${range2},${literal(n)}`].join(",")})`).join("+");
+  const sumIfsCell = (c: { text: string; crit: Crit[] }): Cell => ({
+    f: `SUMIFS(${[AMT, ...(c.text ? [c.text] : []), `${AMT},">=0"`].join(",")})`,
+    v: guard(() => sumIfs(cols!.amt, [...c.crit.map((k) => k(cols!)), numberCompare(cols!.amt, ">=", 0)], digits)),
+  });
+  const countIfsCell = (c: { text: string; crit: Crit[] }): Cell => ({ f: `COUNTIFS(${c.text})`, v: guard(() => countIfs(c.crit.map((k) => k(cols!)))) });
+  const plus = (cells: Cell[]): Cell => ({
+    f: cells.map((c) => c.f).join("+"),
+    v: cells.some((c) => c.v === null) ? null : cells.reduce((a, c) => a.plus(c.v as Decimal | number), new Decimal(0)),
+  });
+  /** =ROUND(sum, digits), cached as the exact total rounded half away from zero. */
+  const money = (c: Cell): Cell => ({ f: roundedFormula(c.f, digits), v: c.v === null ? null : roundedTotal(new Decimal(c.v), digits) });
+  const count = (c: Cell): Cell => ({ f: `=${c.f}`, v: c.v === null ? null : new Decimal(c.v).toNumber() });
+  const sumTerms = (c: { text: string; crit: Crit[] }, names: string[], what: (n: string) => { text: string; crit: Crit[] }) => plus(names.map((n) => sumIfsCell(join(...(c.text ? [c] : []), what(n)))));
+  const countTerms = (names: string[], what: (n: string) => { text: string; crit: Crit[] }) => plus(names.map((n) => countIfsCell(what(n))));
 
   const values: CellValue[][] = [];
   const formulas: (string | null)[][] = [];
+  const results: CellValue[][] = [];
   const boldRows: number[] = [];
-  const line = (v: CellValue[], f: (string | null)[] = []) => {
+  /** The value of each cell written so far, by "C12", for formulas that refer to other cells. */
+  const at = new Map<string, Decimal | number | null>();
+  const line = (v: CellValue[], f: (Cell | null)[] = []) => {
     values.push(v);
-    formulas.push(f);
+    formulas.push(f.map((c) => (c === null ? null : c.f.startsWith("=") ? c.f : `=${c.f}`)));
+    const r = values.length;
+    results.push(f.map((c) => (c === null || c.v === null ? null : typeof c.v === "number" ? c.v : guard(() => cachedNumber(c.v as Decimal)))));
+    f.forEach((c, j) => c && at.set(`${columnLetter(j + 1)}${r}`, c.v));
   };
+  const ref = (a: string): Cell => ({ f: a, v: at.get(a) ?? null });
+  const minus = (a: Cell, ...bs: Cell[]): Cell => ({
+    f: [a.f, ...bs.map((b) => b.f)].join("-"),
+    v: a.v === null || bs.some((b) => b.v === null) ? null : bs.reduce((x, b) => x.minus(b.v as Decimal | number), new Decimal(a.v)),
+  });
   const header = (cells: string[]) => {
     line(cells);
     boldRows.push(values.length);
   };
-  // Every amount is =ROUND(…, digits): exact in every client, 0 where the decimal result is 0.
-  const digits = summaryDigits(report.rows.filter((r) => r.sheet === l.sheet.name).map((r) => r.amount));
-  const money = (expr: string) => roundedFormula(expr, digits);
   const COLS = ["笔数", "奖励金额（万元）", "已拨付（万元）", "待拨付（万元）"];
   const paid = statusNames("已拨付");
   const pending = statusNames("待拨付");
@@ -397,22 +533,22 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
   for (const r of report.rows) if (r.sheet === l.sheet.name && r.date) years.add(Number(r.date.slice(0, 4)));
   header(["按年度（认定日期）", ...COLS]);
   for (const y of [...years].sort((a, b) => a - b)) {
-    const crit = [yearCrit(y)];
+    const crit = yearCrit(y);
     line([`${y}年`], [
       null,
-      `=COUNTIFS(${crit[0]})`,
-      money(sumIfs(crit)),
-      STATUS ? money(sumTerms(crit, paid, STATUS)) : null,
-      STATUS ? money(sumTerms(crit, pending, STATUS)) : null,
+      count(countIfsCell(crit)),
+      money(sumIfsCell(crit)),
+      STATUS ? money(sumTerms(crit, paid, statusIs)) : null,
+      STATUS ? money(sumTerms(crit, pending, statusIs)) : null,
     ]);
   }
   const totalRow = (label: string) =>
     line([label], [
       null,
-      `=COUNTIFS(${ITEM},"<>")`,
-      money(sumIfs([])),
-      STATUS ? money(sumTerms([], paid, STATUS)) : null,
-      STATUS ? money(sumTerms([], pending, STATUS)) : null,
+      count(countIfsCell({ text: `${ITEM},"<>"`, crit: [(c) => notBlank(c.item)] })),
+      money(sumIfsCell(NONE)),
+      STATUS ? money(sumTerms(NONE, paid, statusIs)) : null,
+      STATUS ? money(sumTerms(NONE, pending, statusIs)) : null,
     ]);
   totalRow("合计（全部行）");
   line([]);
@@ -423,28 +559,32 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
   const itemFirst = values.length + 1;
   for (const item of plan.pack.awards) {
     const names = itemNames(item);
-    line([item.name], [
-      null,
-      `=${countTerms([], names, ITEM)}`,
-      money(sumTerms([], names, ITEM)),
-      STATUS ? money(names.flatMap((n) => paid.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")) : null,
-      STATUS ? money(names.flatMap((n) => pending.map((p) => sumIfs([`${ITEM},${literal(n)}`, `${STATUS},${literal(p)}`]))).join("+")) : null,
-    ]);
+    const byStatus = (states: string[]) => money(plus(names.flatMap((n) => states.map((p) => sumIfsCell(join(itemIs(n), statusIs(p)))))));
+    line([item.name], [null, count(countTerms(names, itemIs)), money(sumTerms(NONE, names, itemIs)), STATUS ? byStatus(paid) : null, STATUS ? byStatus(pending) : null]);
   }
   const itemLast = values.length;
   const totalsAt = values.findIndex((v) => v[0] === "合计（全部行）") + 1;
   // Differences of totals: counts are whole numbers, amounts rounded (the residue of a difference is the worst).
-  const otherExpr = (c: number) => `${columnLetter(c)}${totalsAt}-SUM(${columnLetter(c)}${itemFirst}:${columnLetter(c)}${itemLast})`;
-  line([`其他（${UNKNOWN_ITEM}或写法不同）`], [null, `=${otherExpr(2)}`, money(otherExpr(3)), STATUS ? money(otherExpr(4)) : null, STATUS ? money(otherExpr(5)) : null]);
+  const other = (c: number): Cell => {
+    const L = columnLetter(c);
+    const items: Cell[] = [];
+    for (let r = itemFirst; r <= itemLast; r++) items.push(ref(`${L}${r}`));
+    return { f: `${L}${totalsAt}-SUM(${L}${itemFirst}:${L}${itemLast})`, v: minus(ref(`${L}${totalsAt}`), plus(items)).v };
+  };
+  line([`其他（${UNKNOWN_ITEM}或写法不同）`], [null, count(other(2)), money(other(3)), STATUS ? money(other(4)) : null, STATUS ? money(other(5)) : null]);
   line([]);
 
   // By payment status.
   header(["按拨付状态", "笔数", "奖励金额（万元）"]);
   if (STATUS) {
     const paidAt = values.length + 1;
-    line(["已拨付"], [null, `=${countTerms([], paid, STATUS)}`, money(sumTerms([], paid, STATUS))]);
-    line(["待拨付"], [null, `=${countTerms([], pending, STATUS)}`, money(sumTerms([], pending, STATUS))]);
-    line([`${UNFILLED_STATUS}或其他`], [null, `=B${totalsAt}-B${paidAt}-B${paidAt + 1}`, money(`C${totalsAt}-C${paidAt}-C${paidAt + 1}`)]);
+    line(["已拨付"], [null, count(countTerms(paid, statusIs)), money(sumTerms(NONE, paid, statusIs))]);
+    line(["待拨付"], [null, count(countTerms(pending, statusIs)), money(sumTerms(NONE, pending, statusIs))]);
+    line([`${UNFILLED_STATUS}或其他`], [
+      null,
+      count(minus(ref(`B${totalsAt}`), ref(`B${paidAt}`), ref(`B${paidAt + 1}`))),
+      money(minus(ref(`C${totalsAt}`), ref(`C${paidAt}`), ref(`C${paidAt + 1}`))),
+    ]);
   } else {
     line([`台账没有“拨付状态”列`]);
   }
@@ -452,7 +592,7 @@ function summaryEdits(snapshot: WorkbookSnapshot, l: Ledger, amountCol: number, 
   const width = 5;
   const pad = <T>(rows: T[][], fill: T) => rows.map((r) => [...r, ...new Array<T>(width - r.length).fill(fill)]);
   edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(values, null) });
-  edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null) });
+  edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null), ...(known ? { results: pad(results, null) } : {}) });
   edits.push({ type: "numberFormat", sheet: S, row: 4, col: 3, rows: values.length - 3, cols: 3, format: WAN_NUMBER_FORMAT });
   for (const r of boldRows) edits.push({ type: "bold", sheet: S, row: r, col: 1, rows: 1, cols: r === 1 ? 1 : width });
   edits.push({ type: "columnWidths", sheet: S, col: 1, widths: [44, 8, 16, 16, 16] });

@@ -26,6 +26,8 @@ import type { Tri } from "../rules/verdict";
 import { columnLetter, lookupKey } from "../text";
 import { cellAt, cellIssue, columnByHeader, dataRows, findLedgers, formulaAt, Ledger, lastUsedCol, lastUsedRow, rewriteOwnSheetEdits } from "./ledgers";
 import { Issue, JobOptions, JobResult } from "./types";
+import { fxRdSubsidyOf } from "../fx/rd";
+import { cachedNumber, columnOf, Criterion, countIfs, engineValue, kjFunctionValue, notBlank, numberCompare, numberEquals, otherFormulasReason, sameCached, sumIfs, textEquals, Unknowable } from "./cached";
 
 export const RD_SUMMARY_SHEET = "研发补助汇总";
 export const RD_HEADERS: Record<RdScheme, string> = { province: "省级研发补助（万元）", city: "市级研发补助（万元）" };
@@ -46,6 +48,8 @@ export interface RdJobOptions extends JobOptions {
    * the rows that cannot be computed are explained (their marks say why) and `why` is "" elsewhere.
    */
   reasons?: boolean;
+  /** Packs were given besides the workbook's own (kj --policy): other KJ formulas need recalculating. */
+  policiesGiven?: boolean;
 }
 
 /** One scheme's result on one row. */
@@ -104,6 +108,11 @@ export interface RdSubsidiesReport {
   typedAmounts: number;
   issues: Issue[];
   summarySheet: string | null;
+  /**
+   * Why some formula written has no exact cached result (a host that writes files must then
+   * recalculate the workbook), in Chinese; null when every formula carries the value it gives.
+   */
+  recalcReason: string | null;
   notes: string[];
 }
 
@@ -147,6 +156,7 @@ export function fillRdSubsidies(snapshot: WorkbookSnapshot, opts: RdJobOptions, 
     typedAmounts: 0,
     issues: [],
     summarySheet: null,
+    recalcReason: null,
     notes: [],
   };
   const edits: Edit[] = [];
@@ -167,16 +177,21 @@ export function fillRdSubsidies(snapshot: WorkbookSnapshot, opts: RdJobOptions, 
       report.notes.push(`${opts.year} 年度没有${RD_SCHEME_NAMES[s]}政策包：不写入“${RD_HEADERS[s]}”列。${e.message}`);
     }
   }
-  const summarised: { l: Ledger; cols: Record<RdScheme, number>; lastRow: number }[] = [];
+  const summarised: { l: Ledger; cols: Record<RdScheme, number>; lastRow: number; shown: Record<RdScheme, Map<number, CellValue>> }[] = [];
   for (const l of ledgers) {
-    const done = fillLedger(l, opts.year, used, report, edits, opts.reasons ?? true);
+    const done = fillLedger(l, opts.year, used, report, edits, opts.reasons ?? true, packs);
     if (done) summarised.push({ l, ...done });
+  }
+  // The cached results can be exact only when nothing else in the workbook needs the engine:
+  // every formula of a ledger is one the job valued, no other sheet reads a ledger.
+  for (const x of summarised) {
+    report.recalcReason ??= otherFormulasReason(snapshot, x.l.sheet, RD_SUMMARY_SHEET, (row, col, f) => SCHEMES.some((s) => col === x.cols[s] && x.shown[s].has(row)) && KJ_RDSUBSIDY_FORMULA.test(f), opts.policiesGiven);
   }
   report.byTown = townTotals(report.rows);
   if (summarised.length > 0 && (used.province || used.city)) {
     const first = summarised[0];
     if (summarised.length > 1) report.notes.push(`有 ${summarised.length} 个研发费用台账，汇总表只汇总第一个（“${first.l.sheet.name}”）`);
-    edits.push(...summaryEdits(snapshot, first.l, first.cols, first.lastRow, opts.year, used, report));
+    edits.push(...summaryEdits(snapshot, first.l, first.cols, first.lastRow, opts.year, used, report, first.shown));
     report.summarySheet = RD_SUMMARY_SHEET;
   }
   return { report, edits };
@@ -199,7 +214,15 @@ function townTotals(rows: readonly RdRow[]): RdSubsidiesReport["byTown"] {
   return [...map.values()].sort((a, b) => (a.town === NO_TOWN ? 1 : b.town === NO_TOWN ? -1 : collator.compare(a.town, b.town)));
 }
 
-function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPack>>, report: RdSubsidiesReport, edits: Edit[], reasons: boolean): { cols: Record<RdScheme, number>; lastRow: number } | null {
+function fillLedger(
+  l: Ledger,
+  year: number,
+  used: Partial<Record<RdScheme, RdPack>>,
+  report: RdSubsidiesReport,
+  edits: Edit[],
+  reasons: boolean,
+  packs: readonly RdPack[],
+): { cols: Record<RdScheme, number>; lastRow: number; shown: Record<RdScheme, Map<number, CellValue>> } | null {
   const S = l.sheet.name;
   const headerRow = l.mapping.headerRow;
   const clearPreviousMarks: Edit = { type: "clearMarks", sheet: S };
@@ -250,7 +273,37 @@ function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPa
   const firstRow = rows.length > 0 ? rows[0].row : headerRow + 1;
   const lastRow = rows.length > 0 ? rows[rows.length - 1].row : headerRow;
   const formulas: Record<RdScheme, (string | null)[][]> = { province: [], city: [] };
-  for (let r = firstRow; r <= lastRow; r++) for (const s of SCHEMES) formulas[s].push([null]);
+  const results: Record<RdScheme, CellValue[][]> = { province: [], city: [] };
+  for (let r = firstRow; r <= lastRow; r++)
+    for (const s of SCHEMES) {
+      formulas[s].push([null]);
+      results[s].push([null]);
+    }
+  // What each of the add-in's formulas gives (its cached result), by row: the value =KJ.RDSUBSIDY
+  // computes on the cells as every host hands them over (src/jobs/cached.ts).
+  const shown: Record<RdScheme, Map<number, CellValue>> = { province: new Map(), city: new Map() };
+  const headerArg = [headerCells.map((v) => engineValue(v))];
+  const headerAsRead = !headerCells.some((c) => c instanceof Date);
+  const formulaValue = (s: RdScheme, row: number): CellValue => {
+    const y = yearCol === undefined ? year : engineValue(cellAt(l.sheet, row, yearCol));
+    if (y !== null && typeof y === "object" && !(y instanceof Date)) return { error: y.error };
+    const cells: CellValue[] = [];
+    for (let c = firstCol; c <= rangeEnd; c++) cells.push(engineValue(cellAt(l.sheet, row, c)));
+    return kjFunctionValue(() => fxRdSubsidyOf(RD_SCHEME_ARGS[s], y === null ? undefined : y, headerArg, [cells], packs));
+  };
+  /** Values the add-in's formula on a row the job does not fill (another year): kept, its cached result made right. */
+  const keepOurs = (row: number) => {
+    for (const s of SCHEMES) {
+      const formula = formulaAt(l.sheet, row, cols[s]);
+      if (formula === null || formula !== rdFormula(s, row, headerRow, firstCol, rangeEnd, yearCol, year)) continue;
+      const v = formulaValue(s, row);
+      shown[s].set(row, v);
+      if (!sameCached(cellAt(l.sheet, row, cols[s]), v)) {
+        formulas[s][row - firstRow][0] = formula;
+        results[s][row - firstRow][0] = v;
+      }
+    }
+  };
   let ofYear = 0;
   let otherYears = 0;
   const typedBefore = report.typedAmounts;
@@ -265,10 +318,12 @@ function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPa
         const message = y.status === "blank" ? "年度未填写，未计算研发补助" : `年度无法识别，未计算研发补助：${y.message}`;
         report.issues.push(cellIssue(l, row, "year", "error", message));
         markAt(row, yearCol, "error", message);
+        keepOurs(row);
         continue;
       }
       if (y.value !== year) {
         otherYears++;
+        keepOurs(row);
         continue;
       }
       if (typeof raw !== "number") {
@@ -318,9 +373,16 @@ function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPa
       const empty = formula === null && isBlankCell(value);
       const wanted = rdFormula(s, row, headerRow, firstCol, rangeEnd, yearCol, year);
       if (isOurs || empty) {
-        if (formula !== wanted) {
+        // The formula reads the same cells the job just read: where an engine sees them as they
+        // are (no date among them, the year a number), its value is the job's own result.
+        const asRead = headerAsRead && (yearCol === undefined || cellAt(l.sheet, row, yearCol) === year) && !rowCells.some((c) => c instanceof Date);
+        const v = asRead ? (result.amount === null ? { error: "#N/A" } : kjFunctionValue(() => result.amount!.toNumber())) : formulaValue(s, row);
+        shown[s].set(row, v);
+        if (formula !== wanted) report.formulasWritten++;
+        // Written again when the formula or its cached result is not as it should be.
+        if (formula !== wanted || !sameCached(value, v)) {
           formulas[s][row - firstRow][0] = wanted;
-          report.formulasWritten++;
+          results[s][row - firstRow][0] = v;
         }
         cells[s] = { amount: result.amount, eligible: result.eligible, provisional: result.provisional, why, problem, source: "formula" };
         if (problem !== null) {
@@ -360,7 +422,7 @@ function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPa
   }
 
   for (const s of SCHEMES) {
-    if (used[s] && formulas[s].some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: cols[s], formulas: formulas[s] });
+    if (formulas[s].some((r) => r[0] !== null)) edits.push({ type: "setFormulas", sheet: S, row: firstRow, col: cols[s], formulas: formulas[s], results: results[s] });
   }
   for (const s of SCHEMES) edits.push({ type: "numberFormat", sheet: S, row: headerRow + 1, col: cols[s], rows: Math.max(1, lastRow - headerRow), cols: 1, format: WAN_NUMBER_FORMAT });
   edits.push(clearPreviousMarks);
@@ -368,7 +430,7 @@ function fillLedger(l: Ledger, year: number, used: Partial<Record<RdScheme, RdPa
   if (!l.sheet.formulas && report.typedAmounts > typedBefore) report.notes.push(`未读取到“${S}”的公式：研发补助列中已有数值的单元格一律按手工填写处理，不会改写`);
   if (ofYear === 0) report.notes.push(`“${S}”中没有 ${year} 年度的行${otherYears > 0 ? `（其他年度 ${otherYears} 行）` : ""}`);
   report.sheets.push({ sheet: S, headerRow, rows: ofYear, otherYears, columns: { province: columnLetter(cols.province), city: columnLetter(cols.city) } });
-  return { cols, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)) };
+  return { cols, lastRow: Math.max(lastRow, lastUsedRow(l.sheet)), shown };
 }
 
 // ---------------------------------------------------------------- 研发补助汇总
@@ -389,6 +451,7 @@ function summaryEdits(
   year: number,
   used: Partial<Record<RdScheme, RdPack>>,
   report: RdSubsidiesReport,
+  shown: Record<RdScheme, ReadonlyMap<number, CellValue>>,
 ): Edit[] {
   const S = RD_SUMMARY_SHEET;
   const edits = rewriteOwnSheetEdits(snapshot, S);
@@ -400,23 +463,84 @@ function summaryEdits(
   const townCol = l.mapping.columns.town;
   const nameCol = l.mapping.columns.name;
   const YEAR = yearCol !== undefined ? range(yearCol) : null;
+
+  // Each formula is built together with the value it gives (its cached result), from the same
+  // cells as an engine sees them (src/jobs/cached.ts); `known` turns false with the first value
+  // that cannot be known, and the report then asks the host to recalculate.
+  let known = report.recalcReason === null;
+  const guard = <T>(compute: () => T): T | null => {
+    if (!known) return null;
+    try {
+      return compute();
+    } catch (e) {
+      if (!(e instanceof Unknowable)) throw e;
+      report.recalcReason ??= e.reason;
+      known = false;
+      return null;
+    }
+  };
+  const column = (col: number, own?: ReadonlyMap<number, CellValue>) => guard(() => columnOf(l.sheet, col, from, to, own ? (r) => own.get(r) : undefined));
+  const amt: Record<RdScheme, CellValue[] | null> = { province: column(cols.province, shown.province), city: column(cols.city, shown.city) };
+  const yearC = yearCol !== undefined ? column(yearCol) : null;
+  const nameC = nameCol !== undefined ? column(nameCol) : null;
+  const townC = townCol !== undefined ? column(townCol) : null;
+  /** A criterion pair: its formula text and its test (made when the value is wanted). */
+  interface Crit {
+    text: string;
+    make: () => Criterion;
+  }
+  /** A cell: its formula text (without "=") and its value (null when unknown). */
+  interface Cell {
+    f: string;
+    v: Decimal | null;
+  }
   // Rows of the year: by 年度 when there is the column, else every row with a name.
-  const ofYear: string[] = YEAR ? [`${YEAR},${year}`] : nameCol !== undefined ? [`${range(nameCol)},"<>"`] : [];
+  const ofYear: Crit[] = YEAR
+    ? [{ text: `${YEAR},${year}`, make: () => numberEquals(yearC!, year) }]
+    : nameCol !== undefined
+      ? [{ text: `${range(nameCol)},"<>"`, make: () => notBlank(nameC!) }]
+      : [];
   const AMT: Record<RdScheme, string> = { province: range(cols.province), city: range(cols.city) };
+  const amountIs = (s: RdScheme, op: ">" | ">=", n: number): Crit => ({ text: `${AMT[s]},"${op}${n}"`, make: () => numberCompare(amt[s]!, op, n) });
   // Sums and counts also ask 金额 >= 0: a row whose formula shows an error (or WPS's error text)
   // is left out of the amount and counted as 无法计算, instead of turning the total into an error.
-  const countIfs = (crit: string[]) => `COUNTIFS(${crit.join(",")})`;
-  const sumIfs = (s: RdScheme, crit: string[]) => `SUMIFS(${[AMT[s], ...crit, `${AMT[s]},">=0"`].join(",")})`;
-
+  const countIfs_ = (crit: Crit[]): Cell => ({
+    f: `COUNTIFS(${crit.map((c) => c.text).join(",")})`,
+    v: guard(() => {
+      if (crit.length === 0) throw new Unknowable("台账没有“年度”和“企业名称”列，汇总公式无法统计");
+      return new Decimal(countIfs(crit.map((c) => c.make())));
+    }),
+  });
+  const sumIfs_ = (s: RdScheme, crit: Crit[]): Cell => {
+    const all = [...crit, amountIs(s, ">=", 0)];
+    return { f: `SUMIFS(${[AMT[s], ...all.map((c) => c.text)].join(",")})`, v: guard(() => sumIfs(amt[s]!, all.map((c) => c.make()))) };
+  };
   const values: CellValue[][] = [];
   const formulas: (string | null)[][] = [];
+  const results: CellValue[][] = [];
+  /** The value of each cell written so far, by "C12", for formulas that refer to other cells. */
+  const at = new Map<string, Decimal | null>();
+  const ref = (a: string): Cell => ({ f: a, v: at.get(a) ?? null });
+  const op = (sign: "+" | "-", a: Cell, b: Cell): Cell => ({ f: `${a.f}${sign}${b.f}`, v: a.v === null || b.v === null ? null : sign === "+" ? a.v.plus(b.v) : a.v.minus(b.v) });
+  const sumRange = (L: string, first: number, last: number): Cell => {
+    if (last < first) return { f: "0", v: new Decimal(0) };
+    let v: Decimal | null = new Decimal(0);
+    for (let r = first; r <= last; r++) {
+      const x = at.get(`${L}${r}`) ?? null;
+      v = v === null || x === null ? null : v.plus(x);
+    }
+    return { f: `SUM(${L}${first}:${L}${last})`, v };
+  };
   const bold: number[] = [];
   const countCells: { row: number; col: number }[] = [];
   const amountCells: { row: number; col: number }[] = [];
-  const line = (v: CellValue[], f: (string | null)[] = []) => {
+  const line = (v: CellValue[], f: (Cell | null)[] = []) => {
     values.push(v);
-    formulas.push(f);
-    return values.length;
+    const r = values.length;
+    formulas.push(f.map((c) => (c === null ? null : `=${c.f}`)));
+    results.push(f.map((c) => (c === null || c.v === null ? null : guard(() => cachedNumber(c.v as Decimal)))));
+    f.forEach((c, j) => c && at.set(`${columnLetter(j + 1)}${r}`, c.v));
+    return r;
   };
   const header = (cells: string[]) => bold.push(line(cells));
   const setKinds = (row: number, counts: number[], amounts: number[]) => {
@@ -445,11 +569,12 @@ function summaryEdits(
       continue;
     }
     schemeRow[s] = r;
-    line([RD_SCHEME_NAMES[s]], [null, `=${countIfs(ofYear)}`, `=${countIfs([...ofYear, `${AMT[s]},">0"`])}`, `=B${r}-${countIfs([...ofYear, `${AMT[s]},">=0"`])}`, `=${sumIfs(s, ofYear)}`]);
+    const rows = countIfs_(ofYear);
+    line([RD_SCHEME_NAMES[s]], [null, rows, countIfs_([...ofYear, amountIs(s, ">", 0)]), op("-", { f: `B${r}`, v: rows.v }, countIfs_([...ofYear, amountIs(s, ">=", 0)])), sumIfs_(s, ofYear)]);
     setKinds(r, [2, 3, 4], [5]);
   }
-  const both = SCHEMES.filter((s) => schemeRow[s] !== undefined).map((s) => `E${schemeRow[s]}`);
-  const totalRow = line(["两项合计"], [null, null, null, null, `=${both.join("+")}`]);
+  const both = SCHEMES.filter((s) => schemeRow[s] !== undefined).map((s) => ref(`E${schemeRow[s]}`));
+  const totalRow = line(["两项合计"], [null, null, null, null, both.slice(1).reduce((a, b) => op("+", a, b), both[0])]);
   setKinds(totalRow, [], [5]);
   line([]);
 
@@ -461,26 +586,41 @@ function summaryEdits(
     header(["按镇街", "企业（行）数", "省级获补助", "省级补助（万元）", "市级获补助", "市级补助（万元）", "合计（万元）"]);
     const first = values.length + 1;
     const towns = report.byTown.filter((t) => t.town !== NO_TOWN);
-    const schemeCells = (crit: string[], s: RdScheme): (string | null)[] =>
-      used[s] ? [`=${countIfs([...crit, `${AMT[s]},">0"`])}`, `=${sumIfs(s, crit)}`] : [null, null];
+    const schemeCells = (crit: Crit[], s: RdScheme): (Cell | null)[] => (used[s] ? [countIfs_([...crit, amountIs(s, ">", 0)]), sumIfs_(s, crit)] : [null, null]);
+    /** D+F of row r, once D and F of it are known. */
+    const bothOf = (r: number, d: Cell | null, f: Cell | null): Cell => ({ f: `D${r}+F${r}`, v: d?.v == null || f?.v == null ? null : d.v.plus(f.v) });
     for (const t of towns) {
-      const crit = [...ofYear, `${TOWN},${literal(t.town)}`];
-      const r = line([t.town], [null, `=${countIfs(crit)}`, ...schemeCells(crit, "province"), ...schemeCells(crit, "city"), `=D${values.length + 1}+F${values.length + 1}`]);
+      const crit = [...ofYear, { text: `${TOWN},${literal(t.town)}`, make: () => textEquals(townC!, t.town) }];
+      const r = values.length + 1;
+      const [c, d] = schemeCells(crit, "province");
+      const [e, f] = schemeCells(crit, "city");
+      line([t.town], [null, countIfs_(crit), c, d, e, f, bothOf(r, d ?? { f: "", v: new Decimal(0) }, f ?? { f: "", v: new Decimal(0) })]);
       setKinds(r, [2, 3, 5], [4, 6, 7]);
     }
     const last = values.length;
-    const sumOf = (col: string) => (last >= first ? `SUM(${col}${first}:${col}${last})` : "0");
     if (report.byTown.some((t) => t.town === NO_TOWN)) {
       // The rest: rows without a town (or one written otherwise), as the totals minus the towns.
       const r = values.length + 1;
-      const rest = (col: string) => `=${col}${r + 1}-${sumOf(col)}`;
-      line([NO_TOWN], [null, rest("B"), used.province ? rest("C") : null, used.province ? rest("D") : null, used.city ? rest("E") : null, used.city ? rest("F") : null, `=D${r}+F${r}`]);
+      // The 合计 row below (r + 1) is written after this one: its values are computed first.
+      const totals: Record<string, Cell> = {
+        B: countIfs_(ofYear),
+        C: schemeRow.province ? ref(`C${schemeRow.province}`) : { f: "", v: null },
+        D: schemeRow.province ? ref(`E${schemeRow.province}`) : { f: "", v: null },
+        E: schemeRow.city ? ref(`C${schemeRow.city}`) : { f: "", v: null },
+        F: schemeRow.city ? ref(`E${schemeRow.city}`) : { f: "", v: null },
+      };
+      const rest = (L: string): Cell => op("-", { f: `${L}${r + 1}`, v: totals[L].v }, sumRange(L, first, last));
+      const d = used.province ? rest("D") : null;
+      const f = used.city ? rest("F") : null;
+      line([NO_TOWN], [null, rest("B"), used.province ? rest("C") : null, d, used.city ? rest("E") : null, f, bothOf(r, d ?? { f: "", v: new Decimal(0) }, f ?? { f: "", v: new Decimal(0) })]);
       setKinds(r, [2, 3, 5], [4, 6, 7]);
     }
     const r = values.length + 1;
     const p = schemeRow.province;
     const c = schemeRow.city;
-    line(["合计"], [null, `=${countIfs(ofYear)}`, p ? `=C${p}` : null, p ? `=E${p}` : null, c ? `=C${c}` : null, c ? `=E${c}` : null, `=D${r}+F${r}`]);
+    const D = p ? ref(`E${p}`) : null;
+    const F = c ? ref(`E${c}`) : null;
+    line(["合计"], [null, countIfs_(ofYear), p ? ref(`C${p}`) : null, D, c ? ref(`C${c}`) : null, F, bothOf(r, D ?? { f: "", v: new Decimal(0) }, F ?? { f: "", v: new Decimal(0) })]);
     setKinds(r, [2, 3, 5], [4, 6, 7]);
     bold.push(r);
   }
@@ -488,7 +628,7 @@ function summaryEdits(
   const width = 7;
   const pad = <T>(rows: T[][], fill: T) => rows.map((row) => [...row, ...new Array<T>(width - row.length).fill(fill)]);
   edits.push({ type: "setValues", sheet: S, row: 1, col: 1, values: pad(values, null) });
-  edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null) });
+  edits.push({ type: "setFormulas", sheet: S, row: 1, col: 1, formulas: pad(formulas, null), ...(known ? { results: pad(results, null) } : {}) });
   for (const c of countCells) edits.push({ type: "numberFormat", sheet: S, row: c.row, col: c.col, rows: 1, cols: 1, format: COUNT_NUMBER_FORMAT });
   for (const c of amountCells) edits.push({ type: "numberFormat", sheet: S, row: c.row, col: c.col, rows: 1, cols: 1, format: WAN_NUMBER_FORMAT });
   for (const r of bold) edits.push({ type: "bold", sheet: S, row: r, col: 1, rows: 1, cols: r === 1 ? 1 : width });

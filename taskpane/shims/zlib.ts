@@ -9,11 +9,16 @@
  *                                                throws a RangeError "larger than" past the limit;
  *                                                with Z_SYNC_FLUSH a cut stream gives what it has
  *   createInflateRaw()                           on("data" | "error" | "end"), end(data), destroy()
+ *   deflateRawSync                               undefined: the writers (src/host/xlsx/ooxml.ts putPart)
+ *                                                then let JSZip compress, as in the browser before
  */
 import { Buffer } from "buffer";
 import { Inflate } from "fflate";
 
 export const constants = { Z_SYNC_FLUSH: 2, Z_FINISH: 4 } as const;
+
+/** No deflate here: putPart checks for it and leaves compressing to JSZip. */
+export const deflateRawSync: ((data: Uint8Array, options?: { level?: number }) => Buffer) | undefined = undefined;
 
 const TABLE = (() => {
   const t = new Uint32Array(256);

@@ -37,7 +37,7 @@ export function memoryInspector(host: MemoryHost): HostInspector {
 
 runHostContract("memory", async (sheets) => {
   const host = new MemoryHost(sheets);
-  return { host, inspect: memoryInspector(host) };
+  return { host, inspect: memoryInspector(host), keepsResults: true };
 });
 
 // ---- xlsx -------------------------------------------------------------------------------
@@ -108,6 +108,7 @@ async function openedXlsx(file: string): Promise<HostUnderTest> {
   return {
     host,
     inspect: xlsxInspector(host),
+    keepsResults: true,
     reopen: async () => {
       const next = path.join(tempDir, `reopened-${++fileCounter}.xlsx`);
       await saveXlsxAtomic(host.workbook, next, { inputPath: file });

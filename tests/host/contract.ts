@@ -38,6 +38,12 @@ export interface HostInspector {
 
 export interface HostUnderTest {
   host: SpreadsheetHost;
+  /**
+   * True for hosts that store files (memory, xlsx): the `results` of a setFormulas edit are the
+   * formulas' cached values, kept exactly. Hosts with a calculation engine (Excel, WPS) ignore
+   * them and compute the values themselves.
+   */
+  keepsResults?: boolean;
   inspect: HostInspector;
   /** Saves and opens the workbook again (file-based hosts): marks must survive it. */
   reopen?: () => Promise<HostUnderTest>;
@@ -247,6 +253,40 @@ export function runHostContract(name: string, makeHost: MakeHost, options: Contr
       assert.ok(snap.formulas, "the snapshot reports formulas");
       assert.equal(snap.formulas?.[3][1], "=SUM(1,2)");
       assert.equal(snap.formulas?.[3][2], null);
+    });
+
+    it("setFormulas with results: the formulas are written, and a host that stores files keeps the results as their cached values", async () => {
+      const made = await makeHost(ledgerSeed());
+      const { host } = made;
+      // Every kind of result: an exact decimal, a whole number, text, a boolean, an error; null leaves a cell alone.
+      const formulas = [["=ROUND(SUM(0.1,0.2),4)", "=COUNTA(A1:A3)", null], ['="甲"&"乙"', "=1=1", "=NA()"]];
+      const results: CellValue[][] = [[0.3, 3, "不写"], ["甲乙", true, { error: "#N/A" }]];
+      await host.apply([
+        { type: "setValues", sheet: "说明", row: 6, col: 3, values: [["保留"]] },
+        { type: "setFormulas", sheet: "说明", row: 6, col: 1, formulas, results },
+      ]);
+      const check = async (x: HostUnderTest, when: string) => {
+        formulas.forEach((r, i) =>
+          r.forEach((f, j) => {
+            const at = [6 + i, 1 + j] as const;
+            if (f === null) {
+              assert.equal(x.inspect.formula("说明", ...at), null, `${when}: null leaves the cell alone`);
+              assert.equal(x.inspect.value("说明", ...at), "保留", `${when}: null leaves the cell alone`);
+              return;
+            }
+            assert.equal(x.inspect.formula("说明", ...at), f, `${when}: formula at ${at}`);
+            const v = x.inspect.value("说明", ...at);
+            if (made.keepsResults) assert.ok(sameCell(v, results[i][j]), `${when}: cached ${JSON.stringify(v)} at ${at}, given ${JSON.stringify(results[i][j])}`);
+          }),
+        );
+        if (made.keepsResults) {
+          const snap = await x.host.readSheet("说明");
+          assert.equal(snap.values[5][0], 0.3, `${when}: the snapshot shows the cached result`);
+          assert.equal(snap.formulas?.[5][0], "=ROUND(SUM(0.1,0.2),4)");
+        }
+      };
+      await check(made, "applied");
+      if (made.reopen) await check(await made.reopen(), "saved and reopened");
     });
 
     it("ensureSheet creates a sheet once and leaves an existing one alone", async () => {

@@ -42,13 +42,16 @@ export async function awardsCommand(file: string, opts: AwardsOptions, io: Io): 
   const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
-  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet }, policies.plans);
+  const { report, edits } = fillAwards(opened.snapshot, { asOf, sheet: opts.sheet, policiesGiven: extra.length > 0 }, policies.plans);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   let written: string | undefined;
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
-    // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    written = await saveResult(opened, opts.out, { recalcToday: asOf, extraPolicies: extra });
+    // The job gives every formula its exact cached result (so the copy shows amounts in any
+    // viewer) and the package is written as it is; only when it could not (a user's formula it
+    // reads, see report.recalcReason) is the whole copy recalculated, and the clerk told why.
+    if (report.recalcReason !== null) opened.notices.push(`已重算整个工作簿：${report.recalcReason}`);
+    written = await saveResult(opened, opts.out, { recalcToday: report.recalcReason !== null ? asOf : undefined, today: asOf, extraPolicies: extra });
     printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(awardsJson(file, report, written)));
@@ -68,7 +71,8 @@ export function awardsJson(file: string, r: AwardsReport, out?: string): object 
     issues: r.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
     summarySheet: r.summarySheet,
     notes: r.notes,
-    ...(out !== undefined ? { out } : {}),
+    // With --out: why the copy had to be recalculated (null: every formula carries the value the job computed).
+    ...(out !== undefined ? { out, recalculated: r.recalcReason } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { RD_SCHEME_NAMES } from "../../policy/rd";
 import { Io, jsonNumber, parseDateOption } from "../common";
 import { CliError, EXIT } from "../../errors";
 import { run } from "../run";
-import { addEdits, checkOutPath, issueText, openForJob, saveResult, shownName } from "./job-io";
+import { addEdits, checkOutPath, issueText, openForJob, printNotices, saveResult, shownName } from "./job-io";
 import { loadPolicyFiles, policiesForWorkbook, withPolicyOption } from "../policy-io";
 import { parseYearOption } from "./rdsubsidy";
 
@@ -52,14 +52,18 @@ export async function rdSubsidiesCommand(file: string, opts: RdSubsidiesOptions,
   const extra = loadPolicyFiles(opts.policy);
   const opened = await openForJob(file, opts.sheet, io.err);
   const policies = policiesForWorkbook(opened.snapshot, file, extra);
-  const { report, edits } = fillRdSubsidies(opened.snapshot, { asOf, sheet: opts.sheet, year, reasons: Boolean(opts.json) }, policies.rdPacks);
+  const { report, edits } = fillRdSubsidies(opened.snapshot, { asOf, sheet: opts.sheet, year, reasons: Boolean(opts.json), policiesGiven: extra.length > 0 }, policies.rdPacks);
   if (report.sheets.length === 0) throw new CliError("no_ledger", `“${shownName(file)}”中${report.notes.join("；")}`);
   if (!report.policies.province && !report.policies.city) throw new CliError("no_policy", SCHEMES.map((s) => report.noPolicy[s]).join("；"));
   let written: string | undefined;
   if (opts.out !== undefined) {
     await addEdits(opened, edits);
-    // Cached results for the new formulas, so the copy shows amounts in any viewer.
-    written = await saveResult(opened, opts.out, { recalcToday: asOf, extraPolicies: extra });
+    // The job gives every formula its exact cached result (so the copy shows amounts in any
+    // viewer) and the package is written as it is; only when it could not (a user's formula it
+    // reads, see report.recalcReason) is the whole copy recalculated, and the clerk told why.
+    if (report.recalcReason !== null) opened.notices.push(`已重算整个工作簿：${report.recalcReason}`);
+    written = await saveResult(opened, opts.out, { recalcToday: report.recalcReason !== null ? asOf : undefined, today: asOf, extraPolicies: extra });
+    printNotices(io, opened);
   }
   if (opts.json) io.out(JSON.stringify(rdSubsidiesJson(file, report, written)));
   else printReport(io, file, report, written);
@@ -82,7 +86,8 @@ export function rdSubsidiesJson(file: string, r: RdSubsidiesReport, out?: string
     issues: r.issues.map((i) => ({ sheet: i.sheet, row: i.row, column: i.column, field: i.field, severity: i.severity, message: i.message })),
     summarySheet: r.summarySheet,
     notes: r.notes,
-    ...(out !== undefined ? { out } : {}),
+    // With --out: why the copy had to be recalculated (null: every formula carries the value the job computed).
+    ...(out !== undefined ? { out, recalculated: r.recalcReason } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * workbook's sheet list, and streaming the zip back out. No file access here.
  */
 import JSZip from "jszip";
+import * as zlib from "zlib";
 import { columnLetter } from "../../text";
 
 /**
@@ -357,7 +358,43 @@ export function findPart(zip: JSZip, path: string): string | null {
 
 /** Replaces or adds a part; no folder entries (Excel writes none, and an OPC package has no folders). */
 export function putPart(zip: JSZip, path: string, data: string | Buffer): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const deflate = (zlib as Partial<typeof zlib>).deflateRawSync;
+  const template = bytes.length >= NATIVE_DEFLATE_MIN && typeof deflate === "function" && typeof zlib.crc32 === "function" ? deflatedPart(zip) : null;
+  if (template && deflate) {
+    // Node's zlib compresses a large sheet several times faster than JSZip's JavaScript deflate
+    // (pako): the part is handed to JSZip already compressed, the way JSZip holds the parts of
+    // the package it loaded (and writes them out as they are).
+    const raw = deflate(bytes, { level: 6 });
+    const part = Object.assign(Object.create(template.proto) as object, { compressedSize: raw.length, uncompressedSize: bytes.length, crc32: zlib.crc32(bytes), compression: template.compression, compressedContent: raw });
+    zip.file(path, part as unknown as Buffer, { binary: true, createFolders: false });
+    return;
+  }
   zip.file(path, data, { createFolders: false });
+}
+
+/** Parts from this size on are compressed with Node's zlib (smaller ones are not worth it; the browser's zlib shim has no deflate). */
+const NATIVE_DEFLATE_MIN = 64 * 1024;
+
+/** JSZip's holder of an already-deflated part (its prototype and compression), taken from a part of the loaded package. */
+interface DeflatedTemplate {
+  proto: object;
+  compression: unknown;
+}
+
+/**
+ * A deflated part of the package as JSZip holds it, for its prototype: JSZip does not export the
+ * class (its module pulls in Node streams, which the browser bundle cannot have). Null when the
+ * package has no deflated part (the part is then compressed by JSZip as before).
+ */
+function deflatedPart(zip: JSZip): DeflatedTemplate | null {
+  for (const f of Object.values(zip.files)) {
+    const d = (f as unknown as { _data?: unknown })._data as { compression?: { magic?: string }; compressedContent?: unknown; compressedSize?: unknown; crc32?: unknown } | undefined;
+    if (d && typeof d === "object" && d.compression?.magic === "\x08\x00" && d.compressedContent !== undefined && typeof d.compressedSize === "number" && typeof d.crc32 === "number") {
+      return { proto: Object.getPrototypeOf(d) as object, compression: d.compression };
+    }
+  }
+  return null;
 }
 
 /** Writes the package to a stream (not ending it); unchanged parts keep their compressed bytes. */

@@ -1174,6 +1174,32 @@ type CellRewrite = (existing: ExistingCell | null, orig: number, t: Target) => B
  * changes is kept as slices of the original bytes. `head` and `tail` may change the XML before
  * <sheetData> (e.g. <cols>) and after it (e.g. conditional formats).
  */
+/** The r="A1" attribute of a <c> start tag (preceded by white space, so not xr:r or the like). */
+const CELL_ADDRESS = /\sr\s*=\s*["']([^"']*)["']/;
+const R_ATTRIBUTE = Buffer.from(' r="', "latin1");
+
+/**
+ * The address of the <c> start tag buf[start..end) when it is written ` r="A1"` (as every writer
+ * does), read from the bytes without making a string; null otherwise (the caller parses the tag).
+ */
+function addressInTag(buf: Buffer, start: number, end: number): { row: number; col: number } | null {
+  let p = buf.indexOf(R_ATTRIBUTE, start);
+  if (p < 0 || p >= end) return null;
+  p += R_ATTRIBUTE.length;
+  let col = 0;
+  let row = 0;
+  let c = buf[p];
+  while (c >= 65 && c <= 90 && col <= 16_384) {
+    col = col * 26 + (c - 64);
+    c = buf[++p];
+  }
+  while (c >= 48 && c <= 57 && row <= 1_048_576) {
+    row = row * 10 + (c - 48);
+    c = buf[++p];
+  }
+  return c === 34 && col >= 1 && col <= 16_384 && row >= 1 && row <= 1_048_576 ? { row, col } : null;
+}
+
 function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], rewrite: CellRewrite, edit: { head?: (head: string) => string; tail?: (tail: string) => string } = {}): PatchedSheet {
   const latin = (a: number, b: number) => buf.toString("latin1", a, b);
   assertUtf8(latin(0, Math.min(buf.length, 200)));
@@ -1274,9 +1300,15 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
           const cSelf = buf[cTagEnd - 1] === SLASH;
           const cEnd = cSelf ? cTagEnd + 1 : buf.indexOf("</c>", cTagEnd, "latin1") + 4;
           if (cEnd < 4) throw new PackageNotHandled("unterminated cell", { reason: `工作表“${sheet}”的内容不完整，文件可能已损坏` });
-          const cTag = latin(ci, cTagEnd + 1);
-          const ca = attributes(cTag.slice(2));
-          const at = ca.r ? decodeAddress(ca.r) : null;
+          // Most cells are passed over: only their address is read, from the bytes (the tag as
+          // text and all its attributes only for a target, or when r="…" is written otherwise).
+          let cTag: string | null = null;
+          let at = addressInTag(buf, ci, cTagEnd);
+          if (!at) {
+            cTag = latin(ci, cTagEnd + 1);
+            const ref = CELL_ADDRESS.exec(cTag)?.[1] ?? attributes(cTag.slice(2)).r;
+            at = ref ? decodeAddress(ref) : null;
+          }
           if (!at || at.row !== r || at.col <= prevCol) throw new PackageNotHandled("cells without addresses or out of order", NO_ADDRESSES);
           prevCol = at.col;
           const before: Buffer[] = [];
@@ -1287,6 +1319,8 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
           }
           if (wi < want.length && want[wi].col === at.col) {
             const t = want[wi++];
+            cTag ??= latin(ci, cTagEnd + 1);
+            const ca = attributes(cTag.slice(2));
             const orig = ca.s !== undefined ? Number(ca.s) : 0;
             if (!Number.isInteger(orig)) throw new PackageNotHandled("cell style not a number");
             originalStyles.set(cellKey(t.row, t.col), orig);
