@@ -46,6 +46,7 @@ import {
   ooxmlText,
   PackageNotHandled,
   parseRelationships,
+  partBytes,
   readWorkbookPart,
   WorkbookParts,
   relativeTarget,
@@ -456,7 +457,7 @@ class PackageWriter {
         if (t.content?.kind === "value" && t.content.value instanceof Date && !styles.isDateStyle(s)) s = styles.numFmtStyle(s, DEFAULT_DATE_FORMAT);
         return s;
       };
-      let sheetBytes = await this.zip.file(sheetPath)?.async("nodebuffer");
+      let sheetBytes = await partBytes(this.zip, sheetPath);
       if (!sheetBytes) throw new PackageNotHandled(`missing part ${sheetPath}`, { reason: `工作表“${sheet}”的内容缺失，文件可能已损坏` });
       // A shared formula whose first cell is overwritten: its other cells get their own formulas first.
       const overwritten = sharedMastersHit(sheetBytes, targets);
@@ -513,7 +514,7 @@ class PackageWriter {
     for (const [source, blocks] of bySource) {
       const path = this.partOf.get(source);
       if (!path) throw new PackageNotHandled(`no worksheet ${source}`, { reason: `工作簿中没有名为“${source}”的工作表` });
-      const buf = (await this.zip.file(path)?.async("nodebuffer")) ?? null;
+      const buf = await partBytes(this.zip, path);
       if (!buf) throw new PackageNotHandled(`missing part ${path}`, { reason: `工作表“${source}”的内容缺失，文件可能已损坏` });
       const rows = new Set<number>();
       for (const b of blocks) for (let r = b.from.row; r < b.from.row + b.from.rows; r++) rows.add(r);
@@ -1197,15 +1198,21 @@ type CellXml = string | Buffer;
 type CellRewrite = (existing: ExistingCell | null, orig: number, t: Target) => CellXml | null;
 
 /**
- * The new sheetData, written into one growing buffer: slices of the original part are copied
+ * The new sheet XML, written into one growing buffer: slices of the original part are copied
  * and new text is encoded in place. (A Buffer per piece meant half a million small Buffers and
  * a long Buffer.concat for 100,000 new formulas, about a third of kj awards' writing time.)
+ * The head, known last, goes into room left before the start, so the part is not copied again.
  */
 class ByteWriter {
   private bytes: Buffer;
-  length = 0;
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(capacity, 1024));
+  /** The end of what was written (offsets are into the buffer, after the room for the head). */
+  length: number;
+  private readonly start: number;
+  constructor(capacity: number, headRoom: number) {
+    // Pages of the buffer are touched only when written: a generous capacity costs no memory.
+    this.bytes = Buffer.allocUnsafe(Math.max(headRoom + capacity, 1024));
+    this.start = headRoom;
+    this.length = headRoom;
   }
   private room(n: number): void {
     if (this.length + n <= this.bytes.length) return;
@@ -1238,9 +1245,12 @@ class ByteWriter {
     this.length += s.length - length;
     this.bytes.write(s, at, "latin1");
   }
-  /** What was written (a view of the buffer, not a copy). */
-  written(): Buffer {
-    return this.bytes.subarray(0, this.length);
+  /** `head` (binary text) followed by what was written: a view of the buffer when the head fits in its room. */
+  withHead(head: string): Buffer {
+    const at = this.start - head.length;
+    if (at < 0) return Buffer.concat([Buffer.from(head, "latin1"), this.bytes.subarray(this.start, this.length)]);
+    this.bytes.write(head, at, "latin1");
+    return this.bytes.subarray(at, this.length);
   }
 }
 
@@ -1298,7 +1308,7 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
   const colStyle = (col: number) => colStyles.find((c) => col >= c.min && col <= c.max)?.style ?? 0;
 
   // The new content of sheetData (its start tag is in `head`), then the rows added after the last one.
-  const out = new ByteWriter((emptySheetData ? 0 : sdEnd - sdTagEnd) + targets.length * 64);
+  const out = new ByteWriter(buf.length - sdTagEnd + targets.length * 96 + 4096, sdTagEnd + 1 + 16_384);
   const originalStyles = new Map<number, number>();
   const inserted = { minRow: Infinity, maxRow: 0, minCol: Infinity, maxCol: 0 };
   /** A missing cell's XML, or null when nothing is inserted. */
@@ -1477,41 +1487,45 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
   const legacyAttrs = legacy ? attributes(legacy[1]) : null;
   const legacyDrawingId = legacyAttrs ? (Object.entries(legacyAttrs).find(([k]) => /(^|:)id$/.test(k))?.[1] ?? null) : null;
   if (legacy && !legacyDrawingId) throw new PackageNotHandled("legacyDrawing without a relationship id");
-  const str = (s: string) => Buffer.from(s, "latin1");
 
+  let finished = false;
   return {
     originalStyles,
     legacyDrawingId,
     finish(legacyId: string | null): Buffer {
+      // The rest of the part is appended to `out`: once only.
+      if (finished) throw new Error("a patched sheet finished twice");
+      finished = true;
       let headOut = head;
-      let sheetData: Buffer[];
       if (emptySheetData) {
         headOut = head.replace(/\s*\/>$/, ">");
-        sheetData = [str(headOut), out.written(), str("</sheetData>")];
-      } else {
-        sheetData = [str(headOut), out.written()];
+        out.binary("</sheetData>");
       }
       const tailStart = emptySheetData ? sdTagEnd + 1 : sdEnd;
-      if ((!legacyId || legacyDrawingId) && !edit.tail) return Buffer.concat([...sheetData, buf.subarray(tailStart)]);
+      if ((!legacyId || legacyDrawingId) && !edit.tail) {
+        out.copy(buf, tailStart, buf.length);
+        return out.withHead(headOut);
+      }
       let tail = latin(tailStart, buf.length);
       if (edit.tail) tail = edit.tail(tail);
-      if (!legacyId || legacyDrawingId) return Buffer.concat([...sheetData, str(tail)]);
-      // A new legacy drawing goes where the schema wants it (after <drawing>, before the parts that follow it).
-      const rootTag = /<worksheet\b[^>]*>/.exec(headOut)?.[0] ?? "";
-      const rPrefix = /\sxmlns:r\s*=\s*"([^"]*)"/.exec(rootTag);
-      if (rPrefix && rPrefix[1] !== REL) throw new PackageNotHandled("r prefix bound to another namespace");
-      const element = `<legacyDrawing r:id="${legacyId}"/>`;
-      const follower = /<(legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst)\b|<\/worksheet>/.exec(tail);
-      if (!follower) throw new PackageNotHandled("unterminated worksheet");
-      tail = tail.slice(0, follower.index) + element + tail.slice(follower.index);
-      if (!rPrefix) {
-        const root = /<worksheet\b/.exec(sheetData[0].toString("latin1"));
-        if (!root) throw new PackageNotHandled("no worksheet element");
-        const h = sheetData[0].toString("latin1");
-        const at = root.index + root[0].length;
-        sheetData[0] = str(`${h.slice(0, at)} xmlns:r="${REL}"${h.slice(at)}`);
+      if (legacyId && !legacyDrawingId) {
+        // A new legacy drawing goes where the schema wants it (after <drawing>, before the parts that follow it).
+        const rootTag = /<worksheet\b[^>]*>/.exec(headOut)?.[0] ?? "";
+        const rPrefix = /\sxmlns:r\s*=\s*"([^"]*)"/.exec(rootTag);
+        if (rPrefix && rPrefix[1] !== REL) throw new PackageNotHandled("r prefix bound to another namespace");
+        const element = `<legacyDrawing r:id="${legacyId}"/>`;
+        const follower = /<(legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|tableParts|extLst)\b|<\/worksheet>/.exec(tail);
+        if (!follower) throw new PackageNotHandled("unterminated worksheet");
+        tail = tail.slice(0, follower.index) + element + tail.slice(follower.index);
+        if (!rPrefix) {
+          const root = /<worksheet\b/.exec(headOut);
+          if (!root) throw new PackageNotHandled("no worksheet element");
+          const at = root.index + root[0].length;
+          headOut = `${headOut.slice(0, at)} xmlns:r="${REL}"${headOut.slice(at)}`;
+        }
       }
-      return Buffer.concat([...sheetData, str(tail)]);
+      out.binary(tail);
+      return out.withHead(headOut);
     },
   };
 }
