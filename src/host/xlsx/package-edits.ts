@@ -1456,7 +1456,11 @@ function patchSheetXml(sheet: string, buf: Buffer, targets: readonly Target[], r
       // The row's start tag: spans widened to cover inserted cells (written by then: a cell was added after it).
       if (addedMax > 0 && ra.spans) {
         const nums = ra.spans.split(/[\s:]+/).map(Number).filter(Number.isFinite);
-        const tag = setAttribute(openTag, "spans", `${Math.min(addedMin, ...nums)}:${Math.max(addedMax, ...nums)}`);
+        const spans = `${Math.min(addedMin, ...nums)}:${Math.max(addedMax, ...nums)}`;
+        // Usually the cells fall inside the spans already: the tag stays as it is (what setAttribute
+        // would give when its first "spans" is this very attribute, written this way).
+        const same = openTag.indexOf(` spans="${spans}"`);
+        const tag = same >= 0 && openTag.indexOf("spans") === same + 1 ? openTag : setAttribute(openTag, "spans", spans);
         if (tag !== openTag) {
           if (tagAt < 0) throw new Error("row tag not written before its cells");
           out.replaceBinary(tagAt, openTag.length, tag);
