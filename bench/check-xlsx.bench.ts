@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { dayFromParts, DayNumber } from "../src/dates";
+import { CellValue } from "../src/ledger/cells";
 import { readXlsxSnapshot } from "../src/host/xlsx/file";
 import { validateWorkbook } from "../src/jobs/validate";
 import { ENTERPRISE_HEADERS, generateEnterpriseRows } from "../samples/generate";
@@ -62,9 +63,10 @@ export interface CheckXlsxBenchResult {
 
 /**
  * Writes a ledger of `rows` generated enterprises (header in row 1) with exceljs's streaming
- * writer; with `breakEvery` > 0 every so many rows get a wrong 统一社会信用代码 check character.
+ * writer; with `breakEvery` > 0 every so many rows get a wrong 统一社会信用代码 check character;
+ * `prepare` may then change the generated rows (e.g. which rows have a removal cause).
  */
-export async function writeLedgerXlsx(file: string, rows: number, breakEvery = 0, seed = 1): Promise<void> {
+export async function writeLedgerXlsx(file: string, rows: number, breakEvery = 0, seed = 1, prepare?: (data: CellValue[][]) => void): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
   const ws = wb.addWorksheet("企业培育库");
   ws.addRow(ENTERPRISE_HEADERS.slice()).commit();
@@ -73,6 +75,7 @@ export async function writeLedgerXlsx(file: string, rows: number, breakEvery = 0
   // codes are unique within one call only).
   const data = generateEnterpriseRows(rows, seed);
   if (breakEvery > 0) breakCheckChars(data, breakEvery);
+  prepare?.(data);
   for (const values of data) {
     const row = ws.addRow(values.map((v) => (v === null || v === undefined ? null : v)));
     values.forEach((v, j) => {

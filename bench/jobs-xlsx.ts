@@ -6,6 +6,10 @@
  *
  *   npx tsx bench/jobs-xlsx.ts <folder> [rows]
  *   /usr/bin/time -v node bin/kj.js upkeep <folder>/big.xlsx --out <folder>/upkeep.xlsx --as-of 2024-12-31
+ *
+ * upkeep.xlsx is the same enterprise ledger with exactly one row in 50 carrying a removal cause
+ * (writeUpkeepLedgerXlsx): what `npm run bench` (suite upkeep, bench/upkeep.bench.ts) times
+ * `kj upkeep --remove` and `--undo` on.
  *   /usr/bin/time -v node bin/kj.js awards <folder>/awards.xlsx --out <folder>/awards-out.xlsx --as-of 2024-12-31
  */
 import ExcelJS from "exceljs";
@@ -13,7 +17,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { withCheckChar } from "../src/uscc";
 import { generateRdRows } from "../samples/generate";
-import { RD } from "../src/ledger/catalogue";
+import { ENTERPRISE, RD } from "../src/ledger/catalogue";
+import { CellValue } from "../src/ledger/cells";
 import { writeLedgerXlsx } from "./check-xlsx.bench";
 
 const AWARD_HEADER = ["名称", "统一社会信用代码", "奖励事项", "认定日期", "计算依据（万元）", "奖励金额（万元）", "拨付状态"];
@@ -84,6 +89,67 @@ export async function writeRdLedgerXlsx(file: string, rows: number, year = 2024)
   await wb.commit();
 }
 
+/**
+ * The causes of 建议调出 (DOMAIN §6, the pool-upkeep pack: the plan's three negative-list flags and
+ * the closed business states) the upkeep bench's ledger gives its rows, taken in turn.
+ */
+export const UPKEEP_CAUSES: readonly (readonly [fieldId: string, value: string])[] = [
+  ["abnormalList", "是"],
+  ["dishonest", "是"],
+  ["safetyAccident", "是"],
+  ["businessState", "注销"],
+  ["businessState", "吊销"],
+  ["businessState", "迁出"],
+];
+
+/** One row in this many has a removal cause in the upkeep bench's ledger. */
+export const UPKEEP_REMOVE_EVERY = 50;
+
+function enterpriseColumn(id: string): number {
+  const i = ENTERPRISE.fields.findIndex((f) => f.id === id);
+  if (i < 0) throw new Error(`企业培育库没有字段 ${id}`);
+  return i;
+}
+
+/**
+ * Gives generated enterprise rows (generateEnterpriseRows, ENTERPRISE_HEADERS order) a removal
+ * cause exactly on rows i with i % every === every - 1, one cause each from UPKEEP_CAUSES in turn,
+ * and takes the generator's own causes (about 8% of rows) off every other row (经营状态 存续, the
+ * three flags 否). Returns the 0-based indexes of the rows with a cause.
+ */
+export function setUpkeepCauses(data: CellValue[][], every = UPKEEP_REMOVE_EVERY): number[] {
+  const state = enterpriseColumn("businessState");
+  const flags = ["abnormalList", "dishonest", "safetyAccident"].map(enterpriseColumn);
+  const withCause: number[] = [];
+  for (let i = 0; i < data.length; i++) {
+    const row = data[i];
+    row[state] = "存续";
+    for (const c of flags) if (row[c] === "是") row[c] = "否";
+    if (i % every === every - 1) {
+      const [field, value] = UPKEEP_CAUSES[withCause.length % UPKEEP_CAUSES.length];
+      row[enterpriseColumn(field)] = value;
+      withCause.push(i);
+    }
+  }
+  return withCause;
+}
+
+/**
+ * The upkeep bench's ledger: writeLedgerXlsx's enterprise ledger (no broken codes) with one row in
+ * `every` carrying a removal cause (setUpkeepCauses). Returns the sheet rows (header in row 1) that
+ * kj upkeep must suggest for removal, and every row's 企业名称 in order, to check a removal and its undo.
+ */
+export async function writeUpkeepLedgerXlsx(file: string, rows: number, every = UPKEEP_REMOVE_EVERY): Promise<{ removalRows: number[]; names: string[] }> {
+  const nameAt = enterpriseColumn("name");
+  let removalRows: number[] = [];
+  let names: string[] = [];
+  await writeLedgerXlsx(file, rows, 0, 1, (data) => {
+    removalRows = setUpkeepCauses(data, every).map((i) => i + 2);
+    names = data.map((r) => String(r[nameAt]));
+  });
+  return { removalRows, names };
+}
+
 /** Row i (0-based; sheet row i + 2) of writeAwardLedgerXlsx's ledger, for tests that check what kj made of it. */
 export function awardLedgerRow(i: number, mix: AwardLedgerMix = BENCH_AWARD_MIX): { name: string; code: string; item: string; date: Date; basis: number | null; status: string } {
   const [item, basis] = i % mix.unknownEvery === mix.unknownEvery - 1 ? ["不存在的事项", null] : mix.items[i % mix.items.length];
@@ -103,6 +169,7 @@ async function main(): Promise<void> {
   if (!dir) throw new Error("usage: npx tsx bench/jobs-xlsx.ts <folder> [rows]");
   fs.mkdirSync(dir, { recursive: true });
   await writeLedgerXlsx(path.join(dir, "big.xlsx"), rows, 20);
+  await writeUpkeepLedgerXlsx(path.join(dir, "upkeep.xlsx"), rows);
   await writeAwardLedgerXlsx(path.join(dir, "awards.xlsx"), rows);
   await writeRdLedgerXlsx(path.join(dir, "rd.xlsx"), rows);
 }

@@ -20,6 +20,7 @@ import { benchCheckXlsx } from "./check-xlsx.bench";
 import { benchCli } from "./cli.bench";
 import { AwardsBenchResult, benchAwards } from "./awards.bench";
 import { benchRdSubsidies } from "./rdsubsidies.bench";
+import { benchUpkeep, UpkeepBenchResult } from "./upkeep.bench";
 import { benchEligibility } from "./eligibility.bench";
 import { benchExcelAdapter } from "./excel-adapter.bench";
 import { benchHyperformula } from "./hyperformula.bench";
@@ -28,7 +29,7 @@ import { benchValidate } from "./validate.bench";
 
 export const RESULTS_FILE = path.join(__dirname, "results.json");
 
-export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "cli", "awards", "rdsubsidies"] as const;
+export const SUITE_IDS = ["validate", "eligible", "hyperformula", "xlsx", "excel", "bundle", "cli", "awards", "rdsubsidies", "upkeep"] as const;
 export type SuiteId = (typeof SUITE_IDS)[number];
 
 /** Problem sizes; the recorded figures use FULL_SIZES. */
@@ -50,6 +51,9 @@ export interface Sizes {
   /** kj rdsubsidies --out vs kj check --out. */
   rdRows: number;
   jobRounds: number;
+  /** kj upkeep --remove, then --undo on its result, with kj check --out on the same ledger (peak RSS). */
+  upkeepRows: number;
+  upkeepRounds: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -67,6 +71,8 @@ export const FULL_SIZES: Sizes = {
   awardsLargeRows: 100_000,
   rdRows: 20_000,
   jobRounds: 3,
+  upkeepRows: 100_000,
+  upkeepRounds: 1,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -84,6 +90,8 @@ export const QUICK_SIZES: Sizes = {
   awardsLargeRows: 5_000,
   rdRows: 2_000,
   jobRounds: 1,
+  upkeepRows: 2_000,
+  upkeepRounds: 1,
 };
 
 export type Unit = "rows/s" | "verdicts/s" | "ratio" | "bytes" | "syncs";
@@ -95,7 +103,9 @@ export interface Measure {
   measure: string;
   unit: Unit;
   value: number | null;
-  goal: { op: ">=" | "<="; limit: number; text: string };
+  /** Null: a figure recorded without a goal (e.g. a time ratio kept for comparison). */
+  goal: { op: ">=" | "<="; limit: number; text: string } | null;
+  /** Null when there is no value or no goal. */
   met: boolean | null;
   /**
    * What bench:check compares between runs, and which way is better. For throughput it is the
@@ -143,8 +153,8 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-function measure(m: Omit<Measure, "met">): Measure {
-  const met = m.value === null ? null : m.goal.op === ">=" ? m.value >= m.goal.limit : m.value <= m.goal.limit;
+export function measure(m: Omit<Measure, "met">): Measure {
+  const met = m.value === null || m.goal === null ? null : m.goal.op === ">=" ? m.value >= m.goal.limit : m.value <= m.goal.limit;
   return { ...m, met };
 }
 
@@ -291,6 +301,11 @@ async function runSuite(id: SuiteId, sizes: Sizes, log: (s: string) => void): Pr
         ],
       };
     }
+    case "upkeep": {
+      // A record made before this suite existed has no upkeepRows (bench:check reuses its sizes).
+      const r = await benchUpkeep(sizes.upkeepRows ?? FULL_SIZES.upkeepRows, sizes.upkeepRounds ?? FULL_SIZES.upkeepRounds, log);
+      return { details: r, measures: upkeepMeasures(r) };
+    }
     case "excel": {
       const r = await benchExcelAdapter(sizes.excelRows);
       const what = `Excel 适配器校验 ${r.rows.toLocaleString("en")} 行并标记 ${((r.markedRows / r.rows) * 100).toFixed(0)}%（计数模拟）`;
@@ -366,8 +381,43 @@ async function runSuite(id: SuiteId, sizes: Sizes, log: (s: string) => void): Pr
   }
 }
 
+/** The upkeep suite's figures: peak RSS of --remove and --undo against the goal, their times against kj check --out (no goal). */
+export function upkeepMeasures(r: UpkeepBenchResult): Measure[] {
+  const what = `kj upkeep，${r.rows.toLocaleString("en")} 行企业培育库（每 ${r.removeEvery} 行调出 1 行，共 ${r.expectedRemovals.toLocaleString("en")} 行）`;
+  const rss = (id: string, flag: string, value: number) =>
+    measure({
+      id,
+      case: `${what}：${flag}`,
+      measure: "峰值 RSS",
+      unit: "bytes",
+      value,
+      goal: { op: "<=", limit: 1.5 * GB, text: "<= 1.5 GB" },
+      compare: { value, better: "lower", label: "峰值 RSS" },
+    });
+  // bench:check compares the CPU-time ratio: with one round on a shared machine the wall-clock one mostly measures the neighbours.
+  const ratio = (id: string, flag: string, name: string, value: number, cpu: number) =>
+    measure({
+      id,
+      case: `${what}：${flag} 对比同一文件 kj check --out`,
+      measure: `时间比 ${name}/check`,
+      unit: "ratio",
+      value,
+      goal: null,
+      compare: { value: cpu, better: "lower", label: "CPU 时间比" },
+    });
+  return [
+    rss("upkeep.remove.peakRss", "--remove", r.removePeakRssBytes),
+    rss("upkeep.undo.peakRss", "--undo（在调出结果上）", r.undoPeakRssBytes),
+    ratio("upkeep.remove.timeRatio", "--remove", "remove", r.removeRatio, r.removeCpuRatio),
+    ratio("upkeep.undo.timeRatio", "--undo", "undo", r.undoRatio, r.undoCpuRatio),
+  ];
+}
+
+/** What the table shows in the goal column of a figure recorded without a goal. */
+export const NO_GOAL = "不设目标（只记录）";
+
 /** The measures a suite would have produced, valued null: what a failed suite reports. */
-const SUITE_MEASURES: Record<SuiteId, [id: string, caseText: string, measure: string, unit: Unit, goal: string][]> = {
+export const SUITE_MEASURES: Record<SuiteId, [id: string, caseText: string, measure: string, unit: Unit, goal: string][]> = {
   validate: [["validate.rowsPerSecond", "校验作业，企业培育库，内存宿主", "行/秒", "rows/s", ">= 200,000"]],
   eligible: [
     ["eligible.sme.verdictsPerSecond", "KJ.ELIGIBLE 科小，列映射已缓存", "判定/秒", "verdicts/s", ">= 500,000"],
@@ -396,16 +446,22 @@ const SUITE_MEASURES: Record<SuiteId, [id: string, caseText: string, measure: st
     ["rdsubsidies.timeRatio", "kj rdsubsidies --out 对比同一文件 kj check --out", "时间比 rdsubsidies/check", "ratio", "<= 2"],
     ["rdsubsidies.peakRss", "kj rdsubsidies --out（同一次运行）", "峰值 RSS", "bytes", "<= 1.5 GB"],
   ],
+  upkeep: [
+    ["upkeep.remove.peakRss", "kj upkeep，企业培育库：--remove", "峰值 RSS", "bytes", "<= 1.5 GB"],
+    ["upkeep.undo.peakRss", "kj upkeep，企业培育库：--undo（在调出结果上）", "峰值 RSS", "bytes", "<= 1.5 GB"],
+    ["upkeep.remove.timeRatio", "kj upkeep，企业培育库：--remove 对比同一文件 kj check --out", "时间比 remove/check", "ratio", NO_GOAL],
+    ["upkeep.undo.timeRatio", "kj upkeep，企业培育库：--undo 对比同一文件 kj check --out", "时间比 undo/check", "ratio", NO_GOAL],
+  ],
 };
 
-function failedMeasures(id: SuiteId): Measure[] {
+export function failedMeasures(id: SuiteId): Measure[] {
   return SUITE_MEASURES[id].map(([mid, caseText, m, unit, goal]) => ({
     id: mid,
     case: caseText,
     measure: m,
     unit,
     value: null,
-    goal: { op: goal.startsWith(">=") ? ">=" : "<=", limit: NaN, text: goal },
+    goal: goal === NO_GOAL ? null : { op: goal.startsWith(">=") ? ">=" : "<=", limit: NaN, text: goal },
     met: null,
     compare: null,
   }));
@@ -487,7 +543,13 @@ export function formatTable(header: string[], rows: string[][]): string {
 
 export function resultsTable(suites: readonly SuiteResult[]): string {
   const rows = suites.flatMap((s) =>
-    s.measures.map((m) => [m.case, m.measure, formatValue(m.unit, m.value, m.id), m.goal.text, m.met === null ? `出错：${s.error ?? "无结果"}` : m.met ? "达到" : "未达到"]),
+    s.measures.map((m) => [
+      m.case,
+      m.measure,
+      formatValue(m.unit, m.value, m.id),
+      m.goal?.text ?? NO_GOAL,
+      s.error !== undefined || m.value === null ? `出错：${s.error ?? "无结果"}` : m.goal === null ? "已记录" : m.met ? "达到" : "未达到",
+    ]),
   );
   return formatTable(["案例", "度量", "数值", "目标", "结果"], rows);
 }
