@@ -176,8 +176,8 @@ export interface Criterion {
 const masks = new WeakMap<Column, Map<string, Uint8Array>>();
 const checked = new WeakSet<Column>();
 
-/** The mask of `key` on `col`, made by `test` the first time. */
-function maskOf(col: Column, key: string, test: (v: CellValue) => boolean): Criterion {
+/** The mask of `key` on `col`, made by `test` (given each cell and its index) the first time. */
+function maskOf(col: Column, key: string, test: (v: CellValue, i: number) => boolean): Criterion {
   if (!checked.has(col)) {
     for (const v of col) checkCriterionCell(v);
     checked.add(col);
@@ -187,7 +187,7 @@ function maskOf(col: Column, key: string, test: (v: CellValue) => boolean): Crit
   let mask = byKey.get(key);
   if (!mask) {
     mask = new Uint8Array(col.length);
-    for (let i = 0; i < col.length; i++) if (test(col[i] ?? null)) mask[i] = 1;
+    for (let i = 0; i < col.length; i++) if (test(col[i] ?? null, i)) mask[i] = 1;
     byKey.set(key, mask);
   }
   return { mask };
@@ -196,6 +196,30 @@ function maskOf(col: Column, key: string, test: (v: CellValue) => boolean): Crit
 /** The text key a text criterion compares: case and accents ignored, as HyperFormula (and Excel) do. */
 function textKey(s: string): string {
   return /^[\x00-\x40\x5b-\x60\x7b-\x7f\u3000-\u9fff\uff00-\uff20\uff3b-\uff40\uff5b-\uffef]*$/.test(s) ? s : s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+}
+
+const textKeys = new WeakMap<Column, (string | null)[]>();
+
+/**
+ * textKey of each text cell of a column (null for other cells), made once per column: a summary
+ * asks dozens of text criteria of the same column, whose cells repeat a few texts.
+ */
+function textKeysOf(col: Column): (string | null)[] {
+  let keys = textKeys.get(col);
+  if (keys) return keys;
+  const known = new Map<string, string>();
+  keys = new Array<string | null>(col.length);
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (typeof v !== "string") keys[i] = null;
+    else {
+      let k = known.get(v);
+      if (k === undefined) known.set(v, (k = textKey(v)));
+      keys[i] = k;
+    }
+  }
+  textKeys.set(col, keys);
+  return keys;
 }
 
 /** A criterion text that an engine would read as a number, date, boolean, comparison or pattern: not plain text. */
@@ -210,7 +234,9 @@ function notPlainText(s: string): boolean {
 export function textEquals(col: Column, text: string): Criterion {
   if (notPlainText(text)) throw new Unknowable(`汇总条件“${text}”不是普通文字，各软件匹配方式不同`);
   const key = textKey(text);
-  return maskOf(col, "t:" + key, (v) => typeof v === "string" && (v === text || textKey(v) === key));
+  // A text cell equal to `text` has its key; only text cells have one.
+  const keys = textKeysOf(col);
+  return maskOf(col, "t:" + key, (_v, i) => keys[i] === key);
 }
 
 /**
@@ -246,8 +272,8 @@ function checkCriterionCell(v: CellValue): void {
 /** Calls `each` with every row index where all criteria hold. */
 function forMatching(crits: readonly Criterion[], length: number, each: (i: number) => void): void {
   const ms = crits.map((c) => c.mask);
-  if (ms.length === 1) {
-    const m = ms[0];
+  const m = ms.length === 1 ? ms[0] : ms.length > 1 ? allOf(ms, length) : null;
+  if (m) {
     for (let i = 0; i < length; i++) if (m[i] === 1) each(i);
     return;
   }
@@ -255,6 +281,37 @@ function forMatching(crits: readonly Criterion[], length: number, each: (i: numb
     for (const m of ms) if (m[i] !== 1) continue next;
     each(i);
   }
+}
+
+/** allOf's result, reused (the rows are read right away, never while another allOf runs). */
+let allOfScratch = new Uint8Array(0);
+
+/**
+ * The rows where every mask holds (1), as one mask: the masks ANDed four rows at a time (each row
+ * is 0 or 1). A summary asks some 600 SUMIFS/COUNTIFS of 2–4 criteria over every ledger row.
+ * Its first `length` bytes are the rows. Null when a mask is shorter than `length` or not
+ * aligned (the caller checks row by row).
+ */
+function allOf(ms: readonly Uint8Array[], length: number): Uint8Array | null {
+  if (ms.length < 2 || ms.some((m) => m.length < length || m.byteOffset % 4 !== 0)) return null;
+  if (allOfScratch.length < length) allOfScratch = new Uint8Array(length);
+  const out = allOfScratch;
+  const words = length >> 2;
+  const outWords = new Uint32Array(out.buffer, 0, words);
+  const wordsOf = (m: Uint8Array) => new Uint32Array(m.buffer, m.byteOffset, words);
+  const first = wordsOf(ms[0]);
+  const second = wordsOf(ms[1]);
+  for (let j = 0; j < words; j++) outWords[j] = first[j] & second[j];
+  for (let k = 2; k < ms.length; k++) {
+    const w = wordsOf(ms[k]);
+    for (let j = 0; j < words; j++) outWords[j] &= w[j];
+  }
+  for (let i = words * 4; i < length; i++) {
+    let v = ms[0][i];
+    for (let k = 1; k < ms.length; k++) v &= ms[k][i];
+    out[i] = v;
+  }
+  return out;
 }
 
 /** COUNTIFS(…): the rows where every criterion holds. Every column must be as long as the first. */
@@ -288,14 +345,22 @@ function scaledOf(col: Column): { decimals: number; scaled: Scaled | null } {
     const units = new Float64Array(col.length);
     let total = 0;
     let exact = true;
+    const factor = new Decimal(10).pow(decimals);
+    // A ledger repeats a few amounts: each is scaled once (zero, whose sign a Map would not keep, every time).
+    const scaledValues = new Map<number, { n: number; whole: boolean }>();
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (typeof v !== "number") continue;
-      const u = new Decimal(v).times(new Decimal(10).pow(decimals));
-      const n = u.toNumber();
-      units[i] = n;
-      total += Math.abs(n);
-      if (!u.isInteger() || !Number.isSafeInteger(n)) exact = false;
+      let s = v === 0 ? undefined : scaledValues.get(v);
+      if (!s) {
+        const u = new Decimal(v).times(factor);
+        const n = u.toNumber();
+        s = { n, whole: u.isInteger() && Number.isSafeInteger(n) };
+        if (v !== 0) scaledValues.set(v, s);
+      }
+      units[i] = s.n;
+      total += Math.abs(s.n);
+      if (!s.whole) exact = false;
     }
     if (exact && total < Number.MAX_SAFE_INTEGER) scaled = { scale: decimals, units, decimals };
   }
