@@ -15,13 +15,12 @@ export const amount: CheckKind<"amount"> = (c, ctx) => {
   const r = ctx.r;
   const ex = ctx.explain;
   const v = r.num(c.field);
-  const required = c.atLeast && c.atMost ? `${c.atLeast.text}–${c.atMost.text} ${c.unit}（含）` : c.atMost ? `≤ ${c.atMost.text} ${c.unit}` : `≥ ${(c.atLeast as Threshold).text} ${c.unit}`;
   if (Number.isNaN(v)) {
     if (r.status === ST_ABSENT) {
-      if (ex) recordAbsent(ctx, c, c.field, required);
+      if (ex) recordAbsent(ctx, c, c.field, amountRequired(c));
       return NO;
     }
-    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
+    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), amountRequired(c), `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }
   const low = c.atLeast !== null && v < c.atLeast.f;
@@ -30,10 +29,15 @@ export const amount: CheckKind<"amount"> = (c, ctx) => {
   if (ex) {
     const actual = money(v, c.unit);
     const summary = low ? `${c.label} ${actual} < ${(c.atLeast as Threshold).text} ${c.unit}` : high ? `${c.label} ${actual} > ${(c.atMost as Threshold).text} ${c.unit}` : `${c.label} ${actual}`;
-    record(ctx, c, ok, actual, required, summary);
+    record(ctx, c, ok, actual, amountRequired(c), summary);
   }
   return ok;
 };
+
+/** What an amount condition requires, as text (explain mode only: decide mode builds no strings). */
+function amountRequired(c: Condition & { kind: "amount" }): string {
+  return c.atLeast && c.atMost ? `${c.atLeast.text}–${c.atMost.text} ${c.unit}（含）` : c.atMost ? `≤ ${c.atMost.text} ${c.unit}` : `≥ ${(c.atLeast as Threshold).text} ${c.unit}`;
+}
 
 /** Sum of counts >= min (知识产权 Ⅰ类 + Ⅱ类 ≥ 1 …). */
 export const countAtLeast: CheckKind<"countAtLeast"> = (c, ctx) => {

@@ -76,8 +76,8 @@ export const HITECH: Recognition<"daysSince" | "oneOf"> = {
 export function daysSince(c: Cond<"daysSince">, ctx: Ctx): T3 {
   const r = ctx.r;
   const d = r.date(c.field);
-  const required = `≥ ${c.minDays} 天`;
   if (Number.isNaN(d)) {
+    const required = `≥ ${c.minDays} 天`;
     if (r.status === ST_ABSENT) {
       if (ctx.explain) recordAbsent(ctx, c, c.field, required);
       return NO;
@@ -89,7 +89,7 @@ export function daysSince(c: Cond<"daysSince">, ctx: Ctx): T3 {
   const ok: T3 = days >= c.minDays ? YES : NO;
   if (ctx.explain) {
     const actual = days < 0 ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `${days} 天（${c.field.def.name} ${formatDay(d)}）`;
-    record(ctx, c, ok, actual, required, ok ? `${c.label} ${days} 天` : days < 0 ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `${c.label} ${days} 天 < ${c.minDays} 天`);
+    record(ctx, c, ok, actual, `≥ ${c.minDays} 天`, ok ? `${c.label} ${days} 天` : days < 0 ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `${c.label} ${days} 天 < ${c.minDays} 天`);
   }
   return ok;
 }
@@ -120,8 +120,8 @@ function lookupKeyCached(s: string): string {
 export function oneOf(c: Cond<"oneOf">, ctx: Ctx): T3 {
   const r = ctx.r;
   const text = r.text(c.field);
-  const required = `属于${c.listName}`;
   if (text === null) {
+    const required = `属于${c.listName}`;
     if (r.status === ST_ABSENT) {
       if (ctx.explain) recordAbsent(ctx, c, c.field, required);
       return NO;
@@ -139,7 +139,7 @@ export function oneOf(c: Cond<"oneOf">, ctx: Ctx): T3 {
     remember(memo, canonical, ok);
   }
   if (ctx.explain) {
-    record(ctx, c, ok, text, required, ok ? `${c.label} ${canonical}` : `${c.label}“${text}”不属于${c.listName}`, ok ? undefined : `可选：${c.values.join("、")}`);
+    record(ctx, c, ok, text, `属于${c.listName}`, ok ? `${c.label} ${canonical}` : `${c.label}“${text}”不属于${c.listName}`, ok ? undefined : `可选：${c.values.join("、")}`);
   }
   return ok;
 }

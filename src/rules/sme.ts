@@ -74,14 +74,13 @@ export function certificateValid(c: Cond<"certificateValid">, ctx: Ctx): T3 {
   const r = ctx.r;
   const ex = ctx.explain;
   const d = r.date(c.field);
-  const required = `评价日期在证书有效期内（认定之日起 ${c.years} 年）`;
   if (Number.isNaN(d)) {
     // The date is a claim (catalogue): none written means no certificate.
     if (r.status === ST_ABSENT) {
-      if (ex) recordAbsent(ctx, c, c.field, required);
+      if (ex) recordAbsent(ctx, c, c.field, certificateRequired(c));
       return NO;
     }
-    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), required, `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
+    if (ex) record(ctx, c, UNKNOWN, actualOf(r, c.field), certificateRequired(c), `${c.label}：${r.problems?.get(c.field.ord)}`, undefined, [c.field]);
     return UNKNOWN;
   }
   const end = addYears(d, c.years);
@@ -89,9 +88,14 @@ export function certificateValid(c: Cond<"certificateValid">, ctx: Ctx): T3 {
   if (ex) {
     const actual = `${c.field.def.name} ${formatDay(d)}，有效期至 ${formatDay(end - 1)}`;
     const summary = ok ? `${c.label}（${actual}）` : d > ctx.asOf ? `${c.field.def.name} ${formatDay(d)} 晚于评价日期` : `${c.label}：证书已于 ${formatDay(end - 1)} 到期`;
-    record(ctx, c, ok, actual, required, summary);
+    record(ctx, c, ok, actual, certificateRequired(c), summary);
   }
   return ok;
+}
+
+/** What certificateValid requires, as text (explain mode only: decide mode builds no strings). */
+function certificateRequired(c: Cond<"certificateValid">): string {
+  return `评价日期在证书有效期内（认定之日起 ${c.years} 年）`;
 }
 
 /** One part of a score model is not 0 (第六条（五）科技人员指标得分不得为0分). */
