@@ -6,7 +6,7 @@
  *
  * - Bundled: our sources and the small pure-JS packages every command needs at start-up
  *   (BUNDLED). Every other runtime dependency stays external and is required from node_modules
- *   when a command uses it: exceljs, HyperFormula, docx, fontkit (whose brotli reads its own
+ *   when a command uses it: exceljs, HyperFormula, JSZip, fontkit (whose brotli reads its own
  *   dictionary file at run time), … A dependency added later is external unless listed here.
  * - dist-cli/inputs.json lists every file the bundle was built from (and package.json and this
  *   script, which decide how) with its size, mtime and SHA-1. bin/kj.js asks `bundleState()` before loading the bundle: a file whose size differs,

@@ -3,7 +3,7 @@
  * Each command lives in commands/<name>.ts and registers itself here.
  *
  * The command modules are loaded on demand (require inside COMMANDS), so `kj award 高企` loads
- * the award command and its policy data only, not exceljs, HyperFormula or docx, which the file
+ * the award command and its policy data only, not exceljs, HyperFormula or JSZip, which the file
  * commands need: start-up stays close to bare node (issue 17, BENCHMARKS.md 命令行启动).
  * esbuild turns each require into a lazily evaluated module of the one bundle (dist-cli/kj.js).
  */

@@ -1,30 +1,14 @@
 /**
- * The bulletin (通报) as a Word document, written with the `docx` library from the plain content
- * of src/jobs/bulletin.ts and the chart images. Laid out as government documents are (GB/T 9704):
- * A4, margins 3.7 / 3.5 / 2.8 / 2.6 cm, title in 宋体 二号 bold, body in 仿宋 三号 with fixed 28 pt
- * lines, first-level headings in 黑体, tables in 宋体 五号, page numbers "— 1 —" in the footer.
- * Every run names its East Asian font (w:eastAsia, hint eastAsia) and the font table gives each
- * Chinese font its Windows name (altName SimSun, FangSong, SimHei, KaiTi), charset GB2312 and
- * PANOSE, so Word, WPS and LibreOffice pick the same or a matching font. Runs in Node and in the
- * browser (Packer.toArrayBuffer).
+ * The bulletin (通报) as a Word document, written with the small WordprocessingML writer of
+ * wordml.ts from the plain content of src/jobs/bulletin.ts and the chart images. Laid out as
+ * government documents are (GB/T 9704): A4, margins 3.7 / 3.5 / 2.8 / 2.6 cm, title in 宋体 二号
+ * bold, body in 仿宋 三号 with fixed 28 pt lines, first-level headings in 黑体, tables in 宋体 五号,
+ * page numbers "— 1 —" in the footer. Every run names its East Asian font (w:eastAsia, hint
+ * eastAsia) and the font table gives each Chinese font its Windows name (altName SimSun,
+ * FangSong, SimHei, KaiTi), charset GB2312 and PANOSE, so Word, WPS and LibreOffice pick the same
+ * or a matching font. Runs in Node and in the browser.
  */
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Footer,
-  ImageRun,
-  LineRuleType,
-  Packer,
-  PageNumber,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  VerticalAlign,
-  WidthType,
-} from "docx";
+import { imageRun, InlineImage, packDocx, pageField, para, ParagraphStyle, RunStyle, table as wordTable, textRun } from "./wordml";
 import { Bulletin, BulletinUnits } from "../jobs/bulletin";
 import { UnitKind } from "../jobs/allocations";
 
@@ -52,67 +36,58 @@ export interface BulletinChart {
   numbered: boolean;
 }
 
-const PT = 2; // docx sizes are in half-points
-const SIZE = { title: 22 * PT, body: 16 * PT, table: 10.5 * PT, note: 12 * PT };
+const PT = 2; // sizes are in half-points
+const SIZE = { title: 22 * PT, body: 16 * PT, table: 10.5 * PT, note: 12 * PT, footer: 14 * PT };
 /** A4 text width with 2.8 + 2.6 cm margins, in twips. */
 const TEXT_WIDTH = 11906 - 1587 - 1474;
 
-function font(eastAsia: string) {
-  return { ascii: BULLETIN_FONTS.latin, hAnsi: BULLETIN_FONTS.latin, cs: BULLETIN_FONTS.latin, eastAsia, hint: "eastAsia" as const };
+function style(eastAsia: string, halfPoints: number, bold = false): RunStyle {
+  return { eastAsia, latin: BULLETIN_FONTS.latin, halfPoints, bold };
 }
 
-function run(text: string, eastAsia: string, size: number, bold = false): TextRun {
-  return new TextRun({ text, font: font(eastAsia), size, bold });
+function run(text: string, eastAsia: string, size: number, bold = false): string {
+  return textRun(text, style(eastAsia, size, bold));
 }
 
-const BODY_LINE = { line: 560, lineRule: LineRuleType.EXACT };
+/** Fixed 28 pt lines (GB/T 9704). */
+const BODY_LINE = 560;
 
-function body(text: string, indent = true): Paragraph {
-  return new Paragraph({ children: [run(text, BULLETIN_FONTS.body, SIZE.body)], spacing: BODY_LINE, indent: indent ? { firstLine: 640 } : undefined, alignment: AlignmentType.JUSTIFIED });
+function body(text: string, indent = true): string {
+  return para([run(text, BULLETIN_FONTS.body, SIZE.body)], { exactLine: BODY_LINE, firstLine: indent ? 640 : undefined, align: "both" });
 }
 
-function heading(text: string): Paragraph {
-  return new Paragraph({ children: [run(text, BULLETIN_FONTS.heading, SIZE.body)], spacing: BODY_LINE, indent: { firstLine: 640 }, keepNext: true });
+function heading(text: string): string {
+  return para([run(text, BULLETIN_FONTS.heading, SIZE.body)], { exactLine: BODY_LINE, firstLine: 640, keepNext: true });
 }
 
-function note(text: string): Paragraph {
-  return new Paragraph({ children: [run(text, BULLETIN_FONTS.body, SIZE.note)], spacing: { line: 360, lineRule: LineRuleType.EXACT }, indent: { firstLine: 480 } });
+function note(text: string): string {
+  return para([run(text, BULLETIN_FONTS.body, SIZE.note)], { exactLine: 360, firstLine: 480 });
 }
 
-const BORDER = { style: BorderStyle.SINGLE, size: 4, color: "000000" };
-
-function cell(text: string, width: number, opts: { bold?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}): TableCell {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    verticalAlign: VerticalAlign.CENTER,
-    margins: { top: 40, bottom: 40, left: 80, right: 80 },
-    borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER },
-    children: [new Paragraph({ alignment: opts.align ?? AlignmentType.CENTER, children: [run(text, BULLETIN_FONTS.table, SIZE.table, opts.bold)] })],
-  });
-}
-
-/** A table filling the text width; `weights` are relative column widths; column `wide` is left-aligned. */
-function table(header: string[], rows: string[][], weights: number[], wide: number[] = []): Table {
+/** A table filling the text width; `weights` are relative column widths; columns in `wide` are left-aligned. */
+function table(header: string[], rows: string[][], weights: number[], wide: number[] = []): string {
   const total = weights.reduce((a, b) => a + b, 0);
   const widths = weights.map((w) => Math.floor((TEXT_WIDTH * w) / total));
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: widths,
-    rows: [
-      new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, widths[i], { bold: true })) }),
-      ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, widths[i], { align: wide.includes(i) ? AlignmentType.LEFT : AlignmentType.CENTER })) })),
-    ],
-  });
+  return wordTable(
+    widths,
+    [header.map((text) => ({ text, align: "center" as const, bold: true })), ...rows.map((r) => r.map((text, i) => ({ text, align: wide.includes(i) ? ("left" as const) : ("center" as const) })))],
+    style(BULLETIN_FONTS.table, SIZE.table),
+  );
 }
 
-function caption(text: string): Paragraph {
-  return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 60, after: 120 }, children: [run(text, BULLETIN_FONTS.body, SIZE.note)] });
+function caption(text: string): string {
+  return para([run(text, BULLETIN_FONTS.body, SIZE.note)], { align: "center", before: 60, after: 120 });
+}
+
+function right(text: string): string {
+  const s: ParagraphStyle = { align: "right", exactLine: BODY_LINE, right: 640 };
+  return para([run(text, BULLETIN_FONTS.body, SIZE.body)], s);
 }
 
 const CHINESE_NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
-function unitSection(u: BulletinUnits, n: number, chart: BulletinChart | undefined, figure: number): (Paragraph | Table)[] {
-  const out: (Paragraph | Table)[] = [heading(`${CHINESE_NUMBERS[n]}、${u.heading}`), body(u.summary)];
+function unitSection(u: BulletinUnits, n: number, chart: BulletinChart | undefined, figure: number, images: InlineImage[]): string[] {
+  const out: string[] = [heading(`${CHINESE_NUMBERS[n]}、${u.heading}`), body(u.summary)];
   out.push(
     table(
       ["排名", u.label, "分解指标数", "已达成", "综合完成率", "未完成的指标（完成率）"],
@@ -122,20 +97,10 @@ function unitSection(u: BulletinUnits, n: number, chart: BulletinChart | undefin
     ),
   );
   if (chart) {
-    out.push(
-      new Paragraph({
-        alignment: AlignmentType.CENTER,
-        spacing: { before: 160 },
-        children: [
-          new ImageRun({
-            type: "png",
-            data: chart.png,
-            transformation: { width: Math.round(chart.width / 2), height: Math.round(chart.height / 2) },
-            altText: { name: u.chartTitle, title: u.chartTitle, description: u.bars.map((b) => `${b.label} ${b.valueText}`).join("，") },
-          }),
-        ],
-      }),
-    );
+    // Drawn at twice the resolution: shown at half its pixels.
+    const img: InlineImage = { png: chart.png, width: Math.round(chart.width / 2), height: Math.round(chart.height / 2), name: u.chartTitle, description: u.bars.map((b) => `${b.label} ${b.valueText}`).join("，") };
+    images.push(img);
+    out.push(para([imageRun(images.length - 1, img)], { align: "center", before: 160 }));
     out.push(caption(`图${figure}　${u.chartTitle}${chart.numbered ? "（图中数字为排名，见上表）" : ""}`));
   }
   out.push(body(`各${u.label === "镇街" ? "镇（街道）" : "部门"}分指标完成情况如下表（排名为该指标在各${u.label === "镇街" ? "镇（街道）" : "部门"}中的名次）。`));
@@ -152,9 +117,10 @@ function unitSection(u: BulletinUnits, n: number, chart: BulletinChart | undefin
 
 /** The bulletin as .docx bytes. `charts` by kind of unit (towns, departments). */
 export async function bulletinDocx(b: Bulletin, charts: Partial<Record<UnitKind, BulletinChart>> = {}): Promise<Uint8Array> {
-  const children: (Paragraph | Table)[] = [];
-  children.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 240, after: 120, line: 700, lineRule: LineRuleType.EXACT }, children: [run(b.title, BULLETIN_FONTS.title, SIZE.title, true)] }));
-  children.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { ...BODY_LINE, after: 240 }, children: [run(b.dateLine, BULLETIN_FONTS.subtitle, SIZE.body)] }));
+  const children: string[] = [];
+  const images: InlineImage[] = [];
+  children.push(para([run(b.title, BULLETIN_FONTS.title, SIZE.title, true)], { align: "center", before: 240, after: 120, exactLine: 700 }));
+  children.push(para([run(b.dateLine, BULLETIN_FONTS.subtitle, SIZE.body)], { align: "center", exactLine: BODY_LINE, after: 240 }));
   children.push(body(b.addressee, false));
   children.push(body(b.intro));
 
@@ -172,7 +138,7 @@ export async function bulletinDocx(b: Bulletin, charts: Partial<Record<UnitKind,
 
   let figure = 1;
   for (const u of b.units) {
-    children.push(...unitSection(u, n++, charts[u.kind], figure));
+    children.push(...unitSection(u, n++, charts[u.kind], figure, images));
     if (charts[u.kind]) figure++;
   }
   if (b.noAllocation) {
@@ -187,46 +153,21 @@ export async function bulletinDocx(b: Bulletin, charts: Partial<Record<UnitKind,
   children.push(heading(`${CHINESE_NUMBERS[n++]}、${b.closing.heading}`));
   children.push(body(b.closing.text));
 
-  children.push(new Paragraph({ spacing: BODY_LINE, children: [] }));
-  children.push(new Paragraph({ alignment: AlignmentType.RIGHT, spacing: BODY_LINE, indent: { right: 640 }, children: [run(b.issuer, BULLETIN_FONTS.body, SIZE.body)] }));
-  children.push(new Paragraph({ alignment: AlignmentType.RIGHT, spacing: BODY_LINE, indent: { right: 640 }, children: [run(b.signDate, BULLETIN_FONTS.body, SIZE.body)] }));
+  children.push(para([], { exactLine: BODY_LINE }));
+  children.push(right(b.issuer));
+  children.push(right(b.signDate));
 
-  children.push(new Paragraph({ spacing: { before: 240 }, children: [run("附：统计口径", BULLETIN_FONTS.heading, SIZE.note)] }));
+  children.push(para([run("附：统计口径", BULLETIN_FONTS.heading, SIZE.note)], { before: 240 }));
   for (const x of b.notes) children.push(note(x));
 
-  const doc = new Document({
-    creator: b.issuer,
-    title: b.title,
-    description: `${b.title}${b.dateLine}`,
-    styles: {
-      default: {
-        document: {
-          run: { font: font(BULLETIN_FONTS.body), size: SIZE.body, language: { value: "zh-CN", eastAsia: "zh-CN" } },
-        },
-      },
-    },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: 11906, height: 16838 },
-            margin: { top: 2098, bottom: 1984, left: 1587, right: 1474, footer: 992 },
-          },
-        },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [new TextRun({ children: ["— ", PageNumber.CURRENT, " —"], font: font(BULLETIN_FONTS.body), size: 14 * PT })],
-              }),
-            ],
-          }),
-        },
-        children,
-      },
-    ],
+  const footerStyle = style(BULLETIN_FONTS.body, SIZE.footer);
+  return packDocx({
+    body: children,
+    images,
+    footer: [textRun("— ", footerStyle), pageField(footerStyle), textRun(" —", footerStyle)],
+    defaults: { ...style(BULLETIN_FONTS.body, SIZE.body), language: "zh-CN" },
+    page: { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1587, right: 1474, footer: 992 },
+    fontTableXml: FONT_TABLE_XML,
+    properties: { title: b.title, creator: b.issuer, description: `${b.title}${b.dateLine}` },
   });
-  const buf = await Packer.toArrayBuffer(doc, false, [{ path: "word/fontTable.xml", data: FONT_TABLE_XML }]);
-  return new Uint8Array(buf);
 }

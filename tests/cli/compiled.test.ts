@@ -73,7 +73,7 @@ describe("the compiled CLI (dist-cli/kj.js)", function () {
     assert.equal(pkg.dependencies.esbuild, undefined);
     assert.ok(pkg.devDependencies.esbuild);
     const ext = buildScript.externals(ROOT);
-    for (const name of ["exceljs", "hyperformula", "docx", "fontkit"]) assert.ok(ext.includes(name), name);
+    for (const name of ["exceljs", "hyperformula", "jszip", "fontkit"]) assert.ok(ext.includes(name), name);
     for (const name of buildScript.BUNDLED) assert.ok(pkg.dependencies[name], `${name} is a runtime dependency`);
     const bundleText = fs.readFileSync(buildScript.paths(ROOT).bundle, "utf8");
     assert.match(bundleText, /require\("exceljs"\)/);
@@ -101,7 +101,7 @@ describe("the compiled CLI (dist-cli/kj.js)", function () {
     assert.equal(ok.amount, 20);
   });
 
-  it("a fresh bundle is loaded without tsx or esbuild, and kj award loads none of exceljs, HyperFormula, docx, fontkit", () => {
+  it("a fresh bundle is loaded without tsx or esbuild, and kj award loads none of exceljs, HyperFormula, JSZip, fontkit", () => {
     const preload = path.join(tmp, "loaded.cjs");
     fs.writeFileSync(preload, LOADED_PRELOAD);
     const loadedFile = path.join(tmp, "loaded.json");
@@ -110,7 +110,7 @@ describe("the compiled CLI (dist-cli/kj.js)", function () {
     const loaded = (JSON.parse(fs.readFileSync(loadedFile, "utf8")) as string[]).map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
     assert.ok(loaded.includes("dist-cli/kj.js"), loaded.join("\n"));
     assert.deepEqual(
-      loaded.filter((f) => /node_modules\/(tsx|esbuild|@esbuild|exceljs|hyperformula|docx|fontkit|jszip)\//.test(f) || f.endsWith(".ts")),
+      loaded.filter((f) => /node_modules\/(tsx|esbuild|@esbuild|exceljs|hyperformula|fontkit|jszip)\//.test(f) || f.endsWith(".ts")),
       [],
     );
   });
@@ -124,7 +124,7 @@ describe("the compiled CLI (dist-cli/kj.js)", function () {
     for (const [name] of COMMANDS) assert.deepEqual(buildProgram(silent, name).commands.map((c) => c.name()), [name]);
   });
 
-  it("kj demo and kj report (exceljs, HyperFormula, docx, fontkit) work from the bundle, same summary as the sources", async () => {
+  it("kj demo and kj report (exceljs, HyperFormula, JSZip, fontkit) work from the bundle, same summary as the sources", async () => {
     const out = path.join(tmp, "demo");
     const demo = node([BIN, "demo", "--out", out]);
     assert.equal(demo.status, 0, demo.stderr);
