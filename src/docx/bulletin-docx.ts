@@ -8,7 +8,7 @@
  * FangSong, SimHei, KaiTi), charset GB2312 and PANOSE, so Word, WPS and LibreOffice pick the same
  * or a matching font. Runs in Node and in the browser.
  */
-import { imageRun, InlineImage, packDocx, pageField, para, ParagraphStyle, RunStyle, table as wordTable, textRun } from "./wordml";
+import { imageRun, InlineImage, packDocx, pageField, para, RunStyle, table as wordTable, textRun } from "./wordml";
 import { Bulletin, BulletinUnits } from "../jobs/bulletin";
 import { UnitKind } from "../jobs/allocations";
 
@@ -80,8 +80,7 @@ function caption(text: string): string {
 }
 
 function right(text: string): string {
-  const s: ParagraphStyle = { align: "right", exactLine: BODY_LINE, right: 640 };
-  return para([run(text, BULLETIN_FONTS.body, SIZE.body)], s);
+  return para([run(text, BULLETIN_FONTS.body, SIZE.body)], { align: "right", exactLine: BODY_LINE, right: 640 });
 }
 
 const CHINESE_NUMBERS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
